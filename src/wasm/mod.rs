@@ -1,0 +1,105 @@
+//! The JavaScript boundary: the only module that imports `wasm_bindgen` and
+//! `js_sys`.
+//!
+//! Functions here are thin: they convert arguments, call the core and turn
+//! every [`Error`] into a JavaScript `Error` whose `name` is
+//! `"MpShieldError"` and whose `code` is [`Error::code`]. The hand-written
+//! package layer (`pkg/src/api.js`) re-throws those as `MpShieldError`
+//! instances, checks argument types and refuses calls before `init()`.
+//! Nothing here unwraps or panics: a panic would trap the whole instance.
+
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+
+use crate::error::Error;
+
+/// Converts a core error into the JavaScript error object the package layer
+/// expects: an `Error` with `name = "MpShieldError"` and a `code` property.
+#[must_use]
+pub fn error_to_js(err: &Error) -> JsValue {
+    let e = js_sys::Error::new(&err.to_string());
+    e.set_name("MpShieldError");
+    let _ = js_sys::Reflect::set(
+        &e,
+        &JsValue::from_str("code"),
+        &JsValue::from_str(err.code()),
+    );
+    e.into()
+}
+
+fn js_err(err: Error) -> JsValue {
+    error_to_js(&err)
+}
+
+fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|_| {
+            js_err(Error::Internal {
+                context: "serialise result",
+            })
+        })
+}
+
+fn host_now() -> f64 {
+    js_sys::Date::now() / 1000.0
+}
+
+/// Runs once when the module is instantiated: registers the host's clock.
+#[wasm_bindgen(start)]
+pub fn start() {
+    crate::clock::set_host_clock(host_now);
+}
+
+/// Seeds the DRBG or mixes fresh host entropy into it (≥ 32 bytes).
+///
+/// # Errors
+/// `NO_ENTROPY` if the bytes are too few or constant.
+#[wasm_bindgen(js_name = addEntropy)]
+pub fn add_entropy(entropy: &[u8]) -> Result<(), JsValue> {
+    crate::rng::add_entropy(entropy).map_err(js_err)
+}
+
+/// Whether the DRBG has been seeded.
+#[wasm_bindgen(js_name = isSeeded)]
+#[must_use]
+pub fn is_seeded() -> bool {
+    crate::rng::is_seeded()
+}
+
+/// The library's semantic version.
+#[wasm_bindgen]
+#[must_use]
+pub fn version() -> String {
+    crate::version().to_owned()
+}
+
+/// Every error code the module can produce.
+#[wasm_bindgen(js_name = errorCodes)]
+#[must_use]
+pub fn error_codes() -> Vec<String> {
+    crate::error::ALL_CODES
+        .iter()
+        .map(|c| (*c).to_owned())
+        .collect()
+}
+
+/// `n` random bytes from the DRBG, `1 ≤ n ≤ 65536`.
+///
+/// # Errors
+/// `INVALID_INPUT` out of range, `NOT_INITIALIZED` before seeding.
+#[wasm_bindgen(js_name = randomBytes)]
+pub fn random_bytes(n: u32) -> Result<Vec<u8>, JsValue> {
+    let n = usize::try_from(n).map_err(|_| js_err(Error::input("n is too large")))?;
+    crate::rng::random_bytes(n).map_err(js_err)
+}
+
+/// Parses a GB 11643-1999 citizen ID number.
+///
+/// # Errors
+/// `INVALID_ID_NUMBER` with the reason.
+#[wasm_bindgen(js_name = idcardParse)]
+pub fn idcard_parse(number: &str) -> Result<JsValue, JsValue> {
+    let parsed = crate::credential::idcard::parse(number).map_err(js_err)?;
+    to_js(&parsed)
+}
