@@ -1,0 +1,87 @@
+//! The shared smoke suite and the error mapping, in headless Chromium
+//! (`wasm-bindgen-test`). Run with `make test-web`.
+#![cfg(target_arch = "wasm32")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+mod common;
+
+use mpshield::Error;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// 64 bytes from the browser's `crypto.getRandomValues`.
+fn browser_entropy() -> Vec<u8> {
+    let global = js_sys::global();
+    let crypto = js_sys::Reflect::get(&global, &"crypto".into()).unwrap();
+    let get: js_sys::Function = js_sys::Reflect::get(&crypto, &"getRandomValues".into())
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    let buf = js_sys::Uint8Array::new_with_length(64);
+    get.call1(&crypto, &buf).unwrap();
+    buf.to_vec()
+}
+
+#[wasm_bindgen_test]
+fn smoke_in_browser() {
+    mpshield::wasm::start();
+    common::smoke(&browser_entropy());
+}
+
+#[wasm_bindgen_test]
+fn every_error_maps_to_an_mpshield_error() {
+    let table: Vec<Error> = vec![
+        Error::NotInitialized,
+        Error::NoEntropy { reason: "x" },
+        Error::InvalidInput { reason: "x".into() },
+        Error::InvalidIdNumber { reason: "x".into() },
+        Error::DecryptFailed,
+        Error::InvalidEnvelope { reason: "x" },
+        Error::InvalidKey { reason: "x" },
+        Error::UnsupportedAlgorithm { name: "x".into() },
+        Error::Truncated,
+        Error::Internal { context: "x" },
+    ];
+    let mut codes: Vec<&str> = table.iter().map(Error::code).collect();
+    codes.sort_unstable();
+    let mut all = mpshield::error::ALL_CODES.to_vec();
+    all.sort_unstable();
+    assert_eq!(codes, all, "the table covers every code");
+    for err in &table {
+        let js = mpshield::wasm::error_to_js(err);
+        let e: js_sys::Error = js.clone().dyn_into().unwrap();
+        assert_eq!(e.name(), "MpShieldError");
+        assert_eq!(String::from(e.message()), err.to_string());
+        let code = js_sys::Reflect::get(&js, &JsValue::from_str("code")).unwrap();
+        assert_eq!(code.as_string().unwrap(), err.code());
+    }
+}
+
+#[wasm_bindgen_test]
+fn boundary_functions_return_errors_not_panics() {
+    mpshield::wasm::start();
+    mpshield::rng::add_entropy(&browser_entropy()).unwrap();
+    for n in [0u32, 65_537, u32::MAX] {
+        let e = mpshield::wasm::random_bytes(n).unwrap_err();
+        let code = js_sys::Reflect::get(&e, &"code".into()).unwrap();
+        assert_eq!(code.as_string().unwrap(), "INVALID_INPUT");
+    }
+    for bad in [
+        "",
+        "\u{0}",
+        "x".repeat(100_000).as_str(),
+        "１１０１０５１９４９１２３１００２Ｘ",
+    ] {
+        let e = mpshield::wasm::idcard_parse(bad).unwrap_err();
+        let code = js_sys::Reflect::get(&e, &"code".into()).unwrap();
+        assert_eq!(code.as_string().unwrap(), "INVALID_ID_NUMBER");
+    }
+    assert_eq!(mpshield::wasm::random_bytes(8).unwrap().len(), 8);
+}
