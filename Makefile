@@ -36,8 +36,7 @@ lint: setup
 	cargo clippy --target wasm32-unknown-unknown --lib --tests -- -D warnings
 
 test-native: setup
-	cargo test --all-targets
-	cargo test --doc
+	cargo test
 
 test-web: setup
 	cargo test --target wasm32-unknown-unknown --test web
