@@ -1,0 +1,11 @@
+// Browser ESM entry (dist/browser.mjs): the module is fetched from
+// mpshield_bg.wasm next to this file (bundlers recognise the
+// `new URL(..., import.meta.url)` pattern and emit the asset).
+
+import { configure } from './runtime.js';
+import { browserPlatform } from './platform-browser.js';
+
+configure(browserPlatform(new URL('./mpshield_bg.wasm', import.meta.url)));
+
+export * from './api.js';
+export { default } from './api.js';

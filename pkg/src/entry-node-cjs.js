@@ -1,0 +1,11 @@
+// Node CommonJS entry (dist/node.cjs): reads mpshield_bg.wasm next to this
+// file. `__dirname` is the CommonJS wrapper's, as this is bundled as CJS.
+
+import { join } from 'node:path';
+import { configure } from './runtime.js';
+import { nodePlatform } from './platform-node.js';
+
+configure(nodePlatform(join(__dirname, 'mpshield_bg.wasm')));
+
+export * from './api.js';
+export { default } from './api.js';

@@ -1,0 +1,9 @@
+// The public API, one line per capability module. To add a capability,
+// write pkg/src/<capability>.js (see idcard.js), export it here, and declare
+// it in pkg/index.d.ts. Every loader re-exports this list, and tests
+// enumerate it (tests/js/no-panic.test.mjs covers new functions unasked).
+
+export { init } from './runtime.js';
+export { MpShieldError } from './errors.js';
+export * from './core.js';
+export * from './idcard.js';

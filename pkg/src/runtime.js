@@ -1,0 +1,211 @@
+// The runtime shared by every loader: `init()`, the "not before init" guard,
+// entropy seeding and top-ups, and `fn()`, which turns a capability's
+// implementation into a public function with those guarantees.
+//
+// A loader (entry-*.js) calls `configure(platform)` once, where `platform` is
+//   {
+//     name,                 // "browser" | "node" | "miniprogram"
+//     defaultLocation,      // where the module is loaded from by default (for messages)
+//     load(wasmPath?),      // instantiates the wasm-bindgen glue (may return a Promise)
+//     seed(n),              // → { bytes: Uint8Array | null, reason? } (may return a Promise)
+//     topUp(n),             // → Uint8Array | null, synchronously; must never block
+//   }
+// Randomness only ever comes from the host's secure source or from the
+// caller's `init({ entropy })`; there is no fallback (no Math.random, no time).
+
+import { addEntropy as glueAddEntropy } from 'mpshield-glue';
+import { MpShieldError, MESSAGES, fail, isTrap, toMpShieldError } from './errors.js';
+import { bytes, options as readOptions } from './args.js';
+
+/** Fewest entropy bytes the module accepts (src/rng.rs MIN_ENTROPY_BYTES). */
+export const MIN_ENTROPY_BYTES = 32;
+
+const state = {
+  platform: null,
+  loaded: false,
+  loading: null,
+  ready: false,
+  trapped: null,
+};
+
+/** Called once by each loader. */
+export function configure(platform) {
+  state.platform = platform;
+}
+
+function notInitialised() {
+  return fail('NOT_INITIALIZED', MESSAGES.NOT_INITIALIZED);
+}
+
+function afterTrap() {
+  return fail(
+    'INTERNAL',
+    'internal error: an earlier call trapped inside the WebAssembly module, so this instance is no longer trusted; reload the page or mini-program — and please report the bug',
+    state.trapped,
+  );
+}
+
+/** Converts a failure of a glue call, remembering traps. */
+function convert(e, phase) {
+  const err = toMpShieldError(e, phase);
+  if (!(e instanceof MpShieldError) && isTrap(e) && !state.trapped) state.trapped = err;
+  return err;
+}
+
+/** `wasmPath`: a string, or a URL-like object with a string `href`. */
+function pathOption(value) {
+  if (typeof value === 'string' && value.length > 0) return value;
+  if (typeof value === 'object' && value !== null) {
+    let href;
+    try {
+      href = value.href;
+    } catch (e) {
+      href = undefined;
+    }
+    if (typeof href === 'string' && href.length > 0) return href;
+  }
+  throw fail('INVALID_INPUT', 'invalid input: options.wasmPath must be a non-empty string (or a URL)');
+}
+
+/** Feeds entropy to the module's DRBG; errors become MpShieldError. */
+function feed(entropy) {
+  try {
+    glueAddEntropy(entropy);
+  } catch (e) {
+    throw convert(e, 'addEntropy');
+  }
+}
+
+async function load(wasmPath) {
+  if (state.loaded) return;
+  if (!state.loading) {
+    const platform = state.platform;
+    state.loading = Promise.resolve()
+      .then(() => platform.load(wasmPath))
+      .then(
+        () => {
+          state.loaded = true;
+        },
+        (e) => {
+          state.loading = null;
+          if (e instanceof MpShieldError) throw e;
+          const cause = toMpShieldError(e).message;
+          if (wasmPath !== undefined) {
+            throw fail(
+              'INVALID_INPUT',
+              'could not load the WebAssembly module from options.wasmPath (' + wasmPath + '): ' + cause,
+              e,
+            );
+          }
+          throw fail(
+            'INTERNAL',
+            'could not load the WebAssembly module from ' + platform.defaultLocation + ': ' + cause +
+              '. If the package files were moved, pass init({ wasmPath })',
+            e,
+          );
+        },
+      );
+  }
+  await state.loading;
+}
+
+/**
+ * Loads and instantiates the module (once) and seeds its random generator
+ * from the host and/or `options.entropy`. Safe to call again: later calls
+ * only add entropy.
+ *
+ * @param {{ wasmPath?: string | URL, entropy?: Uint8Array | ArrayBuffer }} [options]
+ * @returns {Promise<void>}
+ */
+export async function init(options) {
+  const opts = readOptions(options, 'init options', ['wasmPath', 'entropy']);
+  const wasmPath = opts.wasmPath === undefined ? undefined : pathOption(opts.wasmPath);
+  let callerEntropy;
+  if (opts.entropy !== undefined) {
+    // Copied: the caller may reuse its buffer while we await the host.
+    callerEntropy = bytes(opts.entropy, 'options.entropy').slice();
+    if (callerEntropy.length < MIN_ENTROPY_BYTES) {
+      throw fail(
+        'NO_ENTROPY',
+        'no usable entropy (options.entropy has ' + callerEntropy.length +
+          ' bytes): pass at least 32 random bytes from the platform\'s secure generator',
+      );
+    }
+  }
+  if (!state.platform) {
+    throw fail('INTERNAL', 'internal error: mpshield was imported without a loader; import the package, not its sources');
+  }
+  if (state.trapped) throw afterTrap();
+  await load(wasmPath);
+
+  let host;
+  try {
+    host = await state.platform.seed(MIN_ENTROPY_BYTES);
+  } catch (e) {
+    host = { bytes: null, reason: toMpShieldError(e).message };
+  }
+  const hostBytes = host && host.bytes ? host.bytes : null;
+  if (!callerEntropy && !hostBytes) {
+    const reason = host && host.reason ? host.reason : 'the host has no secure random source';
+    throw fail(
+      'NO_ENTROPY',
+      'no usable entropy (' + reason + '): pass init({ entropy }) with at least 32 random bytes from the platform\'s secure generator',
+    );
+  }
+  try {
+    if (callerEntropy) feed(callerEntropy);
+    if (hostBytes) feed(hostBytes);
+  } finally {
+    if (callerEntropy) callerEntropy.fill(0);
+    if (hostBytes) hostBytes.fill(0);
+  }
+  state.ready = true;
+}
+
+/** Mixes fresh host entropy into the DRBG if the host has some at hand. */
+function topUp() {
+  let fresh = null;
+  try {
+    fresh = state.platform.topUp(MIN_ENTROPY_BYTES);
+  } catch (e) {
+    fresh = null;
+  }
+  if (!fresh) return;
+  try {
+    glueAddEntropy(fresh);
+  } catch (e) {
+    // Best effort: the generator is already seeded. A trap is remembered.
+    convert(e, 'entropy top-up');
+  } finally {
+    fresh.fill(0);
+  }
+}
+
+/**
+ * Wraps a capability's implementation as a public function:
+ * - before `init()` it throws NOT_INITIALIZED;
+ * - with `{ random: true }` it first mixes fresh host entropy into the DRBG;
+ * - anything thrown comes out as an MpShieldError.
+ * The implementation checks its own arguments (see args.js).
+ */
+export function fn(impl, opts) {
+  const random = Boolean(opts && opts.random);
+  const name = impl.name || 'anonymous';
+  const wrapped = function () {
+    if (!state.ready) throw notInitialised();
+    if (state.trapped) throw afterTrap();
+    if (random) topUp();
+    try {
+      return impl.apply(undefined, arguments);
+    } catch (e) {
+      throw convert(e, name);
+    }
+  };
+  Object.defineProperty(wrapped, 'name', { value: name, configurable: true });
+  return wrapped;
+}
+
+/** A capability namespace (`idcard`, later `hpke`, `sdjwt`, …): frozen. */
+export function namespace(methods) {
+  return Object.freeze(methods);
+}
