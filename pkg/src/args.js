@@ -86,11 +86,10 @@ export function integer(value, name, min, max) {
  */
 export function options(value, name, known) {
   if (value === undefined || value === null) return {};
-  if (typeof value !== 'object' || Array.isArray(value)) {
-    throw invalid(name, 'an object', value);
-  }
+  if (typeof value !== 'object') throw invalid(name, 'an object', value);
   const out = {};
   try {
+    if (Array.isArray(value)) throw invalid(name, 'an object', value);
     const keys = Object.keys(value);
     for (let i = 0; i < keys.length; i++) {
       if (known.indexOf(keys[i]) < 0) {

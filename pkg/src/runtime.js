@@ -117,7 +117,13 @@ async function load(wasmPath) {
  * @param {{ wasmPath?: string | URL, entropy?: Uint8Array | ArrayBuffer }} [options]
  * @returns {Promise<void>}
  */
-export async function init(options) {
+export function init(options) {
+  return initOnce(options).catch((e) => {
+    throw convert(e, 'init');
+  });
+}
+
+async function initOnce(options) {
   const opts = readOptions(options, 'init options', ['wasmPath', 'entropy']);
   const wasmPath = opts.wasmPath === undefined ? undefined : pathOption(opts.wasmPath);
   let callerEntropy;

@@ -1,0 +1,251 @@
+// The JavaScript smoke suite, the same in every runtime: Node ESM
+// (esm.test.mjs), Node CommonJS (cjs.test.cjs), the browser bundle
+// (browser.test.mjs) and the emulated WeChat runtime (tests/miniprogram/,
+// where it is compiled into the sandbox and run there). The Rust twin is
+// tests/common/mod.rs.
+//
+// Plain ES2017, no imports: `assert` is handed in and only its ok,
+// strictEqual, notStrictEqual and deepStrictEqual are used.
+//
+// runSmoke(mpshield, assert, { initOptions, expectedVersion }) expects a
+// freshly loaded package (it checks NOT_INITIALIZED first), calls init()
+// itself, and resolves to the number of checks made.
+
+export async function runSmoke(m, assert, options) {
+  const opts = options || {};
+  let checks = 0;
+  const ok = (v, msg) => {
+    assert.ok(v, msg);
+    checks++;
+  };
+  const eq = (a, b, msg) => {
+    assert.strictEqual(a, b, msg);
+    checks++;
+  };
+
+  /** Runs `f`, which must throw an MpShieldError with `code`; returns it. */
+  function throwsCode(f, code, what) {
+    let caught = null;
+    try {
+      f();
+    } catch (e) {
+      caught = e;
+    }
+    ok(caught !== null, what + ': expected ' + code + ', nothing was thrown');
+    checkErrorShape(caught, what);
+    eq(caught.code, code, what + ': code (' + caught.message + ')');
+    return caught;
+  }
+
+  function checkErrorShape(e, what) {
+    ok(e instanceof m.MpShieldError, what + ': an MpShieldError');
+    ok(e instanceof Error, what + ': an Error');
+    eq(e.name, 'MpShieldError', what + ': name');
+    eq(typeof e.code, 'string', what + ': code is a string');
+    ok(/^[A-Z][A-Z_]+$/.test(e.code), what + ': code is UPPER_SNAKE');
+    ok(typeof e.message === 'string' && e.message.length > 0, what + ': message');
+    ok(String(e).indexOf('MpShieldError: ') === 0, what + ': String(e)');
+    eq(Object.prototype.toString.call(e), '[object Error]', what + ': brand');
+  }
+
+  // --- Exports -------------------------------------------------------------
+  eq(typeof m.init, 'function', 'init is exported');
+  eq(typeof m.version, 'function', 'version is exported');
+  eq(typeof m.randomBytes, 'function', 'randomBytes is exported');
+  eq(typeof m.idcard, 'object', 'idcard is exported');
+  eq(typeof m.idcard.parse, 'function', 'idcard.parse is exported');
+  eq(typeof m.MpShieldError, 'function', 'MpShieldError is exported');
+  if (m.default) {
+    eq(m.default.init, m.init, 'the default export holds the named exports');
+    eq(m.default.idcard, m.idcard, 'the default export holds the namespaces');
+  }
+
+  // --- Nothing works before init() -------------------------------------------
+  throwsCode(() => m.version(), 'NOT_INITIALIZED', 'version() before init');
+  throwsCode(() => m.randomBytes(8), 'NOT_INITIALIZED', 'randomBytes() before init');
+  throwsCode(() => m.idcard.parse('11010519491231002X'), 'NOT_INITIALIZED', 'idcard.parse() before init');
+  throwsCode(() => m.randomBytes('not even a number'), 'NOT_INITIALIZED', 'before init wins over bad arguments');
+
+  // --- init ----------------------------------------------------------------
+  const pending = m.init(opts.initOptions);
+  ok(pending && typeof pending.then === 'function', 'init() returns a Promise');
+  eq(await pending, undefined, 'init() resolves to undefined');
+  await m.init(); // again: only adds entropy
+  checks++;
+
+  // --- version -------------------------------------------------------------
+  const v = m.version();
+  ok(/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/.test(v), 'version() is semver: ' + v);
+  if (opts.expectedVersion) eq(v, opts.expectedVersion, 'version() matches package.json');
+
+  // --- randomBytes -----------------------------------------------------------
+  const a = m.randomBytes(32);
+  const b = m.randomBytes(32);
+  ok(a instanceof Uint8Array, 'randomBytes returns a Uint8Array');
+  eq(a.length, 32, 'randomBytes(32) length');
+  ok(!equalBytes(a, b), 'two draws differ');
+  ok(!a.every((x) => x === a[0]), 'not a constant block');
+  eq(m.randomBytes(1).length, 1, 'randomBytes(1)');
+  const big = m.randomBytes(65536);
+  eq(big.length, 65536, 'randomBytes(65536)');
+  let ones = 0;
+  for (let i = 0; i < big.length; i++) ones += popcount(big[i]);
+  ok(Math.abs(ones - 65536 * 4) < 2000, 'bits of randomBytes(65536) are balanced: ' + ones);
+  const bad = [0, 65537, -1, 1.5, NaN, Infinity, '8', null, undefined, 2 ** 32 + 8];
+  for (let i = 0; i < bad.length; i++) {
+    throwsCode(() => m.randomBytes(bad[i]), 'INVALID_INPUT', 'randomBytes(' + String(bad[i]) + ')');
+  }
+
+  // --- idcard.parse: the published examples ---------------------------------
+  const keys = ['number', 'region', 'province', 'birthDate', 'sex', 'checkCharacter'];
+  const beijing = m.idcard.parse('11010519491231002X');
+  assert.deepStrictEqual(Object.keys(beijing).sort(), keys.slice().sort(), 'parse result keys');
+  assert.deepStrictEqual(
+    pick(beijing, keys),
+    {
+      number: '11010519491231002X',
+      region: '110105',
+      province: '北京市',
+      birthDate: '1949-12-31',
+      sex: 'female',
+      checkCharacter: 'X',
+    },
+    'published example 11010519491231002X',
+  );
+  assert.deepStrictEqual(
+    pick(m.idcard.parse('440524188001010014'), keys),
+    {
+      number: '440524188001010014',
+      region: '440524',
+      province: '广东省',
+      birthDate: '1880-01-01',
+      sex: 'male',
+      checkCharacter: '4',
+    },
+    'published example 440524188001010014',
+  );
+  checks += 3;
+  const lower = m.idcard.parse('11010519491231002x');
+  eq(lower.number, '11010519491231002X', 'lower-case x is normalised');
+  eq(lower.checkCharacter, 'X', 'lower-case x: check character');
+
+  // --- idcard.parse: generated synthetic numbers -----------------------------
+  const regions = [
+    ['110105', '北京市'],
+    ['310115', '上海市'],
+    ['440305', '广东省'],
+    ['510107', '四川省'],
+    ['150102', '内蒙古自治区'],
+    ['650102', '新疆维吾尔自治区'],
+    ['330106', '浙江省'],
+    ['420106', '湖北省'],
+  ];
+  const draws = m.randomBytes(5 * 120);
+  for (let i = 0; i < 120; i++) {
+    const r = draws.subarray(5 * i, 5 * i + 5);
+    const region = regions[r[0] % regions.length];
+    const year = 1900 + (r[1] % 120);
+    const month = 1 + (r[2] % 12);
+    const day = 1 + (r[3] % daysInMonth(year, month));
+    const seq = ((r[4] << 2) | (r[0] & 3)) % 1000;
+    const birth = year + '-' + pad(month, 2) + '-' + pad(day, 2);
+    const number = synthesize(region[0], year, month, day, seq);
+    const parsed = m.idcard.parse(number);
+    assert.deepStrictEqual(
+      pick(parsed, keys),
+      {
+        number: number,
+        region: region[0],
+        province: region[1],
+        birthDate: birth,
+        sex: seq % 2 === 1 ? 'male' : 'female',
+        checkCharacter: number.charAt(17),
+      },
+      'synthetic ' + number,
+    );
+    checks++;
+    // Any other check character is refused.
+    const wrong = '0123456789X'.replace(number.charAt(17), '').charAt(r[1] % 10);
+    throwsCode(() => m.idcard.parse(number.slice(0, 17) + wrong), 'INVALID_ID_NUMBER', 'wrong check character ' + wrong);
+  }
+
+  // --- idcard.parse: rejections ---------------------------------------------
+  const rejected = [
+    ['', 'empty'],
+    ['110105194912310', '15-digit legacy number'],
+    ['11010519491231002', '17 characters'],
+    ['11010519491231002X0', '19 characters'],
+    ['110105194912310021', 'wrong check character'],
+    [synthesize('110105', 1949, 2, 30, 2), 'February 30'],
+    [synthesize('110105', 1949, 13, 1, 2), 'month 13'],
+    [synthesize('110105', 1849, 12, 31, 2), 'before 1850-01-01'],
+    [synthesize('110105', 2999, 1, 1, 2), 'in the future'],
+    [synthesize('990105', 1990, 1, 1, 2), 'unknown province 99'],
+    ['11010519491231002X ', 'trailing space'],
+    [' 11010519491231002X', 'leading space'],
+    ['１１010519491231002X', 'full-width digits'],
+    ['1101051949123100AX', 'letters in the sequence'],
+    ['11010519491231002Y', 'Y as check character'],
+  ];
+  for (let i = 0; i < rejected.length; i++) {
+    const e = throwsCode(() => m.idcard.parse(rejected[i][0]), 'INVALID_ID_NUMBER', 'rejects ' + rejected[i][1]);
+    ok(e.message.length > 'invalid citizen ID number'.length, 'the reason is in the message: ' + e.message);
+  }
+  const notStrings = [undefined, null, 11010519491231002, {}, ['11010519491231002X']];
+  for (let i = 0; i < notStrings.length; i++) {
+    throwsCode(() => m.idcard.parse(notStrings[i]), 'INVALID_INPUT', 'idcard.parse(non-string #' + i + ')');
+  }
+
+  // --- MpShieldError --------------------------------------------------------
+  const made = new m.MpShieldError('INVALID_INPUT', 'made by hand');
+  checkErrorShape(made, 'new MpShieldError');
+  eq(made.code, 'INVALID_INPUT', 'constructor sets code');
+  eq(made.message, 'made by hand', 'constructor sets message');
+
+  // Still answering.
+  eq(m.randomBytes(8).length, 8, 'still answers');
+  return checks;
+}
+
+const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+const CHECK = '10X98765432';
+
+/** A synthetic GB 11643-1999 number with a valid ISO 7064 MOD 11-2 check character. */
+export function synthesize(region, year, month, day, seq) {
+  const first17 = region + pad(year, 4) + pad(month, 2) + pad(day, 2) + pad(seq, 3);
+  let sum = 0;
+  for (let i = 0; i < 17; i++) sum += WEIGHTS[i] * (first17.charCodeAt(i) - 48);
+  return first17 + CHECK.charAt(sum % 11);
+}
+
+function pad(n, width) {
+  let s = String(n);
+  while (s.length < width) s = '0' + s;
+  return s;
+}
+
+function daysInMonth(year, month) {
+  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
+  return [4, 6, 9, 11].indexOf(month) >= 0 ? 30 : 31;
+}
+
+function pick(obj, keys) {
+  const out = {};
+  for (let i = 0; i < keys.length; i++) out[keys[i]] = obj[keys[i]];
+  return out;
+}
+
+function equalBytes(a, b) {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function popcount(x) {
+  let n = 0;
+  while (x) {
+    n += x & 1;
+    x >>= 1;
+  }
+  return n;
+}
