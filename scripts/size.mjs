@@ -1,0 +1,81 @@
+// Shipped sizes: raw, gzip (-9) and brotli (q11) of the WebAssembly module
+// and of each JavaScript bundle in pkg/dist, and the budget check: module +
+// glue, brotli, at most 250 KB (250,000 bytes) for every runtime's bundle.
+//
+//   node scripts/size.mjs        (run by `make size`; exits 1 over budget)
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import zlib from 'node:zlib';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const dist = path.join(root, 'pkg/dist');
+
+/** The budget for module + glue, brotli-compressed, in bytes. */
+export const BUDGET_BYTES = 250_000;
+
+export const MODULE = 'mpshield_bg.wasm';
+export const MP_MODULE = 'miniprogram/mpshield_bg.wasm.br';
+export const BUNDLES = ['browser.mjs', 'node.mjs', 'node.cjs', 'miniprogram/index.js'];
+
+const gzip = (b) => zlib.gzipSync(b, { level: 9 }).length;
+const brotli = (b) =>
+  zlib.brotliCompressSync(b, {
+    params: {
+      [zlib.constants.BROTLI_PARAM_QUALITY]: 11,
+      [zlib.constants.BROTLI_PARAM_SIZE_HINT]: b.length,
+    },
+  }).length;
+
+/** Sizes of every shipped file, and the module + glue total per bundle. */
+export function measure(dir = dist) {
+  const read = (f) => {
+    const p = path.join(dir, f);
+    if (!existsSync(p)) throw new Error(`${path.relative(root, p)} is missing: run make build`);
+    return readFileSync(p);
+  };
+  const rows = [];
+  const wasm = read(MODULE);
+  rows.push({ file: MODULE, raw: wasm.length, gzip: gzip(wasm), brotli: brotli(wasm) });
+  // Already brotli-compressed: its size is its brotli size.
+  const br = read(MP_MODULE);
+  rows.push({ file: MP_MODULE, raw: zlib.brotliDecompressSync(br).length, gzip: null, brotli: br.length });
+  for (const f of BUNDLES) {
+    const b = read(f);
+    rows.push({ file: f, raw: b.length, gzip: gzip(b), brotli: brotli(b) });
+  }
+  const moduleBrotli = rows[0].brotli;
+  const totals = BUNDLES.map((f) => {
+    const glue = rows.find((r) => r.file === f).brotli;
+    return { bundle: f, brotli: moduleBrotli + glue, withinBudget: moduleBrotli + glue <= BUDGET_BYTES };
+  });
+  return { rows, totals };
+}
+
+function kb(n) {
+  return n === null ? '—' : `${(n / 1000).toFixed(1)} KB`;
+}
+
+function main() {
+  const { rows, totals } = measure();
+  const pad = (s, n) => String(s).padEnd(n);
+  const lpad = (s, n) => String(s).padStart(n);
+  console.log(`${pad('file (pkg/dist)', 34)}${lpad('raw', 11)}${lpad('gzip', 11)}${lpad('brotli', 11)}`);
+  for (const r of rows) {
+    console.log(`${pad(r.file, 34)}${lpad(kb(r.raw), 11)}${lpad(kb(r.gzip), 11)}${lpad(kb(r.brotli), 11)}`);
+  }
+  console.log('');
+  let ok = true;
+  for (const t of totals) {
+    ok &&= t.withinBudget;
+    console.log(
+      `${pad(`module + ${t.bundle}`, 34)}${lpad(kb(t.brotli), 33)}  ${t.withinBudget ? 'ok' : 'OVER'} (budget ${kb(BUDGET_BYTES)} brotli)`,
+    );
+  }
+  if (!ok) {
+    console.error(`size: module + glue exceeds ${BUDGET_BYTES} bytes brotli`);
+    process.exit(1);
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) main();

@@ -1,0 +1,345 @@
+// An emulated WeChat mini-program runtime for tests (there is no WeChat
+// DevTools on Linux, and DevTools itself has TextEncoder and so gives false
+// passes). It reproduces what matters to mpshield on real devices:
+//
+// - a Node `vm` context holding only the ECMAScript built-ins plus what
+//   WeChat adds: no WebAssembly, TextEncoder, TextDecoder, crypto, URL,
+//   fetch, window, self, performance, process or Buffer; string code
+//   generation (eval, new Function) disabled;
+// - a CommonJS `require` over a fake code package laid out as DevTools'
+//   "Build npm" leaves it: <root>/miniprogram_npm/<name>/index.js;
+// - WXWebAssembly.instantiate(path, imports) that accepts only a code-package
+//   path ending in .wasm or .wasm.br (never bytes or a Module), brotli-
+//   decompresses .br, and instantiates with the outer realm's WebAssembly.
+//   Profile "ios" also refuses modules that are not WebAssembly 1.0 or that
+//   export a Global (iOS WeChat: "CompileError: invalid wasm file");
+//   profile "android" accepts both;
+// - a `wx` stub: asynchronous getRandomValues({ length }) capped at
+//   1,048,576 bytes answering { randomValues: ArrayBuffer } by callback or,
+//   without callbacks, by Promise; get/set/removeStorage(Sync) enforcing
+//   1 MB per key and 10 MB in total.
+// Objects handed to code in the sandbox are created with the sandbox's own
+// constructors (cross-realm objects fail wasm-bindgen's and our checks).
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import vm from 'node:vm';
+import zlib from 'node:zlib';
+import * as esbuild from 'esbuild';
+import { exportedGlobals, validateMvp } from '../js/helpers/wasm.mjs';
+
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const mpDist = path.join(repoRoot, 'pkg/dist/miniprogram');
+
+/** Web globals real devices lack, which the sandbox must not have either. */
+export const MISSING_GLOBALS = [
+  'WebAssembly',
+  'TextEncoder',
+  'TextDecoder',
+  'crypto',
+  'URL',
+  'fetch',
+  'Blob',
+  'Response',
+  'Request',
+  'window',
+  'self',
+  'performance',
+  'process',
+  'Buffer',
+  'global',
+];
+
+/** Built-ins WeChat is documented to have, which the sandbox must keep. */
+export const PRESENT_GLOBALS = ['globalThis', 'BigInt', 'WeakRef', 'FinalizationRegistry', 'Proxy', 'Promise', 'Uint8Array'];
+
+export const RANDOM_VALUES_MAX = 1_048_576;
+export const STORAGE_KEY_MAX = 1024 * 1024;
+export const STORAGE_TOTAL_MAX = 10 * 1024 * 1024;
+
+/**
+ * A fresh fake code package. `npmDirs`: where "Build npm" output goes
+ * ("" = the mini-program root, "subpkg" = a sub-package with its own
+ * package.json). Each gets miniprogram_npm/mpshield/ = pkg/dist/miniprogram.
+ */
+export function makePackageRoot(npmDirs = ['']) {
+  const root = mkdtempSync(path.join(os.tmpdir(), 'mp-root-'));
+  for (const d of npmDirs) {
+    const target = path.join(root, d, 'miniprogram_npm', 'mpshield');
+    mkdirSync(target, { recursive: true });
+    cpSync(mpDist, target, { recursive: true });
+  }
+  return { root, cleanup: () => rmSync(root, { recursive: true, force: true }) };
+}
+
+/**
+ * Creates the sandbox.
+ * @param {object} o
+ * @param {'ios'|'android'} o.profile
+ * @param {string} o.root the fake code package
+ * @param {'callback'|'promise'|'absent'|'fail'|'zeros'|'short'} [o.randomValues]
+ *   how wx.getRandomValues behaves: "callback" (the real API: callbacks, or a
+ *   Promise when called without), "promise" (ignores callbacks, only a
+ *   Promise), "absent" (plug-ins, base library < 2.15.0), "fail", "zeros",
+ *   "short" (fewer bytes than asked)
+ * @param {boolean} [o.wxWebAssembly=true] whether WXWebAssembly exists
+ */
+export function createMiniProgram({ profile, root, randomValues = 'callback', wxWebAssembly = true }) {
+  if (profile !== 'ios' && profile !== 'android') throw new Error(`unknown profile ${profile}`);
+  const context = vm.createContext(
+    {},
+    { name: `wechat-${profile}`, codeGeneration: { strings: false, wasm: true } },
+  );
+  vm.runInContext('delete globalThis.WebAssembly;', context);
+  const I = vm.runInContext(
+    '({ Object, Array, ArrayBuffer, Uint8Array, Promise, Error, TypeError, JSON, String })',
+    context,
+  );
+
+  const log = { warnings: [], instantiate: [], getRandomValues: [], storage: [] };
+  const errObj = (errMsg) => {
+    const o = new I.Object();
+    o.errMsg = errMsg;
+    return o;
+  };
+
+  // --- console and timers -------------------------------------------------------------
+  const konsole = new I.Object();
+  konsole.log = (...a) => (process.env.MP_DEBUG ? console.log('[mp]', ...a) : undefined);
+  konsole.info = konsole.log;
+  konsole.debug = konsole.log;
+  konsole.warn = (...a) => log.warnings.push(a.map(String).join(' '));
+  konsole.error = konsole.warn;
+
+  // --- WXWebAssembly ------------------------------------------------------------------
+  const WXWebAssembly = new I.Object();
+  WXWebAssembly.instantiate = (p, imports) =>
+    new I.Promise((resolve, reject) => {
+      log.instantiate.push(typeof p === 'string' ? p : Object.prototype.toString.call(p));
+      if (typeof p !== 'string') {
+        reject(new I.TypeError('WXWebAssembly.instantiate: the first argument must be a code-package path string'));
+        return;
+      }
+      if (!/^\/.*\.wasm(\.br)?$/.test(p)) {
+        reject(new I.Error(`WXWebAssembly.instantiate: not a code-package path to a .wasm or .wasm.br file: ${p}`));
+        return;
+      }
+      const file = path.join(root, p);
+      if (!file.startsWith(root + path.sep) || !existsSync(file) || !statSync(file).isFile()) {
+        reject(new I.Error(`WXWebAssembly.instantiate: file not found in the code package: ${p}`));
+        return;
+      }
+      let bytes = readFileSync(file);
+      if (p.endsWith('.br')) bytes = zlib.brotliDecompressSync(bytes);
+      if (profile === 'ios') {
+        const mvp = validateMvp(bytes);
+        if (!mvp.ok) {
+          reject(new I.Error(`CompileError: invalid wasm file (not WebAssembly 1.0): ${mvp.output.split('\n')[0]}`));
+          return;
+        }
+        let globals;
+        try {
+          globals = exportedGlobals(bytes);
+        } catch (e) {
+          reject(new I.Error(`CompileError: invalid wasm file: ${e.message}`));
+          return;
+        }
+        if (globals.length > 0) {
+          reject(new I.Error(`CompileError: invalid wasm file (iOS cannot export Globals: ${globals.join(', ')})`));
+          return;
+        }
+      }
+      WebAssembly.instantiate(bytes, imports).then(
+        ({ instance, module }) => {
+          const result = new I.Object();
+          result.instance = instance;
+          result.module = module;
+          resolve(result);
+        },
+        (e) => reject(new I.Error(`${e.name}: ${e.message}`)),
+      );
+    });
+
+  // --- wx -----------------------------------------------------------------------------------
+  const wx = new I.Object();
+  /** Answers a wx async API: callbacks if any were given, else a Promise. */
+  const answer = (opts, produce) => {
+    const hasCallbacks = opts && (opts.success || opts.fail || opts.complete);
+    const settle = (resolve, reject) => {
+      setTimeout(() => {
+        let out;
+        try {
+          out = { ok: true, value: produce() };
+        } catch (e) {
+          out = { ok: false, value: errObj(e.message) };
+        }
+        if (hasCallbacks) {
+          if (out.ok && opts.success) opts.success(out.value);
+          if (!out.ok && opts.fail) opts.fail(out.value);
+          if (opts.complete) opts.complete(out.value);
+        } else if (out.ok) resolve(out.value);
+        else reject(out.value);
+      }, 1);
+    };
+    if (hasCallbacks) {
+      settle();
+      return undefined;
+    }
+    return new I.Promise(settle);
+  };
+
+  if (randomValues !== 'absent') {
+    wx.getRandomValues = (opts) => {
+      const length = opts && opts.length;
+      log.getRandomValues.push(length);
+      const produce = () => {
+        if (randomValues === 'fail') throw new Error('getRandomValues:fail system error');
+        if (!Number.isInteger(length) || length < 1 || length > RANDOM_VALUES_MAX) {
+          throw new Error(`getRandomValues:fail invalid length ${length} (1..${RANDOM_VALUES_MAX})`);
+        }
+        const n = randomValues === 'short' ? length - 1 : length;
+        const buf = new I.ArrayBuffer(n);
+        if (randomValues !== 'zeros') new I.Uint8Array(buf).set(randomBytes(n));
+        const res = new I.Object();
+        res.randomValues = buf;
+        res.errMsg = 'getRandomValues:ok';
+        return res;
+      };
+      if (randomValues === 'promise') return answer(undefined, produce);
+      return answer(opts, produce);
+    };
+  }
+
+  // Storage: values are kept as JSON text; sizes are UTF-8 bytes of key + JSON.
+  const store = new Map();
+  const sizeOf = (key, json) => Buffer.byteLength(key) + Buffer.byteLength(json);
+  const used = () => [...store].reduce((n, [k, v]) => n + sizeOf(k, v), 0);
+  const setItem = (key, data) => {
+    if (typeof key !== 'string' || key.length === 0) throw new Error('setStorage:fail parameter error: key should be a non-empty String');
+    if (data === undefined) throw new Error('setStorage:fail parameter error: data is required');
+    if (ArrayBuffer.isView(data) || Object.prototype.toString.call(data) === '[object ArrayBuffer]') {
+      throw new Error('setStorage:fail data must be JSON-serialisable (encode bytes, e.g. base64)');
+    }
+    const json = JSON.stringify(data);
+    if (sizeOf(key, json) > STORAGE_KEY_MAX) throw new Error('setStorage:fail exceed storage item max length (1MB)');
+    const old = store.has(key) ? sizeOf(key, store.get(key)) : 0;
+    if (used() - old + sizeOf(key, json) > STORAGE_TOTAL_MAX) throw new Error('setStorage:fail exceed storage max size 10MB');
+    store.set(key, json);
+    log.storage.push(['set', key]);
+  };
+  const getItem = (key) => (store.has(key) ? I.JSON.parse(store.get(key)) : undefined);
+  const inRealm = (f) => (...args) => {
+    try {
+      return f(...args);
+    } catch (e) {
+      throw new I.Error(e.message);
+    }
+  };
+  wx.setStorageSync = inRealm(setItem);
+  wx.getStorageSync = inRealm((key) => {
+    const v = getItem(key);
+    return v === undefined ? '' : v;
+  });
+  wx.removeStorageSync = inRealm((key) => {
+    store.delete(key);
+  });
+  wx.getStorageInfoSync = () => {
+    const info = new I.Object();
+    info.keys = I.Array.from([...store.keys()]);
+    info.currentSize = Math.ceil(used() / 1024);
+    info.limitSize = STORAGE_TOTAL_MAX / 1024;
+    return info;
+  };
+  wx.setStorage = (opts) =>
+    answer(opts, () => {
+      setItem(opts && opts.key, opts && opts.data);
+      return errObj('setStorage:ok');
+    });
+  wx.getStorage = (opts) =>
+    answer(opts, () => {
+      const v = getItem(opts && opts.key);
+      if (v === undefined) throw new Error('getStorage:fail data not found');
+      const res = errObj('getStorage:ok');
+      res.data = v;
+      return res;
+    });
+  wx.removeStorage = (opts) =>
+    answer(opts, () => {
+      store.delete(opts && opts.key);
+      return errObj('removeStorage:ok');
+    });
+
+  // --- globals ----------------------------------------------------------------------------
+  const g = context;
+  g.console = konsole;
+  g.setTimeout = setTimeout;
+  g.clearTimeout = clearTimeout;
+  g.setInterval = setInterval;
+  g.clearInterval = clearInterval;
+  g.wx = wx;
+  if (wxWebAssembly) g.WXWebAssembly = WXWebAssembly;
+
+  // --- CommonJS over the code package -----------------------------------------------
+  const cache = new Map();
+  const resolveFile = (from, request) => {
+    let file;
+    if (request.startsWith('/')) file = path.join(root, request);
+    else if (request.startsWith('./') || request.startsWith('../')) file = path.join(from, request);
+    else file = path.join(root, 'miniprogram_npm', request);
+    if (existsSync(file) && statSync(file).isDirectory()) file = path.join(file, 'index.js');
+    else if (!file.endsWith('.js')) file += '.js';
+    if (!file.startsWith(root + path.sep) || !existsSync(file)) {
+      throw new I.Error(`module "${request}" is not defined (looked for ${path.relative(root, file)})`);
+    }
+    return file;
+  };
+  const load = (file) => {
+    if (cache.has(file)) return cache.get(file).exports;
+    const module = vm.runInContext('({ exports: {} })', context);
+    cache.set(file, module);
+    const wrapper = vm.runInContext(
+      `(function (module, exports, require) {"use strict";\n${readFileSync(file, 'utf8')}\n})`,
+      context,
+      { filename: file },
+    );
+    wrapper.call(module.exports, module, module.exports, makeRequire(path.dirname(file)));
+    return module.exports;
+  };
+  const makeRequire = (dir) => (request) => load(resolveFile(dir, String(request)));
+  // Test scripts run like page code at the package root, where `require` is in scope.
+  g.require = makeRequire(root);
+
+  return {
+    profile,
+    context,
+    log,
+    wx,
+    store,
+    /** require() as a page at the code package's root would. */
+    require: makeRequire(root),
+    /** Runs source in the sandbox (a script; may evaluate to a Promise). */
+    run: (source, filename = 'test.js') => vm.runInContext(source, context, { filename }),
+  };
+}
+
+let smokeScript = null;
+/**
+ * Compiles tests/js/smoke.mjs into a plain script defining
+ * `__mpshieldSmoke.runSmoke` and runs it in the sandbox, so that the suite's
+ * objects are created there. ES2017 like the package.
+ */
+export function installSmoke(mp) {
+  if (!smokeScript) {
+    smokeScript = esbuild.buildSync({
+      entryPoints: [path.join(repoRoot, 'tests/js/smoke.mjs')],
+      bundle: true,
+      format: 'iife',
+      globalName: '__mpshieldSmoke',
+      target: 'es2017',
+      write: false,
+    }).outputFiles[0].text;
+  }
+  mp.run(smokeScript, 'smoke.js');
+}
