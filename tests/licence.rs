@@ -121,7 +121,7 @@ fn every_schema_parses_and_is_listed() {
         );
         for f in &s.fields {
             for m in &f.masks {
-                assert!(mask::rules().iter().any(|r| &r.id == m), "{m}");
+                assert!(mask::rules().iter().any(|r| r.id == m), "{m}");
             }
             if f.value_type.starts_with("enum") {
                 assert!(f.values.as_ref().is_some_and(|v| !v.is_empty()), "{}", f.id);

@@ -15,6 +15,9 @@ use mpshield::credential::keys::{Algorithm, SigningKey};
 use mpshield::credential::sdjwt::{self, IssueOptions, PresentOptions, VerifyOptions};
 use serde_json::{json, Value};
 
+/// An edit of a JWT payload.
+type Edit = Box<dyn Fn(&mut Value)>;
+
 const AUD: &str = "https://hotel.example";
 const NONCE: &str = "nonce-0001";
 
@@ -532,7 +535,7 @@ fn rejects_duplicate_disclosures_and_digests() {
 fn rejects_sd_tampering_and_reserved_names() {
     let (f, p) = good();
     let (jwt, ds, _) = parts(&p);
-    let cases: Vec<Box<dyn Fn(&mut Value)>> = vec![
+    let cases: Vec<Edit> = vec![
         // _sd not an array / holding a non-string.
         Box::new(|pl| pl["_sd"] = json!("x")),
         Box::new(|pl| pl["_sd"].as_array_mut().unwrap().push(json!(1))),
