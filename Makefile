@@ -6,6 +6,9 @@ SHELL := /bin/bash
 
 export CHROMEDRIVER ?= /usr/bin/chromedriver
 export WASM_BINDGEN_TEST_TIMEOUT ?= 120
+# Differential tests against the Python and npm peers fail (not skip) when a
+# peer is missing.
+export MPSHIELD_REQUIRE_PEERS ?= 1
 NODE_TEST := node --test --test-reporter=spec
 
 .PHONY: help setup build pkg demo test lint test-native test-web test-node test-miniprogram size bench fmt clean

@@ -60,6 +60,60 @@ pub enum Error {
     /// A stream ended before its final chunk, or a chunk was missing,
     /// reordered or duplicated.
     Truncated,
+    /// A signature did not verify: wrong key, or a modified credential,
+    /// presentation or key-binding JWT. Deliberately carries no detail.
+    VerifyFailed,
+    /// The credential names an issuer key (`kid`) that is not in the list of
+    /// trusted issuer keys, or no trusted keys were given.
+    UntrustedIssuer,
+    /// An SD-JWT (or one of its disclosures) is malformed or breaks a rule
+    /// of RFC 9901: duplicate or unreferenced disclosures, reserved claim
+    /// names, a wrong `typ`, and so on.
+    InvalidCredential {
+        /// What was wrong (structure only).
+        reason: String,
+    },
+    /// The credential's `exp` has passed (allowing for clock skew).
+    Expired,
+    /// The credential's `nbf` or `iat` is still in the future (allowing for
+    /// clock skew).
+    NotYetValid,
+    /// Key binding is missing when required, or the key-binding JWT does not
+    /// match the request: wrong `aud`, `nonce` or `sd_hash`, stale `iat`.
+    InvalidKeyBinding {
+        /// Which check failed.
+        reason: &'static str,
+    },
+    /// A JSON Web Key is malformed, of an unsupported type or curve, or a
+    /// private key where a public one was expected.
+    InvalidJwk {
+        /// What was wrong with the JWK.
+        reason: &'static str,
+    },
+    /// A claim asked to be selectively disclosable that must stay visible
+    /// (`iss`, `nbf`, `exp`, `cnf`, `vct`, `status`, …).
+    NotDisclosable {
+        /// The JSON Pointer of the claim.
+        pointer: String,
+    },
+    /// A licence type that has no schema.
+    UnknownLicenceType {
+        /// The type that was asked for.
+        name: String,
+    },
+    /// A licence field (or a value given to a masking rule) is missing,
+    /// unknown or fails validation.
+    InvalidClaim {
+        /// The field id (or masking rule id).
+        field: String,
+        /// Why it was rejected.
+        reason: String,
+    },
+    /// A masking rule id that does not exist.
+    UnknownMaskRule {
+        /// The rule that was asked for.
+        name: String,
+    },
     /// An internal invariant failed; this is a bug in mpshield.
     Internal {
         /// Where it happened.
@@ -82,7 +136,33 @@ impl Error {
             Self::InvalidKey { .. } => "INVALID_KEY",
             Self::UnsupportedAlgorithm { .. } => "UNSUPPORTED_ALGORITHM",
             Self::Truncated => "TRUNCATED",
+            Self::VerifyFailed => "VERIFY_FAILED",
+            Self::UntrustedIssuer => "UNTRUSTED_ISSUER",
+            Self::InvalidCredential { .. } => "INVALID_CREDENTIAL",
+            Self::Expired => "EXPIRED",
+            Self::NotYetValid => "NOT_YET_VALID",
+            Self::InvalidKeyBinding { .. } => "INVALID_KEY_BINDING",
+            Self::InvalidJwk { .. } => "INVALID_JWK",
+            Self::NotDisclosable { .. } => "NOT_DISCLOSABLE",
+            Self::UnknownLicenceType { .. } => "UNKNOWN_LICENCE_TYPE",
+            Self::InvalidClaim { .. } => "INVALID_CLAIM",
+            Self::UnknownMaskRule { .. } => "UNKNOWN_MASK_RULE",
             Self::Internal { .. } => "INTERNAL",
+        }
+    }
+
+    /// Shorthand for [`Error::InvalidCredential`].
+    pub(crate) fn credential(reason: impl Into<String>) -> Self {
+        Self::InvalidCredential {
+            reason: reason.into(),
+        }
+    }
+
+    /// Shorthand for [`Error::InvalidClaim`].
+    pub(crate) fn claim(field: impl Into<String>, reason: impl Into<String>) -> Self {
+        Self::InvalidClaim {
+            field: field.into(),
+            reason: reason.into(),
         }
     }
 
@@ -115,6 +195,37 @@ impl fmt::Display for Error {
             Self::Truncated => f.write_str(
                 "the stream is truncated or its chunks are out of order: do not use any of its output",
             ),
+            Self::VerifyFailed => f.write_str(
+                "signature verification failed: the credential or presentation was modified, or signed by another key",
+            ),
+            Self::UntrustedIssuer => f.write_str(
+                "the issuer is not trusted: add its public JWK to the trusted issuer keys if it should be",
+            ),
+            Self::InvalidCredential { reason } => write!(f, "invalid SD-JWT: {reason}"),
+            Self::Expired => f.write_str(
+                "the credential has expired: ask the holder for a current one",
+            ),
+            Self::NotYetValid => f.write_str(
+                "the credential is not valid yet: check the device clock or wait until its nbf",
+            ),
+            Self::InvalidKeyBinding { reason } => write!(
+                f,
+                "key binding failed ({reason}): ask the holder for a fresh presentation for this request"
+            ),
+            Self::InvalidJwk { reason } => write!(f, "invalid JWK: {reason}"),
+            Self::NotDisclosable { pointer } => write!(
+                f,
+                "the claim {pointer} must stay visible and cannot be selectively disclosable"
+            ),
+            Self::UnknownLicenceType { name } => write!(
+                f,
+                "unknown licence type {name:?}: see licence.schemas() for the supported types"
+            ),
+            Self::InvalidClaim { field, reason } => write!(f, "invalid field {field}: {reason}"),
+            Self::UnknownMaskRule { name } => write!(
+                f,
+                "unknown masking rule {name:?}: see mask.rules() for the supported rules"
+            ),
             Self::Internal { context } => write!(
                 f,
                 "internal error in {context}: this is a bug in mpshield, please report it"
@@ -142,67 +253,130 @@ pub const ALL_CODES: &[&str] = &[
     "INVALID_KEY",
     "UNSUPPORTED_ALGORITHM",
     "TRUNCATED",
+    "VERIFY_FAILED",
+    "UNTRUSTED_ISSUER",
+    "INVALID_CREDENTIAL",
+    "EXPIRED",
+    "NOT_YET_VALID",
+    "INVALID_KEY_BINDING",
+    "INVALID_JWK",
+    "NOT_DISCLOSABLE",
+    "UNKNOWN_LICENCE_TYPE",
+    "INVALID_CLAIM",
+    "UNKNOWN_MASK_RULE",
     "INTERNAL",
 ];
+
+/// One example of every error, with its code and a fragment its message
+/// must contain: the table the error tests run over natively and, through
+/// the JavaScript mapping, in the browser.
+#[doc(hidden)]
+#[must_use]
+pub fn examples() -> Vec<(Error, &'static str, &'static str)> {
+    vec![
+        (Error::NotInitialized, "NOT_INITIALIZED", "init()"),
+        (
+            Error::NoEntropy {
+                reason: "too short",
+            },
+            "NO_ENTROPY",
+            "too short",
+        ),
+        (
+            Error::input("n must be 1..=65536"),
+            "INVALID_INPUT",
+            "65536",
+        ),
+        (
+            Error::InvalidIdNumber {
+                reason: "bad check character".into(),
+            },
+            "INVALID_ID_NUMBER",
+            "check character",
+        ),
+        (Error::DecryptFailed, "DECRYPT_FAILED", "decryption failed"),
+        (
+            Error::InvalidEnvelope {
+                reason: "unknown version",
+            },
+            "INVALID_ENVELOPE",
+            "version",
+        ),
+        (
+            Error::InvalidKey {
+                reason: "low order",
+            },
+            "INVALID_KEY",
+            "low order",
+        ),
+        (
+            Error::UnsupportedAlgorithm {
+                name: "RS256".into(),
+            },
+            "UNSUPPORTED_ALGORITHM",
+            "RS256",
+        ),
+        (Error::Truncated, "TRUNCATED", "truncated"),
+        (Error::VerifyFailed, "VERIFY_FAILED", "verification failed"),
+        (Error::UntrustedIssuer, "UNTRUSTED_ISSUER", "not trusted"),
+        (
+            Error::credential("duplicate digest"),
+            "INVALID_CREDENTIAL",
+            "duplicate digest",
+        ),
+        (Error::Expired, "EXPIRED", "expired"),
+        (Error::NotYetValid, "NOT_YET_VALID", "not valid yet"),
+        (
+            Error::InvalidKeyBinding {
+                reason: "wrong aud",
+            },
+            "INVALID_KEY_BINDING",
+            "wrong aud",
+        ),
+        (
+            Error::InvalidJwk {
+                reason: "unknown curve",
+            },
+            "INVALID_JWK",
+            "unknown curve",
+        ),
+        (
+            Error::NotDisclosable {
+                pointer: "/iss".into(),
+            },
+            "NOT_DISCLOSABLE",
+            "/iss",
+        ),
+        (
+            Error::UnknownLicenceType {
+                name: "fishing_permit".into(),
+            },
+            "UNKNOWN_LICENCE_TYPE",
+            "fishing_permit",
+        ),
+        (
+            Error::claim("birth_date", "not a date"),
+            "INVALID_CLAIM",
+            "birth_date",
+        ),
+        (
+            Error::UnknownMaskRule {
+                name: "iris".into(),
+            },
+            "UNKNOWN_MASK_RULE",
+            "iris",
+        ),
+        (Error::Internal { context: "rng" }, "INTERNAL", "bug"),
+    ]
+}
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    /// Table: one example of every variant, its code, and a fragment its
-    /// message must contain.
-    fn table() -> Vec<(Error, &'static str, &'static str)> {
-        vec![
-            (Error::NotInitialized, "NOT_INITIALIZED", "init()"),
-            (
-                Error::NoEntropy {
-                    reason: "too short",
-                },
-                "NO_ENTROPY",
-                "too short",
-            ),
-            (
-                Error::input("n must be 1..=65536"),
-                "INVALID_INPUT",
-                "65536",
-            ),
-            (
-                Error::InvalidIdNumber {
-                    reason: "bad check character".into(),
-                },
-                "INVALID_ID_NUMBER",
-                "check character",
-            ),
-            (Error::DecryptFailed, "DECRYPT_FAILED", "decryption failed"),
-            (
-                Error::InvalidEnvelope {
-                    reason: "unknown version",
-                },
-                "INVALID_ENVELOPE",
-                "version",
-            ),
-            (
-                Error::InvalidKey {
-                    reason: "low order",
-                },
-                "INVALID_KEY",
-                "low order",
-            ),
-            (
-                Error::UnsupportedAlgorithm {
-                    name: "RS256".into(),
-                },
-                "UNSUPPORTED_ALGORITHM",
-                "RS256",
-            ),
-            (Error::Truncated, "TRUNCATED", "truncated"),
-            (Error::Internal { context: "rng" }, "INTERNAL", "bug"),
-        ]
-    }
-
     #[test]
     fn codes_and_messages() {
-        let t = table();
+        let t = examples();
         assert_eq!(t.len(), ALL_CODES.len(), "every code has a table row");
         for (err, code, fragment) in t {
             assert_eq!(err.code(), code);

@@ -8,6 +8,9 @@
 //!
 //! - [`rng`]: the one host-seeded DRBG every random value comes from;
 //! - [`credential::idcard`]: GB 11643-1999 citizen ID numbers;
+//! - [`credential::keys`], [`credential::sdjwt`], [`credential::licence`],
+//!   [`credential::mask`]: signing keys as JWKs, SD-JWT VCs (RFC 9901),
+//!   Chinese licence schemas with derived claims, and masking rules;
 //! - [`error`]: the one error type, with stable codes.
 //!
 //! ```

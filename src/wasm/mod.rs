@@ -11,6 +11,8 @@
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
+pub mod credential;
+
 use crate::error::Error;
 
 /// Converts a core error into the JavaScript error object the package layer

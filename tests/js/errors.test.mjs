@@ -40,6 +40,17 @@ const triggers = {
   INVALID_KEY: null,
   UNSUPPORTED_ALGORITHM: null,
   TRUNCATED: null,
+  VERIFY_FAILED: null,
+  UNTRUSTED_ISSUER: null,
+  INVALID_CREDENTIAL: null,
+  EXPIRED: null,
+  NOT_YET_VALID: null,
+  INVALID_KEY_BINDING: null,
+  INVALID_JWK: null,
+  NOT_DISCLOSABLE: null,
+  UNKNOWN_LICENCE_TYPE: null,
+  INVALID_CLAIM: null,
+  UNKNOWN_MASK_RULE: null,
   INTERNAL: null,
 };
 

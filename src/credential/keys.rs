@@ -1,0 +1,493 @@
+//! Signing keys for credentials and key binding: `EdDSA` (Ed25519, RFC 8032
+//! / RFC 8037) and `ES256` (ECDSA over P-256 with SHA-256, RFC 7518 §3.4).
+//!
+//! Keys travel as JSON Web Keys (RFC 7517): Ed25519 as
+//! `{kty:"OKP", crv:"Ed25519", x}`, P-256 as `{kty:"EC", crv:"P-256", x, y}`,
+//! each with `kid` set to its RFC 7638 thumbprint (base64url SHA-256 of the
+//! required members in lexicographic order, without whitespace).
+//!
+//! Secrets: a [`SigningKey`] has only a redacted `Debug`, its secret scalar
+//! is zeroized on drop (by `ed25519-dalek` and `p256`), and the only way to
+//! get the secret out is [`SigningKey::export_private_jwk_dangerously`].
+//!
+//! Signatures are JWS raw form: 64 bytes, Ed25519 `R‖S`, ES256 `r‖s` (not
+//! DER). Ed25519 verification is `verify_strict` (rejects small-order keys
+//! and non-canonical `S`). ES256 verification accepts both low- and high-`S`
+//! signatures, as JWS does and as other JOSE libraries produce them: ECDSA
+//! malleability does not matter here, since a signature is never used as an
+//! identifier (the KB-JWT's `sd_hash` covers the issuer JWT exactly as
+//! presented). Our own ES256 signatures are deterministic (RFC 6979).
+
+use std::fmt;
+
+use ed25519_dalek::Signer as _;
+use p256::ecdsa::signature::Verifier as _;
+use serde_json::{json, Map, Value};
+use zeroize::Zeroizing;
+
+use super::jose::{b64url, b64url_decode, sha256_b64url};
+use crate::error::{Error, Result};
+use crate::rng::CryptoRng;
+
+/// A signature algorithm mpshield supports, by its JOSE name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Algorithm {
+    /// `EdDSA` with Ed25519.
+    EdDsa,
+    /// `ES256`: ECDSA with P-256 and SHA-256.
+    Es256,
+}
+
+impl Algorithm {
+    /// The JOSE name: `"EdDSA"` or `"ES256"`.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::EdDsa => "EdDSA",
+            Self::Es256 => "ES256",
+        }
+    }
+
+    /// Parses a JOSE algorithm name.
+    ///
+    /// # Errors
+    /// [`Error::UnsupportedAlgorithm`] for anything but `"EdDSA"` and
+    /// `"ES256"` (`"none"` included).
+    pub fn parse(name: &str) -> Result<Self> {
+        match name {
+            "EdDSA" => Ok(Self::EdDsa),
+            "ES256" => Ok(Self::Es256),
+            other => Err(Error::UnsupportedAlgorithm {
+                name: other.to_owned(),
+            }),
+        }
+    }
+}
+
+impl fmt::Display for Algorithm {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+enum Secret {
+    Ed25519(ed25519_dalek::SigningKey),
+    P256(p256::ecdsa::SigningKey),
+}
+
+/// A private signing key (issuer, holder or relying party).
+///
+/// No `Clone`, a redacted `Debug`, zeroized on drop.
+pub struct SigningKey {
+    secret: Secret,
+    public: VerifyingKey,
+}
+
+impl fmt::Debug for SigningKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "SigningKey({}, kid {}, secret redacted)",
+            self.alg(),
+            self.public.kid
+        )
+    }
+}
+
+impl SigningKey {
+    /// A fresh key from the module's DRBG.
+    ///
+    /// # Errors
+    /// [`Error::NotInitialized`] before the DRBG is seeded.
+    pub fn generate(alg: Algorithm) -> Result<Self> {
+        Self::generate_with_rng(alg, &mut crate::rng::rng()?)
+    }
+
+    /// [`SigningKey::generate`] from a caller-supplied generator. The key is
+    /// derived from 32 bytes of its output (an Ed25519 seed, or a P-256
+    /// scalar, redrawn in the negligible case that it is out of range).
+    ///
+    /// # Errors
+    /// [`Error::Internal`] if no valid P-256 scalar came out of 16 draws
+    /// (a broken generator).
+    pub fn generate_with_rng(alg: Algorithm, rng: &mut impl CryptoRng) -> Result<Self> {
+        let mut seed = Zeroizing::new([0u8; 32]);
+        match alg {
+            Algorithm::EdDsa => {
+                rng.fill_bytes(seed.as_mut());
+                Ok(Self::from_ed25519(ed25519_dalek::SigningKey::from_bytes(
+                    &seed,
+                )))
+            }
+            Algorithm::Es256 => {
+                for _ in 0..16 {
+                    rng.fill_bytes(seed.as_mut());
+                    if let Ok(k) = p256::ecdsa::SigningKey::from_slice(seed.as_ref()) {
+                        return Ok(Self::from_p256(k));
+                    }
+                }
+                Err(Error::Internal {
+                    context: "P-256 key generation",
+                })
+            }
+        }
+    }
+
+    fn from_ed25519(k: ed25519_dalek::SigningKey) -> Self {
+        let public = VerifyingKey::from_inner(Public::Ed25519(k.verifying_key()), None);
+        Self {
+            secret: Secret::Ed25519(k),
+            public,
+        }
+    }
+
+    fn from_p256(k: p256::ecdsa::SigningKey) -> Self {
+        let public = VerifyingKey::from_inner(Public::P256(*k.verifying_key()), None);
+        Self {
+            secret: Secret::P256(k),
+            public,
+        }
+    }
+
+    /// Imports a private JWK (`d` present). The public members must match
+    /// the private key; `kid` and `alg`, if present, are checked against
+    /// the key type but otherwise ignored.
+    ///
+    /// # Errors
+    /// [`Error::InvalidJwk`] if the JWK is malformed, of an unsupported
+    /// type or curve, has no `d`, or its public part does not match.
+    pub fn from_jwk(jwk: &Value) -> Result<Self> {
+        let obj = jwk.as_object().ok_or(Error::InvalidJwk {
+            reason: "a JWK must be a JSON object",
+        })?;
+        let d = Zeroizing::new(member_bytes(obj, "d", 32)?.ok_or(Error::InvalidJwk {
+            reason: "a private JWK needs d",
+        })?);
+        let key = match key_type(obj)? {
+            Algorithm::EdDsa => {
+                let mut seed = Zeroizing::new([0u8; 32]);
+                seed.copy_from_slice(&d);
+                Self::from_ed25519(ed25519_dalek::SigningKey::from_bytes(&seed))
+            }
+            Algorithm::Es256 => {
+                Self::from_p256(p256::ecdsa::SigningKey::from_slice(&d).map_err(|_| {
+                    Error::InvalidJwk {
+                        reason: "d is not a valid P-256 scalar",
+                    }
+                })?)
+            }
+        };
+        let claimed = VerifyingKey::from_members(obj)?;
+        if claimed.kid != key.public.kid {
+            return Err(Error::InvalidJwk {
+                reason: "the public members do not match d",
+            });
+        }
+        Ok(key)
+    }
+
+    /// The key's algorithm.
+    #[must_use]
+    pub fn alg(&self) -> Algorithm {
+        self.public.alg()
+    }
+
+    /// The public half.
+    #[must_use]
+    pub fn verifying_key(&self) -> &VerifyingKey {
+        &self.public
+    }
+
+    /// The public JWK, with `kid` = its RFC 7638 thumbprint.
+    #[must_use]
+    pub fn public_jwk(&self) -> Value {
+        self.public.to_jwk()
+    }
+
+    /// The RFC 7638 thumbprint, which is also the `kid`.
+    #[must_use]
+    pub fn kid(&self) -> &str {
+        &self.public.kid
+    }
+
+    /// The private JWK (public members, `kid` and the secret `d`). Only for
+    /// servers that must store their keys: on the phone, keep the handle.
+    #[must_use]
+    pub fn export_private_jwk_dangerously(&self) -> Value {
+        let mut jwk = self.public.to_jwk();
+        let d = match &self.secret {
+            Secret::Ed25519(k) => b64url(&Zeroizing::new(k.to_bytes())[..]),
+            Secret::P256(k) => b64url(&Zeroizing::new(k.to_bytes())[..]),
+        };
+        if let Value::Object(m) = &mut jwk {
+            m.insert("d".into(), Value::String(d));
+        }
+        jwk
+    }
+
+    /// Signs `message`: 64 bytes, Ed25519 `R‖S` or ES256 `r‖s`.
+    ///
+    /// # Errors
+    /// [`Error::Internal`] if the signer fails (it does not for valid keys).
+    pub fn sign(&self, message: &[u8]) -> Result<Vec<u8>> {
+        let failed = |_| Error::Internal { context: "sign" };
+        match &self.secret {
+            Secret::Ed25519(k) => Ok(k.try_sign(message).map_err(failed)?.to_bytes().to_vec()),
+            Secret::P256(k) => {
+                let sig: p256::ecdsa::Signature = k.try_sign(message).map_err(failed)?;
+                Ok(sig.to_bytes().to_vec())
+            }
+        }
+    }
+}
+
+#[derive(Clone)]
+enum Public {
+    Ed25519(ed25519_dalek::VerifyingKey),
+    P256(p256::ecdsa::VerifyingKey),
+}
+
+/// A public key that checks signatures.
+#[derive(Clone)]
+pub struct VerifyingKey {
+    public: Public,
+    kid: String,
+    declared_kid: Option<String>,
+}
+
+impl fmt::Debug for VerifyingKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "VerifyingKey({}, kid {})", self.alg(), self.kid)
+    }
+}
+
+impl PartialEq for VerifyingKey {
+    fn eq(&self, other: &Self) -> bool {
+        self.kid == other.kid
+    }
+}
+
+fn member<'a>(obj: &'a Map<String, Value>, name: &'static str) -> Result<Option<&'a str>> {
+    match obj.get(name) {
+        None => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s)),
+        Some(_) => Err(Error::InvalidJwk {
+            reason: "JWK members must be strings",
+        }),
+    }
+}
+
+fn member_bytes(
+    obj: &Map<String, Value>,
+    name: &'static str,
+    len: usize,
+) -> Result<Option<Vec<u8>>> {
+    let Some(text) = member(obj, name)? else {
+        return Ok(None);
+    };
+    let bytes = b64url_decode(text, name).map_err(|_| Error::InvalidJwk {
+        reason: "a key member is not unpadded base64url",
+    })?;
+    if bytes.len() != len {
+        return Err(Error::InvalidJwk {
+            reason: "a key member has the wrong length",
+        });
+    }
+    Ok(Some(bytes))
+}
+
+fn required_bytes(obj: &Map<String, Value>, name: &'static str) -> Result<Vec<u8>> {
+    member_bytes(obj, name, 32)?.ok_or(Error::InvalidJwk {
+        reason: "a required public member (x or y) is missing",
+    })
+}
+
+fn key_type(obj: &Map<String, Value>) -> Result<Algorithm> {
+    let alg = match (member(obj, "kty")?, member(obj, "crv")?) {
+        (Some("OKP"), Some("Ed25519")) => Algorithm::EdDsa,
+        (Some("EC"), Some("P-256")) => Algorithm::Es256,
+        (Some("OKP" | "EC"), _) => {
+            return Err(Error::InvalidJwk {
+                reason: "unsupported curve: use Ed25519 (OKP) or P-256 (EC)",
+            })
+        }
+        _ => {
+            return Err(Error::InvalidJwk {
+                reason: "unsupported kty: use OKP (Ed25519) or EC (P-256)",
+            })
+        }
+    };
+    if let Some(a) = member(obj, "alg")? {
+        if a != alg.as_str() {
+            return Err(Error::InvalidJwk {
+                reason: "the JWK's alg does not match its key type",
+            });
+        }
+    }
+    Ok(alg)
+}
+
+impl VerifyingKey {
+    fn from_inner(public: Public, declared_kid: Option<String>) -> Self {
+        let canonical = match &public {
+            Public::Ed25519(k) => format!(
+                r#"{{"crv":"Ed25519","kty":"OKP","x":"{}"}}"#,
+                b64url(k.as_bytes())
+            ),
+            Public::P256(k) => {
+                let (x, y) = p256_xy(k);
+                format!(r#"{{"crv":"P-256","kty":"EC","x":"{x}","y":"{y}"}}"#)
+            }
+        };
+        Self {
+            kid: sha256_b64url(canonical.as_bytes()),
+            public,
+            declared_kid,
+        }
+    }
+
+    fn from_members(obj: &Map<String, Value>) -> Result<Self> {
+        let declared_kid = member(obj, "kid")?.map(str::to_owned);
+        let public =
+            match key_type(obj)? {
+                Algorithm::EdDsa => {
+                    let x = required_bytes(obj, "x")?;
+                    let mut arr = [0u8; 32];
+                    arr.copy_from_slice(&x);
+                    Public::Ed25519(ed25519_dalek::VerifyingKey::from_bytes(&arr).map_err(
+                        |_| Error::InvalidJwk {
+                            reason: "x is not an Ed25519 point",
+                        },
+                    )?)
+                }
+                Algorithm::Es256 => {
+                    let mut sec1 = vec![4u8];
+                    sec1.extend(required_bytes(obj, "x")?);
+                    sec1.extend(required_bytes(obj, "y")?);
+                    Public::P256(p256::ecdsa::VerifyingKey::from_sec1_bytes(&sec1).map_err(
+                        |_| Error::InvalidJwk {
+                            reason: "x, y is not a P-256 point",
+                        },
+                    )?)
+                }
+            };
+        Ok(Self::from_inner(public, declared_kid))
+    }
+
+    /// Imports a public JWK. A JWK carrying `d` is refused, so private keys
+    /// cannot end up in trust lists by mistake.
+    ///
+    /// # Errors
+    /// [`Error::InvalidJwk`] if the JWK is malformed, of an unsupported
+    /// type or curve, not a valid point, or private.
+    pub fn from_jwk(jwk: &Value) -> Result<Self> {
+        let obj = jwk.as_object().ok_or(Error::InvalidJwk {
+            reason: "a JWK must be a JSON object",
+        })?;
+        if obj.contains_key("d") {
+            return Err(Error::InvalidJwk {
+                reason: "expected a public JWK but it contains the private member d",
+            });
+        }
+        Self::from_members(obj)
+    }
+
+    /// The key's algorithm.
+    #[must_use]
+    pub fn alg(&self) -> Algorithm {
+        match self.public {
+            Public::Ed25519(_) => Algorithm::EdDsa,
+            Public::P256(_) => Algorithm::Es256,
+        }
+    }
+
+    /// The RFC 7638 thumbprint.
+    #[must_use]
+    pub fn kid(&self) -> &str {
+        &self.kid
+    }
+
+    /// Whether a JWS header's `kid` names this key: its thumbprint, or the
+    /// `kid` its JWK was imported with.
+    #[must_use]
+    pub fn matches_kid(&self, kid: &str) -> bool {
+        self.kid == kid || self.declared_kid.as_deref() == Some(kid)
+    }
+
+    /// The public JWK with `kid` = the thumbprint.
+    #[must_use]
+    pub fn to_jwk(&self) -> Value {
+        match &self.public {
+            Public::Ed25519(k) => json!({
+                "kty": "OKP", "crv": "Ed25519", "x": b64url(k.as_bytes()), "kid": self.kid,
+            }),
+            Public::P256(k) => {
+                let (x, y) = p256_xy(k);
+                json!({ "kty": "EC", "crv": "P-256", "x": x, "y": y, "kid": self.kid })
+            }
+        }
+    }
+
+    /// Checks a raw (JWS-form, 64-byte) signature over `message`.
+    ///
+    /// # Errors
+    /// [`Error::VerifyFailed`] if it does not verify, whatever the reason.
+    pub fn verify(&self, message: &[u8], signature: &[u8]) -> Result<()> {
+        match &self.public {
+            Public::Ed25519(k) => {
+                let bytes: [u8; 64] = signature.try_into().map_err(|_| Error::VerifyFailed)?;
+                let sig = ed25519_dalek::Signature::from_bytes(&bytes);
+                k.verify_strict(message, &sig)
+                    .map_err(|_| Error::VerifyFailed)
+            }
+            Public::P256(k) => {
+                if signature.len() != 64 {
+                    return Err(Error::VerifyFailed);
+                }
+                let sig = p256::ecdsa::Signature::from_slice(signature)
+                    .map_err(|_| Error::VerifyFailed)?;
+                k.verify(message, &sig).map_err(|_| Error::VerifyFailed)
+            }
+        }
+    }
+}
+
+fn p256_xy(k: &p256::ecdsa::VerifyingKey) -> (String, String) {
+    let point = k.to_sec1_point(false);
+    let bytes = point.as_bytes();
+    (
+        b64url(bytes.get(1..33).unwrap_or_default()),
+        b64url(bytes.get(33..65).unwrap_or_default()),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chacha20::ChaCha20Rng;
+    use rand_core::SeedableRng;
+
+    #[test]
+    fn round_trips_through_jwk() {
+        let mut rng = ChaCha20Rng::from_seed([7; 32]);
+        for alg in [Algorithm::EdDsa, Algorithm::Es256] {
+            let k = SigningKey::generate_with_rng(alg, &mut rng).unwrap();
+            let private = k.export_private_jwk_dangerously();
+            let k2 = SigningKey::from_jwk(&private).unwrap();
+            assert_eq!(k.public_jwk(), k2.public_jwk());
+            let v = VerifyingKey::from_jwk(&k.public_jwk()).unwrap();
+            let sig = k.sign(b"hello").unwrap();
+            assert_eq!(sig.len(), 64);
+            v.verify(b"hello", &sig).unwrap();
+            assert_eq!(
+                v.verify(b"hellp", &sig).unwrap_err().code(),
+                "VERIFY_FAILED"
+            );
+            assert_eq!(
+                VerifyingKey::from_jwk(&private).unwrap_err().code(),
+                "INVALID_JWK"
+            );
+            assert!(!format!("{k:?}").contains(private["d"].as_str().unwrap()));
+        }
+    }
+}
