@@ -13,6 +13,8 @@ use wasm_bindgen::prelude::*;
 
 use crate::error::Error;
 
+pub mod seal;
+
 /// Converts a core error into the JavaScript error object the package layer
 /// expects: an `Error` with `name = "MpShieldError"` and a `code` property.
 #[must_use]
