@@ -7,6 +7,7 @@
 //! `ikmE` is fed through `setup_sender_with_rng`, and `enc`, every
 //! ciphertext and every export must match.
 
+#![allow(clippy::type_complexity)]
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
