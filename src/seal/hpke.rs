@@ -337,9 +337,14 @@ impl fmt::Debug for PublicKey {
     }
 }
 
-/// An X25519 secret key, stored clamped. No `Debug`, zeroized on drop.
+/// An X25519 secret key, stored clamped, with its public key. No `Debug`,
+/// zeroized on drop.
 #[derive(Zeroize, ZeroizeOnDrop)]
-pub struct SecretKey([u8; SECRET_KEY_LEN]);
+pub struct SecretKey {
+    secret: [u8; SECRET_KEY_LEN],
+    #[zeroize(skip)]
+    public: PublicKey,
+}
 
 impl SecretKey {
     /// Parses a 32-byte X25519 secret key. It is clamped (RFC 7748 §5), so
@@ -363,13 +368,17 @@ impl SecretKey {
         let sk = RhSecretKey::from_bytes(bytes).map_err(|_| Error::InvalidKey {
             reason: "an X25519 secret key is 32 bytes",
         })?;
-        Ok(Self::from_rh(&sk))
+        let pk = Kem::sk_to_pk(&sk);
+        Ok(Self::from_rh(&sk, &pk))
     }
 
-    fn from_rh(sk: &RhSecretKey) -> Self {
+    fn from_rh(sk: &RhSecretKey, pk: &RhPublicKey) -> Self {
         let mut bytes = sk.to_bytes();
-        let mut key = Self([0u8; SECRET_KEY_LEN]);
-        for (o, b) in key.0.iter_mut().zip(bytes.iter()) {
+        let mut key = Self {
+            secret: [0u8; SECRET_KEY_LEN],
+            public: public_from_rh(pk),
+        };
+        for (o, b) in key.secret.iter_mut().zip(bytes.iter()) {
             *o = *b;
         }
         bytes.zeroize();
@@ -379,22 +388,17 @@ impl SecretKey {
     /// The 32 (clamped) bytes, in a buffer that is zeroized on drop.
     #[must_use]
     pub fn to_bytes(&self) -> Zeroizing<[u8; SECRET_KEY_LEN]> {
-        Zeroizing::new(self.0)
+        Zeroizing::new(self.secret)
     }
 
     /// The matching public key.
     #[must_use]
     pub fn public_key(&self) -> PublicKey {
-        // The constructors only admit valid keys, so this cannot fail; an
-        // all-zero public key would be refused by every later use.
-        match self.to_rh() {
-            Ok(sk) => public_from_rh(&Kem::sk_to_pk(&sk)),
-            Err(_) => PublicKey([0u8; PUBLIC_KEY_LEN]),
-        }
+        self.public
     }
 
     fn to_rh(&self) -> Result<RhSecretKey> {
-        RhSecretKey::from_bytes(&self.0).map_err(|_| Error::Internal {
+        RhSecretKey::from_bytes(&self.secret).map_err(|_| Error::Internal {
             context: "hpke secret key",
         })
     }
@@ -420,7 +424,7 @@ impl KeyPair {
     fn from_rh(sk: &RhSecretKey, pk: &RhPublicKey) -> Self {
         Self {
             public_key: public_from_rh(pk),
-            secret_key: SecretKey::from_rh(sk),
+            secret_key: SecretKey::from_rh(sk, pk),
         }
     }
 }
