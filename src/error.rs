@@ -57,8 +57,10 @@ pub enum Error {
         /// The algorithm that was asked for.
         name: String,
     },
-    /// A stream ended before its final chunk, or a chunk was missing,
-    /// reordered or duplicated.
+    /// The data ended early: a stream before its final chunk, an envelope
+    /// or header before its declared length. (A chunk that is missing,
+    /// reordered or duplicated in the middle of a stream does not open at
+    /// its position and is [`Error::DecryptFailed`].)
     Truncated,
     /// A signature did not verify: wrong key, or a modified credential,
     /// presentation or key-binding JWT. Deliberately carries no detail.
@@ -193,7 +195,7 @@ impl fmt::Display for Error {
             Self::InvalidKey { reason } => write!(f, "invalid key: {reason}"),
             Self::UnsupportedAlgorithm { name } => write!(f, "unsupported algorithm: {name}"),
             Self::Truncated => f.write_str(
-                "the stream is truncated or its chunks are out of order: do not use any of its output",
+                "the data is truncated (a stream ended before its final chunk, or an envelope before its declared length): do not use any of it",
             ),
             Self::VerifyFailed => f.write_str(
                 "signature verification failed: the credential or presentation was modified, or signed by another key",

@@ -7,6 +7,8 @@
 //! natively.
 //!
 //! - [`rng`]: the one host-seeded DRBG every random value comes from;
+//! - [`seal`]: HPKE (RFC 9180), envelopes and streams that only the
+//!   intended recipient can open;
 //! - [`credential::idcard`]: GB 11643-1999 citizen ID numbers;
 //! - [`credential::keys`], [`credential::sdjwt`], [`credential::licence`],
 //!   [`credential::mask`]: signing keys as JWKs, SD-JWT VCs (RFC 9901),
@@ -32,6 +34,7 @@ pub mod clock;
 pub mod credential;
 pub mod error;
 pub mod rng;
+pub mod seal;
 pub mod wasm;
 
 pub use error::{Error, Result};

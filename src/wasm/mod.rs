@@ -15,6 +15,8 @@ pub mod credential;
 
 use crate::error::Error;
 
+pub mod seal;
+
 /// Converts a core error into the JavaScript error object the package layer
 /// expects: an `Error` with `name = "MpShieldError"` and a `code` property.
 #[must_use]
