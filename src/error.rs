@@ -60,6 +60,8 @@ pub enum Error {
     /// A stream ended before its final chunk, or a chunk was missing,
     /// reordered or duplicated.
     Truncated,
+    /// A Merkle inclusion or consistency proof did not verify.
+    InvalidProof,
     /// An internal invariant failed; this is a bug in mpshield.
     Internal {
         /// Where it happened.
@@ -82,6 +84,7 @@ impl Error {
             Self::InvalidKey { .. } => "INVALID_KEY",
             Self::UnsupportedAlgorithm { .. } => "UNSUPPORTED_ALGORITHM",
             Self::Truncated => "TRUNCATED",
+            Self::InvalidProof => "INVALID_PROOF",
             Self::Internal { .. } => "INTERNAL",
         }
     }
@@ -115,6 +118,9 @@ impl fmt::Display for Error {
             Self::Truncated => f.write_str(
                 "the stream is truncated or its chunks are out of order: do not use any of its output",
             ),
+            Self::InvalidProof => f.write_str(
+                "the Merkle proof does not match the tree: the log or the proof was altered",
+            ),
             Self::Internal { context } => write!(
                 f,
                 "internal error in {context}: this is a bug in mpshield, please report it"
@@ -142,6 +148,7 @@ pub const ALL_CODES: &[&str] = &[
     "INVALID_KEY",
     "UNSUPPORTED_ALGORITHM",
     "TRUNCATED",
+    "INVALID_PROOF",
     "INTERNAL",
 ];
 
@@ -196,6 +203,7 @@ mod tests {
                 "RS256",
             ),
             (Error::Truncated, "TRUNCATED", "truncated"),
+            (Error::InvalidProof, "INVALID_PROOF", "Merkle proof"),
             (Error::Internal { context: "rng" }, "INTERNAL", "bug"),
         ]
     }

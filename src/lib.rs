@@ -26,6 +26,7 @@
 #![cfg_attr(test, allow(clippy::indexing_slicing))]
 
 pub mod clock;
+pub mod consent;
 pub mod credential;
 pub mod error;
 pub mod rng;
