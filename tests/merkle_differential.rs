@@ -47,7 +47,7 @@ fn roots_and_inclusion_proofs_agree_both_ways() {
             theirs.root().as_bytes().as_slice(),
             "root of {size}"
         );
-        let their_root = RootHash::<Sha256>::new((*theirs.root().as_bytes()).into(), size as u64);
+        let their_root = RootHash::<Sha256>::new(*theirs.root().as_bytes(), size as u64);
         for i in 0..size {
             let leaf = merkle::leaf_hash(&data(i));
             // Ours → theirs.
