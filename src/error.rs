@@ -62,6 +62,12 @@ pub enum Error {
     Truncated,
     /// A Merkle inclusion or consistency proof did not verify.
     InvalidProof,
+    /// A signed checkpoint is malformed, for another origin, or not signed by
+    /// the expected key.
+    InvalidCheckpoint {
+        /// What was wrong (structure only).
+        reason: &'static str,
+    },
     /// An internal invariant failed; this is a bug in mpshield.
     Internal {
         /// Where it happened.
@@ -85,6 +91,7 @@ impl Error {
             Self::UnsupportedAlgorithm { .. } => "UNSUPPORTED_ALGORITHM",
             Self::Truncated => "TRUNCATED",
             Self::InvalidProof => "INVALID_PROOF",
+            Self::InvalidCheckpoint { .. } => "INVALID_CHECKPOINT",
             Self::Internal { .. } => "INTERNAL",
         }
     }
@@ -121,6 +128,7 @@ impl fmt::Display for Error {
             Self::InvalidProof => f.write_str(
                 "the Merkle proof does not match the tree: the log or the proof was altered",
             ),
+            Self::InvalidCheckpoint { reason } => write!(f, "invalid checkpoint: {reason}"),
             Self::Internal { context } => write!(
                 f,
                 "internal error in {context}: this is a bug in mpshield, please report it"
@@ -149,6 +157,7 @@ pub const ALL_CODES: &[&str] = &[
     "UNSUPPORTED_ALGORITHM",
     "TRUNCATED",
     "INVALID_PROOF",
+    "INVALID_CHECKPOINT",
     "INTERNAL",
 ];
 
@@ -204,6 +213,13 @@ mod tests {
             ),
             (Error::Truncated, "TRUNCATED", "truncated"),
             (Error::InvalidProof, "INVALID_PROOF", "Merkle proof"),
+            (
+                Error::InvalidCheckpoint {
+                    reason: "for another origin",
+                },
+                "INVALID_CHECKPOINT",
+                "origin",
+            ),
             (Error::Internal { context: "rng" }, "INTERNAL", "bug"),
         ]
     }
