@@ -68,6 +68,44 @@ pub enum Error {
         /// What was wrong (structure only).
         reason: &'static str,
     },
+    /// A consent record is malformed or breaks a consent rule (for example
+    /// sensitive fields given without separate consent).
+    InvalidRecord {
+        /// Which field or rule, and what is expected.
+        reason: String,
+    },
+    /// No record with this id (or index) is in the consent log.
+    RecordNotFound {
+        /// The record id or index that was asked for.
+        id: String,
+    },
+    /// The operation does not fit the log's current state (for example
+    /// withdrawing a consent twice, or withdrawing a refusal).
+    InvalidState {
+        /// What is in the way.
+        reason: String,
+    },
+    /// A consent receipt is malformed, or its record, proof or checkpoint does
+    /// not verify against the device key.
+    InvalidReceipt {
+        /// What was wrong (structure only).
+        reason: &'static str,
+    },
+    /// Stored consent-log state is tampered, truncated, reordered,
+    /// duplicated or mixed from different saves.
+    StorageCorrupt {
+        /// What was wrong (structure only).
+        reason: &'static str,
+    },
+    /// The stored consent log is older than a checkpoint the caller trusts,
+    /// or not an extension of it: an earlier state was restored.
+    RollbackDetected,
+    /// The consent could not be written to storage; nothing may be disclosed
+    /// until it is.
+    ConsentNotPersisted {
+        /// What the storage reported.
+        reason: String,
+    },
     /// An internal invariant failed; this is a bug in mpshield.
     Internal {
         /// Where it happened.
@@ -92,6 +130,13 @@ impl Error {
             Self::Truncated => "TRUNCATED",
             Self::InvalidProof => "INVALID_PROOF",
             Self::InvalidCheckpoint { .. } => "INVALID_CHECKPOINT",
+            Self::InvalidRecord { .. } => "INVALID_RECORD",
+            Self::RecordNotFound { .. } => "RECORD_NOT_FOUND",
+            Self::InvalidState { .. } => "INVALID_STATE",
+            Self::InvalidReceipt { .. } => "INVALID_RECEIPT",
+            Self::StorageCorrupt { .. } => "STORAGE_CORRUPT",
+            Self::RollbackDetected => "ROLLBACK_DETECTED",
+            Self::ConsentNotPersisted { .. } => "CONSENT_NOT_PERSISTED",
             Self::Internal { .. } => "INTERNAL",
         }
     }
@@ -129,6 +174,26 @@ impl fmt::Display for Error {
                 "the Merkle proof does not match the tree: the log or the proof was altered",
             ),
             Self::InvalidCheckpoint { reason } => write!(f, "invalid checkpoint: {reason}"),
+            Self::InvalidRecord { reason } => write!(f, "invalid consent record: {reason}"),
+            Self::RecordNotFound { id } => {
+                write!(f, "no consent record {id} in this log: check the record id")
+            }
+            Self::InvalidState { reason } => write!(f, "not possible now: {reason}"),
+            Self::InvalidReceipt { reason } => write!(
+                f,
+                "invalid consent receipt ({reason}): do not rely on it; ask for a fresh one"
+            ),
+            Self::StorageCorrupt { reason } => write!(
+                f,
+                "the stored consent log is damaged or was altered ({reason}): restore it from a backup"
+            ),
+            Self::RollbackDetected => f.write_str(
+                "the stored consent log is older than a checkpoint already seen: an earlier state was restored",
+            ),
+            Self::ConsentNotPersisted { reason } => write!(
+                f,
+                "the consent could not be saved ({reason}): free storage and try again; nothing was disclosed"
+            ),
             Self::Internal { context } => write!(
                 f,
                 "internal error in {context}: this is a bug in mpshield, please report it"
@@ -158,6 +223,13 @@ pub const ALL_CODES: &[&str] = &[
     "TRUNCATED",
     "INVALID_PROOF",
     "INVALID_CHECKPOINT",
+    "INVALID_RECORD",
+    "RECORD_NOT_FOUND",
+    "INVALID_STATE",
+    "INVALID_RECEIPT",
+    "STORAGE_CORRUPT",
+    "ROLLBACK_DETECTED",
+    "CONSENT_NOT_PERSISTED",
     "INTERNAL",
 ];
 
@@ -219,6 +291,51 @@ mod tests {
                 },
                 "INVALID_CHECKPOINT",
                 "origin",
+            ),
+            (
+                Error::InvalidRecord {
+                    reason: "purposes must not be empty".into(),
+                },
+                "INVALID_RECORD",
+                "purposes",
+            ),
+            (
+                Error::RecordNotFound { id: "abc".into() },
+                "RECORD_NOT_FOUND",
+                "abc",
+            ),
+            (
+                Error::InvalidState {
+                    reason: "already withdrawn".into(),
+                },
+                "INVALID_STATE",
+                "already withdrawn",
+            ),
+            (
+                Error::InvalidReceipt {
+                    reason: "trailing bytes",
+                },
+                "INVALID_RECEIPT",
+                "trailing bytes",
+            ),
+            (
+                Error::StorageCorrupt {
+                    reason: "segment missing",
+                },
+                "STORAGE_CORRUPT",
+                "segment missing",
+            ),
+            (
+                Error::RollbackDetected,
+                "ROLLBACK_DETECTED",
+                "earlier state",
+            ),
+            (
+                Error::ConsentNotPersisted {
+                    reason: "quota exceeded".into(),
+                },
+                "CONSENT_NOT_PERSISTED",
+                "quota exceeded",
             ),
             (Error::Internal { context: "rng" }, "INTERNAL", "bug"),
         ]

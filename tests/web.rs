@@ -47,6 +47,15 @@ fn every_error_maps_to_an_mpshield_error() {
         Error::InvalidKey { reason: "x" },
         Error::UnsupportedAlgorithm { name: "x".into() },
         Error::Truncated,
+        Error::InvalidProof,
+        Error::InvalidCheckpoint { reason: "x" },
+        Error::InvalidRecord { reason: "x".into() },
+        Error::RecordNotFound { id: "x".into() },
+        Error::InvalidState { reason: "x".into() },
+        Error::InvalidReceipt { reason: "x" },
+        Error::StorageCorrupt { reason: "x" },
+        Error::RollbackDetected,
+        Error::ConsentNotPersisted { reason: "x".into() },
         Error::Internal { context: "x" },
     ];
     let mut codes: Vec<&str> = table.iter().map(Error::code).collect();
