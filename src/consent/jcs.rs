@@ -125,6 +125,7 @@ pub fn format_number(x: f64) -> Result<String> {
         .parse()
         .map_err(|_| Error::Internal { context: "jcs" })?;
     let digits: String = mantissa.chars().filter(|c| *c != '.').collect();
+    let digits = break_tie_to_even(x.abs(), digits, exp);
     let k = i32::try_from(digits.len()).map_err(|_| Error::Internal { context: "jcs" })?;
     let n = exp + 1; // value = 0.digits × 10^n
     let mut s = String::new();
@@ -155,4 +156,60 @@ pub fn format_number(x: f64) -> Result<String> {
         s.push_str(&(n - 1).abs().to_string());
     }
     Ok(s)
+}
+
+/// ECMAScript breaks a tie between two shortest digit strings that are
+/// equally close to the value by taking the even one; Rust's shortest
+/// formatting rounds such ties up. When the exact decimal expansion of `ax`
+/// ends in exactly `5` right after the shortest digits, choose the even
+/// neighbour (if it still reads back as `ax`).
+fn break_tie_to_even(ax: f64, digits: String, exp: i32) -> String {
+    let exact = format!("{ax:.800e}");
+    let Some((m, e)) = exact.split_once('e') else {
+        return digits;
+    };
+    if e.parse::<i32>().ok() != Some(exp) {
+        return digits;
+    }
+    let all: String = m.chars().filter(|c| *c != '.').collect();
+    let k = digits.len();
+    let (Some(prefix), Some(tail)) = (all.get(..k), all.get(k..)) else {
+        return digits;
+    };
+    let is_tie = tail.starts_with('5') && tail.bytes().skip(1).all(|b| b == b'0');
+    if !is_tie {
+        return digits;
+    }
+    let down = prefix.to_owned();
+    let up = increment(prefix);
+    let last_even = |s: &str| s.bytes().last().is_some_and(|b| (b - b'0') % 2 == 0);
+    let candidate = if last_even(&down) { Some(down) } else { up };
+    let Some(candidate) = candidate else {
+        return digits;
+    };
+    if candidate == digits || candidate.len() != k {
+        return digits;
+    }
+    let (first, rest) = candidate.split_at(1);
+    let reread: Option<f64> = format!("{first}.{rest}e{exp}").parse().ok();
+    if reread == Some(ax) {
+        candidate.trim_end_matches('0').to_owned()
+    } else {
+        digits
+    }
+}
+
+/// Adds one to the last digit of a decimal digit string (`None` on overflow
+/// into a new digit).
+fn increment(digits: &str) -> Option<String> {
+    let mut b = digits.as_bytes().to_vec();
+    for d in b.iter_mut().rev() {
+        if *d == b'9' {
+            *d = b'0';
+        } else {
+            *d += 1;
+            return String::from_utf8(b).ok();
+        }
+    }
+    None
 }
