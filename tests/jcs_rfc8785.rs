@@ -74,7 +74,10 @@ fn sorting_by_utf16_code_units() {
         // Recover the order from the text itself.
         let mut ks = Vec::new();
         for (k, _) in v.as_object().unwrap() {
-            ks.push((out.find(&serde_json::to_string(k).unwrap()).unwrap(), k.clone()));
+            ks.push((
+                out.find(&serde_json::to_string(k).unwrap()).unwrap(),
+                k.clone(),
+            ));
         }
         ks.sort();
         ks.into_iter().map(|(_, k)| k).collect()
@@ -111,12 +114,21 @@ fn section_3_2_2_sample() {
 
 #[test]
 fn escapes_integers_and_nesting() {
-    assert_eq!(canon(r#""\u0000\b\t\f\u001f\u007f""#), "\"\\u0000\\b\\t\\f\\u001f\u{7f}\"");
+    assert_eq!(
+        canon(r#""\u0000\b\t\f\u001f\u007f""#),
+        "\"\\u0000\\b\\t\\f\\u001f\u{7f}\""
+    );
     assert_eq!(canon("[-0.0, 10, -7, 1.5e2]"), "[0,10,-7,150]");
-    assert_eq!(canon(r#"{"b":[{"d":1,"c":2}],"a":{}}"#), r#"{"a":{},"b":[{"c":2,"d":1}]}"#);
+    assert_eq!(
+        canon(r#"{"b":[{"d":1,"c":2}],"a":{}}"#),
+        r#"{"a":{},"b":[{"c":2,"d":1}]}"#
+    );
     assert_eq!(canon("9007199254740992"), "9007199254740992");
     let too_big: Value = serde_json::from_str("9007199254740993").unwrap();
-    assert_eq!(jcs::canonicalize(&too_big).unwrap_err().code(), "INVALID_INPUT");
+    assert_eq!(
+        jcs::canonicalize(&too_big).unwrap_err().code(),
+        "INVALID_INPUT"
+    );
 }
 
 /// Differential: 100,000 doubles (random bit patterns, rounded decimals,

@@ -500,7 +500,11 @@ fn fields_text(r: &ConsentRecord, locale: Locale) -> String {
 fn history_line(r: &ConsentRecord, locale: Locale) -> String {
     let t = shanghai_time(r.time);
     let who = &r.controller.name;
-    let fields = fields_text(r, locale);
+    let mut fields = fields_text(r, locale);
+    // Chinese needs no space after a full-width bracket.
+    if locale == Locale::ZhCn && !fields.ends_with('）') {
+        fields.push(' ');
+    }
     let days = r.max_retention_days();
     let reference = r.refers_to.as_deref().unwrap_or("");
     match locale {
@@ -512,12 +516,12 @@ fn history_line(r: &ConsentRecord, locale: Locale) -> String {
                 format!("保存 {days} 天")
             };
             match r.event {
-                Event::Requested => format!("{t} {who} 请求 {fields} 用于 {purposes}"),
-                Event::Given => format!("{t} 同意向 {who} 提供 {fields} 用于 {purposes}，{keep}"),
+                Event::Requested => format!("{t} {who} 请求 {fields}用于 {purposes}"),
+                Event::Given => format!("{t} 同意向 {who} 提供 {fields}用于 {purposes}，{keep}"),
                 Event::Disclosed => {
-                    format!("{t} 向 {who} 提供了 {fields} 用于 {purposes}，{keep}")
+                    format!("{t} 向 {who} 提供了 {fields}用于 {purposes}，{keep}")
                 }
-                Event::Refused => format!("{t} 拒绝向 {who} 提供 {fields} 用于 {purposes}"),
+                Event::Refused => format!("{t} 拒绝向 {who} 提供 {fields}用于 {purposes}"),
                 Event::Withdrawn => {
                     format!("{t} 撤回了对 {who} 的同意（{purposes}，记录 {reference}）")
                 }
