@@ -233,12 +233,11 @@ fn receipt_tamper_cases() {
     let typed = ["INVALID_RECEIPT", "INVALID_PROOF", "INVALID_CHECKPOINT"];
     // A flipped bit anywhere.
     for i in 0..good.len() {
-        for bit in [0x01u8 << (i % 8)] {
-            let mut b = good.clone();
-            b[i] ^= bit;
-            let e = verify_receipt(&b, &vk).expect_err(&format!("byte {i} bit {bit:#x}"));
-            assert!(typed.contains(&e.code()), "byte {i}: {e:?}");
-        }
+        let bit = 0x01u8 << (i % 8);
+        let mut b = good.clone();
+        b[i] ^= bit;
+        let e = verify_receipt(&b, &vk).expect_err(&format!("byte {i} bit {bit:#x}"));
+        assert!(typed.contains(&e.code()), "byte {i}: {e:?}");
     }
     // Every truncation, and trailing garbage.
     for n in 0..good.len() {

@@ -4,7 +4,7 @@
 
 use mpshield::consent::record::{
     self, ConsentRecord, ConsentType, Controller, Event, Field, Form, LawfulBasis, Notice,
-    Presentation, Recipient,
+    Presentation,
 };
 use mpshield::consent::DeviceKey;
 
