@@ -117,11 +117,11 @@ fn five_thousand_records_within_wechat_quotas() {
     assert_eq!(back.get(4_321).unwrap(), log.get(4_321).unwrap());
 }
 
-/// A log of 300 records saved in small (16 KiB) segments, for tampering.
+/// A log of 300 records saved in small (4 KiB) segments, for tampering.
 fn small_saved() -> (ConsentLog, Storage) {
     let log = realistic_log(300);
     let mut storage = Storage::new();
-    save(&log, &mut storage, 16 * 1024, 2);
+    save(&log, &mut storage, 4 * 1024, 2);
     (log, storage)
 }
 
@@ -142,7 +142,7 @@ fn round_trip_and_continue_appending() {
     let mut back = load(&storage, None).unwrap();
     assert_eq!(back.root(), log.root());
     back.append(hotel(10_000)).unwrap();
-    save(&back, &mut storage, 16 * 1024, 3);
+    save(&back, &mut storage, 4 * 1024, 3);
     let again = load(&storage, Some(&log.checkpoint().unwrap())).unwrap();
     assert_eq!(again.size(), 301);
     // An empty log saves and loads too.
@@ -215,7 +215,7 @@ fn removed_duplicated_reordered_and_foreign_segments() {
     // A segment from another save of the same log, under this save's key.
     let (log, _) = small_saved();
     let mut other = Storage::new();
-    save(&log, &mut other, 16 * 1024, 9);
+    save(&log, &mut other, 4 * 1024, 9);
     let other_keys = data_keys(&other);
     let mut s = storage.clone();
     s.insert(keys[1].clone(), other[&other_keys[1]].clone());
@@ -262,7 +262,7 @@ fn rollback_is_detected_with_a_trusted_checkpoint() {
     for i in 0..5 {
         log.append(hotel(20_000 + i)).unwrap();
     }
-    save(&log, &mut storage, 16 * 1024, 5);
+    save(&log, &mut storage, 4 * 1024, 5);
     let trusted = log.checkpoint().unwrap();
     // The newer state loads; the earlier save is complete and valid, so
     // only the trusted checkpoint tells it apart.
@@ -283,7 +283,7 @@ fn rollback_is_detected_with_a_trusted_checkpoint() {
         fork.append(hotel(30_000 + i)).unwrap();
     }
     let mut forked = Storage::new();
-    save(&fork, &mut forked, 16 * 1024, 6);
+    save(&fork, &mut forked, 4 * 1024, 6);
     assert_eq!(
         load(&forked, Some(&trusted)).unwrap_err().code(),
         "ROLLBACK_DETECTED"

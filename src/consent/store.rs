@@ -27,9 +27,13 @@
 //! save is caught only with a checkpoint kept elsewhere
 //! (`trusted_checkpoint`).
 //!
-//! Records are stored as `u32 length ‖ canonical JSON`, packed into data
+//! Records are stored as a stream of `u32 length ‖ canonical JSON`,
+//! compressed with DEFLATE (RFC 1951) when that is smaller, packed into data
 //! segments of at most [`DEFAULT_SEGMENT_BYTES`] each (768 KiB, so even a
-//! base64-encoding adapter stays under 1 MiB per key).
+//! base64-encoding adapter stays under 1 MiB per key). Compression happens
+//! before encryption, so segment lengths reveal how repetitive the records
+//! are; they are at rest on the owner's device, with no attacker-chosen
+//! content mixed in.
 
 use argon2::{Algorithm, Argon2, Params, Version};
 use chacha20poly1305::aead::Aead;
@@ -63,6 +67,14 @@ const MAGIC: [u8; 4] = *b"MPS\x01";
 const KIND_DATA: u8 = 0;
 const KIND_MANIFEST: u8 = 1;
 const HKDF_SALT: &[u8] = b"mpshield/consent-store/v1";
+/// Raw records grouped per segment before compression: up to this many
+/// times the segment budget.
+const RAW_GROUP_FACTOR: usize = 8;
+/// Largest decompressed data segment accepted (a bound on inflation).
+pub const MAX_RAW_SEGMENT: usize = 16 * 1024 * 1024;
+/// Data segment encodings (first plaintext byte).
+const ENC_RAW: u8 = 0;
+const ENC_DEFLATE: u8 = 1;
 /// Manifest plaintext magic.
 const MANIFEST_MAGIC: [u8; 4] = *b"MPM\x01";
 
@@ -316,23 +328,31 @@ pub fn to_segments_with(
         )));
     }
     let budget = max_segment_bytes - HEADER_BYTES - TAG_BYTES;
-    // Pack records into plaintexts.
-    let mut plaintexts: Vec<Zeroizing<Vec<u8>>> = Vec::new();
-    let mut current = Zeroizing::new(Vec::new());
+    // Group records by raw size, then compress each group; a group whose
+    // compressed form does not fit is split in two until it does.
+    let raw_cap = budget.saturating_mul(RAW_GROUP_FACTOR).min(MAX_RAW_SEGMENT);
+    let mut groups: Vec<Vec<Vec<u8>>> = Vec::new();
+    let mut current: Vec<Vec<u8>> = Vec::new();
+    let mut current_len = 0usize;
     for record in log.records() {
         let bytes = record.canonical_bytes()?;
         let need = 4 + bytes.len();
-        if need > budget {
+        if need + 1 > budget {
             return Err(Error::input("a record does not fit in one segment"));
         }
-        if current.len() + need > budget {
-            plaintexts.push(std::mem::replace(&mut current, Zeroizing::new(Vec::new())));
+        if current_len + need > raw_cap && !current.is_empty() {
+            groups.push(std::mem::take(&mut current));
+            current_len = 0;
         }
-        current.extend_from_slice(&(bytes.len() as u32).to_be_bytes());
-        current.extend_from_slice(&bytes);
+        current_len += need;
+        current.push(bytes);
     }
     if !current.is_empty() {
-        plaintexts.push(current);
+        groups.push(current);
+    }
+    let mut plaintexts: Vec<Zeroizing<Vec<u8>>> = Vec::new();
+    for group in groups {
+        pack(&group, budget, &mut plaintexts)?;
     }
     let count = u32::try_from(plaintexts.len()).map_err(|_| Error::input("too many segments"))?;
     let mut state_id = [0u8; 16];
@@ -367,6 +387,49 @@ pub fn to_segments_with(
     };
     out.push((MANIFEST_KEY.to_owned(), header.seal(key, &manifest)?));
     Ok(out)
+}
+
+/// Encodes `records` (`u32 length ‖ bytes` each) into one or more segment
+/// plaintexts of at most `budget` bytes: `0x01 ‖ DEFLATE(stream)` when that
+/// is smaller, else `0x00 ‖ stream`.
+fn pack(records: &[Vec<u8>], budget: usize, out: &mut Vec<Zeroizing<Vec<u8>>>) -> Result<()> {
+    let mut stream = Zeroizing::new(Vec::new());
+    for r in records {
+        stream.extend_from_slice(&(r.len() as u32).to_be_bytes());
+        stream.extend_from_slice(r);
+    }
+    let deflated = Zeroizing::new(miniz_oxide::deflate::compress_to_vec(&stream, 6));
+    let (enc, body) = if deflated.len() < stream.len() {
+        (ENC_DEFLATE, deflated.as_slice())
+    } else {
+        (ENC_RAW, stream.as_slice())
+    };
+    if body.len() < budget {
+        let mut pt = Zeroizing::new(Vec::with_capacity(body.len() + 1));
+        pt.push(enc);
+        pt.extend_from_slice(body);
+        out.push(pt);
+        return Ok(());
+    }
+    if records.len() < 2 {
+        return Err(Error::input("a record does not fit in one segment"));
+    }
+    let (a, b) = records.split_at(records.len() / 2);
+    pack(a, budget, out)?;
+    pack(b, budget, out)
+}
+
+/// The record stream of a data segment plaintext.
+fn unpack(pt: &[u8]) -> Result<Zeroizing<Vec<u8>>> {
+    match pt.split_first() {
+        Some((&ENC_RAW, body)) => Ok(Zeroizing::new(body.to_vec())),
+        Some((&ENC_DEFLATE, body)) => {
+            miniz_oxide::inflate::decompress_to_vec_with_limit(body, MAX_RAW_SEGMENT)
+                .map(Zeroizing::new)
+                .map_err(|_| corrupt("a segment does not decompress"))
+        }
+        _ => Err(corrupt("a segment has an unknown encoding")),
+    }
 }
 
 fn corrupt(reason: &'static str) -> Error {
@@ -452,7 +515,8 @@ pub fn from_segments(
             return Err(corrupt("a segment is out of place (moved or duplicated)"));
         }
         let pt = h.open(key, body).ok_or(corrupt("a segment was altered"))?;
-        let mut rest = pt.as_slice();
+        let stream = unpack(&pt)?;
+        let mut rest = stream.as_slice();
         if rest.is_empty() {
             return Err(corrupt("an empty segment"));
         }

@@ -24,8 +24,30 @@ pub const ORIGIN: &str = "mpshield.example/device/test";
 /// 2026-11-22 06:03:00 UTC = 14:03 in Shanghai.
 pub const T0: i64 = 1_795_327_380;
 
+/// 32 pseudo-random bytes from `label` and `i`, base64url (43 characters).
+pub fn b64_hash(label: &str, i: u32) -> String {
+    use base64ct::{Base64UrlUnpadded, Encoding};
+    let h = mpshield::consent::merkle::leaf_hash(format!("{label}/{i}").as_bytes());
+    Base64UrlUnpadded::encode_string(&h)
+}
+
+/// Synthetic place names for controllers.
+const HOTELS: [&str; 8] = [
+    "某某酒店",
+    "示例大酒店有限公司",
+    "测试宾馆",
+    "样例快捷酒店（福田店）",
+    "虚构国际酒店管理有限公司",
+    "演示青年旅舍",
+    "模拟度假村",
+    "例子商务酒店",
+];
+
 /// A hotel check-in disclosure: name in full, ID number masked, 30 days.
+/// Nonces, `sd_hash` and key ids differ per record, as in real use.
 pub fn hotel(i: u32) -> ConsentRecord {
+    let h = (i as usize / 3) % HOTELS.len();
+    let h = if i < 3 { 0 } else { h };
     ConsentRecord {
         record_id: Some(format!("rec-{i:06}")),
         schema_version: None,
@@ -33,8 +55,8 @@ pub fn hotel(i: u32) -> ConsentRecord {
         time: T0 + i64::from(i) * 60,
         principal: Some(record::principal_id(&[9; 32], "synthetic-person")),
         controller: Controller {
-            name: "某某酒店".into(),
-            uscc: uscc(i),
+            name: HOTELS[h].into(),
+            uscc: uscc(h as u32 * 7_919),
             contact: Some("privacy@hotel.example".into()),
         },
         recipients: vec![],
@@ -61,16 +83,16 @@ pub fn hotel(i: u32) -> ConsentRecord {
         jurisdiction: Some("CN".into()),
         storage_location: Some("CN-GD".into()),
         notice: Some(Notice {
-            url: "https://hotel.example/privacy".into(),
-            sha256: "47DEQpj8HBSa-_TImW-5JCeuQeRkm5NMpJWZG3hSuFU".into(),
+            url: format!("https://hotel{h}.example/privacy/v3"),
+            sha256: b64_hash("notice", h as u32),
         }),
         withdrawal_method: Some("小程序「我的授权」页".into()),
         refers_to: None,
         presentation: Some(Presentation {
-            sd_hash: "Dy-RYwZfaaoC3inJbLslgPvMp09bH-clYP_3qbRqtW4".into(),
-            nonce: format!("n-{i}"),
-            audience: "https://hotel.example".into(),
-            recipient_key_id: "NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs".into(),
+            sd_hash: b64_hash("sd_hash", i),
+            nonce: b64_hash("nonce", i)[..22].to_owned(),
+            audience: format!("https://hotel{h}.example"),
+            recipient_key_id: b64_hash("kid", h as u32),
         }),
     }
 }
