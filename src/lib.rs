@@ -8,6 +8,8 @@
 //!
 //! - [`rng`]: the one host-seeded DRBG every random value comes from;
 //! - [`credential::idcard`]: GB 11643-1999 citizen ID numbers;
+//! - [`consent`]: consent records, the device-signed Merkle log, receipts
+//!   and encrypted storage;
 //! - [`error`]: the one error type, with stable codes.
 //!
 //! ```
