@@ -141,6 +141,11 @@ fn round_trip_and_continue_appending() {
     assert!(data_keys(&storage).len() >= 10, "several segments");
     let mut back = load(&storage, None).unwrap();
     assert_eq!(back.root(), log.root());
+    // The manifest names the data keys (what an async adapter prefetches).
+    let listed = store::segment_keys(&storage[MANIFEST_KEY]).unwrap();
+    assert_eq!(listed, data_keys(&storage));
+    let e = store::segment_keys(&storage[&listed[0]]).unwrap_err();
+    assert_eq!(e.code(), "STORAGE_CORRUPT");
     back.append(hotel(10_000)).unwrap();
     save(&back, &mut storage, 4 * 1024, 3);
     let again = load(&storage, Some(&log.checkpoint().unwrap())).unwrap();

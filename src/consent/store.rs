@@ -279,6 +279,20 @@ pub fn segment_key(state_id: &[u8; 16], index: u32) -> String {
     format!("{KEY_PREFIX}{}/{index}", hex(state_id))
 }
 
+/// The storage keys of the data segments a stored manifest refers to, read
+/// from its plaintext header (no key needed), so an asynchronous adapter can
+/// fetch them all before calling [`from_segments`].
+///
+/// # Errors
+/// [`Error::StorageCorrupt`] if `manifest` is not a manifest segment.
+pub fn segment_keys(manifest: &[u8]) -> Result<Vec<String>> {
+    let (h, _) = Header::parse(manifest)?;
+    if h.kind != KIND_MANIFEST || h.index != u32::MAX {
+        return Err(corrupt("not a manifest segment"));
+    }
+    Ok((0..h.count).map(|i| segment_key(&h.state_id, i)).collect())
+}
+
 /// Total bytes of a set of segments (keys and values), as storage counts
 /// them.
 #[must_use]
