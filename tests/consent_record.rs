@@ -355,3 +355,54 @@ fn canonical_bytes_are_rfc8785_and_stable() {
     };
     assert_ne!(r2.leaf_hash().unwrap(), r.leaf_hash().unwrap());
 }
+
+/// The fast canonical form (sorted struct fields serialised directly) equals
+/// the general RFC 8785 canonicaliser, for every event and all kinds of text.
+#[test]
+fn fast_canonical_form_equals_general_jcs() {
+    let texts = [
+        "plain",
+        "引号\"和\\反斜杠",
+        "controls \u{0}\u{8}\u{9}\u{a}\u{c}\u{d}\u{1f}\u{7f}",
+        "emoji 😀 and \u{2028}\u{fb33}",
+        "/slash/ <tag> & 'quote'",
+    ];
+    let events = [
+        Event::Requested,
+        Event::Given,
+        Event::Refused,
+        Event::Disclosed,
+        Event::Withdrawn,
+        Event::Expired,
+    ];
+    for (i, t) in texts.iter().enumerate() {
+        for (j, e) in events.iter().enumerate() {
+            let mut r = if j % 2 == 0 {
+                hotel(i as u32)
+            } else {
+                sensitive_given(i as u32)
+            };
+            r.event = *e;
+            r.purposes = vec![(*t).to_owned(), "第二目的".into()];
+            r.controller.name = (*t).to_owned();
+            r.recipients.push(Recipient {
+                name: (*t).to_owned(),
+                uscc: None,
+                role: Some("handler".into()),
+            });
+            r.refers_to = Some("rec-x".into());
+            r.time = (1 << 53) - 1;
+            r.fields[0].retention_days = u32::MAX;
+            if j == 3 {
+                r = ok(r);
+                r.notice = None;
+                r.principal = None;
+            }
+            assert_eq!(
+                r.canonical_bytes().unwrap(),
+                r.canonical_bytes_slow().unwrap(),
+                "{t} {e:?}"
+            );
+        }
+    }
+}

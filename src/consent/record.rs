@@ -98,13 +98,13 @@ pub enum Form {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Controller {
+    /// Contact for the person's requests (Art. 17).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact: Option<String>,
     /// Legal name.
     pub name: String,
     /// Unified social credit code (GB 32100-2015).
     pub uscc: String,
-    /// Contact for the person's requests (Art. 17).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub contact: Option<String>,
 }
 
 /// Another party that receives the data.
@@ -113,106 +113,112 @@ pub struct Controller {
 pub struct Recipient {
     /// Legal name.
     pub name: String,
-    /// Unified social credit code, when it is an organisation in China.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub uscc: Option<String>,
     /// Its role; `"processor"` (entrusted party, Art. 21) does not need
     /// separate consent, any other role is another handler (Art. 23).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role: Option<String>,
+    /// Unified social credit code, when it is an organisation in China.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub uscc: Option<String>,
 }
 
 /// One field of one licence, as disclosed.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Field {
-    /// Licence type id, e.g. `resident_id_card`.
-    pub licence: String,
     /// Field id, e.g. `id_number`.
     pub field: String,
     /// Disclosure form.
     pub form: Form,
-    /// Sensitive personal information (Art. 28).
-    pub sensitive: bool,
+    /// Licence type id, e.g. `resident_id_card`.
+    pub licence: String,
     /// The recipient's declared retention, in whole days.
     pub retention_days: u32,
+    /// Sensitive personal information (Art. 28).
+    pub sensitive: bool,
 }
 
 /// The privacy notice shown (Art. 17).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Notice {
-    /// Where it is published.
-    pub url: String,
     /// SHA-256 of the notice text, base64url without padding (43 chars).
     pub sha256: String,
+    /// Where it is published.
+    pub url: String,
 }
 
 /// What the consent authorised: the disclosure it covers.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Presentation {
-    /// The presentation's SD-JWT `sd_hash`.
-    pub sd_hash: String,
-    /// The request's nonce.
-    pub nonce: String,
     /// The audience (the recipient's identifier).
     pub audience: String,
+    /// The request's nonce.
+    pub nonce: String,
     /// The recipient's key id (RFC 7638 thumbprint).
     pub recipient_key_id: String,
+    /// The presentation's SD-JWT `sd_hash`.
+    pub sd_hash: String,
 }
 
 /// A consent record (see the module documentation and `docs/FORMAT.md`).
+///
+/// The fields of this struct and of the nested ones are declared in the
+/// order of their JSON names (ASCII, so UTF-8, UTF-16 and code-point orders
+/// agree): serialising the struct directly then yields the RFC 8785 form,
+/// which [`ConsentRecord::canonical_bytes`] checks in tests against the
+/// general [`jcs::canonicalize`].
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ConsentRecord {
-    /// Unique id; generated (16 random bytes, base64url) when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub record_id: Option<String>,
-    /// Schema version; [`SCHEMA_VERSION`] when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub schema_version: Option<u32>,
-    /// What happened.
-    pub event: Event,
-    /// When, in seconds since the Unix epoch.
-    pub time: i64,
-    /// Pseudonymous id of the person ([`principal_id`]).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub principal: Option<String>,
-    /// The handler.
-    pub controller: Controller,
-    /// Other parties receiving the data.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub recipients: Vec<Recipient>,
-    /// Purposes, in the handler's words; at least one.
-    pub purposes: Vec<String>,
-    /// Lawful basis.
-    pub lawful_basis: LawfulBasis,
     /// How consent was obtained.
     pub consent_type: ConsentType,
+    /// The handler.
+    pub controller: Controller,
     /// Whether the data leaves mainland China (Arts. 38–39).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cross_border: Option<bool>,
+    /// What happened.
+    pub event: Event,
     /// The fields concerned.
     pub fields: Vec<Field>,
     /// Governing jurisdiction, e.g. `CN`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub jurisdiction: Option<String>,
-    /// Where the recipient stores the data, e.g. `CN-GD`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub storage_location: Option<String>,
+    /// Lawful basis.
+    pub lawful_basis: LawfulBasis,
     /// The privacy notice.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notice: Option<Notice>,
-    /// How to withdraw (Art. 15).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub withdrawal_method: Option<String>,
-    /// The record this one is about (required for withdrawn and expired).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub refers_to: Option<String>,
     /// The disclosure this consent authorised.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub presentation: Option<Presentation>,
+    /// Pseudonymous id of the person ([`principal_id`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub principal: Option<String>,
+    /// Purposes, in the handler's words; at least one.
+    pub purposes: Vec<String>,
+    /// Other parties receiving the data.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub recipients: Vec<Recipient>,
+    /// Unique id; generated (16 random bytes, base64url) when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub record_id: Option<String>,
+    /// The record this one is about (required for withdrawn and expired).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refers_to: Option<String>,
+    /// Schema version; [`SCHEMA_VERSION`] when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub schema_version: Option<u32>,
+    /// Where the recipient stores the data, e.g. `CN-GD`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub storage_location: Option<String>,
+    /// When, in seconds since the Unix epoch.
+    pub time: i64,
+    /// How to withdraw (Art. 15).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub withdrawal_method: Option<String>,
 }
 
 fn bad(reason: impl Into<String>) -> Error {
@@ -544,6 +550,20 @@ impl ConsentRecord {
     /// # Errors
     /// [`Error::Internal`] if the record cannot be serialised (a bug).
     pub fn canonical_bytes(&self) -> Result<Vec<u8>> {
+        // Sorted field declarations + serde_json's escaping (the same as
+        // ECMAScript's) + integers only make this the JCS form; see
+        // `canonical_bytes_slow` and the tests that compare the two.
+        serde_json::to_vec(self).map_err(|_| Error::Internal {
+            context: "record serialisation",
+        })
+    }
+
+    /// The RFC 8785 form through the general canonicaliser: slower, and the
+    /// reference that [`ConsentRecord::canonical_bytes`] is tested against.
+    ///
+    /// # Errors
+    /// [`Error::Internal`] if the record cannot be serialised (a bug).
+    pub fn canonical_bytes_slow(&self) -> Result<Vec<u8>> {
         let value = serde_json::to_value(self).map_err(|_| Error::Internal {
             context: "record serialisation",
         })?;
