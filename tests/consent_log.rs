@@ -150,8 +150,14 @@ fn withdrawal_expiry_and_refusal() {
     let mut exp = hotel(9);
     exp.event = Event::Expired;
     exp.refers_to = Some("rec-000000".into());
-    log2.append(exp).unwrap();
+    log2.append(exp.clone()).unwrap();
     assert_eq!(log2.status(T0).expired, ["rec-000000"]);
+    exp.record_id = Some("rec-again".into());
+    assert_eq!(log2.append(exp).unwrap_err().code(), "INVALID_STATE");
+    // A withdrawal after expiry is still recorded, and wins.
+    log2.withdraw_with_rng("rec-000000", T0 + 60, &mut r)
+        .unwrap();
+    assert_eq!(log2.status(T0).withdrawn, ["rec-000000"]);
 }
 
 #[test]

@@ -197,6 +197,11 @@ impl ConsentLog {
                     reason: format!("consent {target} is already withdrawn"),
                 });
             }
+            if record.event == Event::Expired && self.expired_events.contains(target) {
+                return Err(Error::InvalidState {
+                    reason: format!("consent {target} is already marked expired"),
+                });
+            }
         }
         Ok(())
     }
