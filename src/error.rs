@@ -116,6 +116,52 @@ pub enum Error {
         /// The rule that was asked for.
         name: String,
     },
+    /// A Merkle inclusion or consistency proof did not verify.
+    InvalidProof,
+    /// A signed checkpoint is malformed, for another origin, or not signed by
+    /// the expected key.
+    InvalidCheckpoint {
+        /// What was wrong (structure only).
+        reason: &'static str,
+    },
+    /// A consent record is malformed or breaks a consent rule (for example
+    /// sensitive fields given without separate consent).
+    InvalidRecord {
+        /// Which field or rule, and what is expected.
+        reason: String,
+    },
+    /// No record with this id (or index) is in the consent log.
+    RecordNotFound {
+        /// The record id or index that was asked for.
+        id: String,
+    },
+    /// The operation does not fit the log's current state (for example
+    /// withdrawing a consent twice, or withdrawing a refusal).
+    InvalidState {
+        /// What is in the way.
+        reason: String,
+    },
+    /// A consent receipt is malformed, or its record, proof or checkpoint does
+    /// not verify against the device key.
+    InvalidReceipt {
+        /// What was wrong (structure only).
+        reason: &'static str,
+    },
+    /// Stored consent-log state is tampered, truncated, reordered,
+    /// duplicated or mixed from different saves.
+    StorageCorrupt {
+        /// What was wrong (structure only).
+        reason: &'static str,
+    },
+    /// The stored consent log is older than a checkpoint the caller trusts,
+    /// or not an extension of it: an earlier state was restored.
+    RollbackDetected,
+    /// The consent could not be written to storage; nothing may be disclosed
+    /// until it is.
+    ConsentNotPersisted {
+        /// What the storage reported.
+        reason: String,
+    },
     /// An internal invariant failed; this is a bug in mpshield.
     Internal {
         /// Where it happened.
@@ -149,6 +195,15 @@ impl Error {
             Self::UnknownLicenceType { .. } => "UNKNOWN_LICENCE_TYPE",
             Self::InvalidClaim { .. } => "INVALID_CLAIM",
             Self::UnknownMaskRule { .. } => "UNKNOWN_MASK_RULE",
+            Self::InvalidProof => "INVALID_PROOF",
+            Self::InvalidCheckpoint { .. } => "INVALID_CHECKPOINT",
+            Self::InvalidRecord { .. } => "INVALID_RECORD",
+            Self::RecordNotFound { .. } => "RECORD_NOT_FOUND",
+            Self::InvalidState { .. } => "INVALID_STATE",
+            Self::InvalidReceipt { .. } => "INVALID_RECEIPT",
+            Self::StorageCorrupt { .. } => "STORAGE_CORRUPT",
+            Self::RollbackDetected => "ROLLBACK_DETECTED",
+            Self::ConsentNotPersisted { .. } => "CONSENT_NOT_PERSISTED",
             Self::Internal { .. } => "INTERNAL",
         }
     }
@@ -228,6 +283,30 @@ impl fmt::Display for Error {
                 f,
                 "unknown masking rule {name:?}: see mask.rules() for the supported rules"
             ),
+            Self::InvalidProof => f.write_str(
+                "the Merkle proof does not match the tree: the log or the proof was altered",
+            ),
+            Self::InvalidCheckpoint { reason } => write!(f, "invalid checkpoint: {reason}"),
+            Self::InvalidRecord { reason } => write!(f, "invalid consent record: {reason}"),
+            Self::RecordNotFound { id } => {
+                write!(f, "no consent record {id} in this log: check the record id")
+            }
+            Self::InvalidState { reason } => write!(f, "not possible now: {reason}"),
+            Self::InvalidReceipt { reason } => write!(
+                f,
+                "invalid consent receipt ({reason}): do not rely on it; ask for a fresh one"
+            ),
+            Self::StorageCorrupt { reason } => write!(
+                f,
+                "the stored consent log is damaged or was altered ({reason}): restore it from a backup"
+            ),
+            Self::RollbackDetected => f.write_str(
+                "the stored consent log is older than a checkpoint already seen: an earlier state was restored",
+            ),
+            Self::ConsentNotPersisted { reason } => write!(
+                f,
+                "the consent could not be saved ({reason}): free storage and try again; nothing was disclosed"
+            ),
             Self::Internal { context } => write!(
                 f,
                 "internal error in {context}: this is a bug in mpshield, please report it"
@@ -266,6 +345,15 @@ pub const ALL_CODES: &[&str] = &[
     "UNKNOWN_LICENCE_TYPE",
     "INVALID_CLAIM",
     "UNKNOWN_MASK_RULE",
+    "INVALID_PROOF",
+    "INVALID_CHECKPOINT",
+    "INVALID_RECORD",
+    "RECORD_NOT_FOUND",
+    "INVALID_STATE",
+    "INVALID_RECEIPT",
+    "STORAGE_CORRUPT",
+    "ROLLBACK_DETECTED",
+    "CONSENT_NOT_PERSISTED",
     "INTERNAL",
 ];
 
@@ -367,6 +455,59 @@ pub fn examples() -> Vec<(Error, &'static str, &'static str)> {
             },
             "UNKNOWN_MASK_RULE",
             "iris",
+        ),
+        (Error::InvalidProof, "INVALID_PROOF", "Merkle proof"),
+        (
+            Error::InvalidCheckpoint {
+                reason: "for another origin",
+            },
+            "INVALID_CHECKPOINT",
+            "origin",
+        ),
+        (
+            Error::InvalidRecord {
+                reason: "purposes must not be empty".into(),
+            },
+            "INVALID_RECORD",
+            "purposes",
+        ),
+        (
+            Error::RecordNotFound { id: "abc".into() },
+            "RECORD_NOT_FOUND",
+            "abc",
+        ),
+        (
+            Error::InvalidState {
+                reason: "already withdrawn".into(),
+            },
+            "INVALID_STATE",
+            "already withdrawn",
+        ),
+        (
+            Error::InvalidReceipt {
+                reason: "trailing bytes",
+            },
+            "INVALID_RECEIPT",
+            "trailing bytes",
+        ),
+        (
+            Error::StorageCorrupt {
+                reason: "segment missing",
+            },
+            "STORAGE_CORRUPT",
+            "segment missing",
+        ),
+        (
+            Error::RollbackDetected,
+            "ROLLBACK_DETECTED",
+            "earlier state",
+        ),
+        (
+            Error::ConsentNotPersisted {
+                reason: "quota exceeded".into(),
+            },
+            "CONSENT_NOT_PERSISTED",
+            "quota exceeded",
         ),
         (Error::Internal { context: "rng" }, "INTERNAL", "bug"),
     ]

@@ -13,6 +13,8 @@
 //! - [`credential::keys`], [`credential::sdjwt`], [`credential::licence`],
 //!   [`credential::mask`]: signing keys as JWKs, SD-JWT VCs (RFC 9901),
 //!   Chinese licence schemas with derived claims, and masking rules;
+//! - [`consent`]: consent records, the device-signed Merkle log, receipts
+//!   and encrypted storage;
 //! - [`error`]: the one error type, with stable codes.
 //!
 //! ```
@@ -31,6 +33,7 @@
 #![cfg_attr(test, allow(clippy::indexing_slicing))]
 
 pub mod clock;
+pub mod consent;
 pub mod credential;
 pub mod error;
 pub mod rng;

@@ -9,6 +9,7 @@
 )]
 
 mod common;
+mod consent_common;
 
 use mpshield::Error;
 use wasm_bindgen::{JsCast, JsValue};
@@ -76,4 +77,48 @@ fn boundary_functions_return_errors_not_panics() {
         assert_eq!(code.as_string().unwrap(), "INVALID_ID_NUMBER");
     }
     assert_eq!(mpshield::wasm::random_bytes(8).unwrap().len(), 8);
+}
+
+/// The consent log in WebAssembly: append with random ids, receipts, a
+/// withdrawal, encrypted save and load, and a rollback caught.
+#[wasm_bindgen_test]
+fn consent_log_in_browser() {
+    mpshield::wasm::start();
+    mpshield::rng::add_entropy(&browser_entropy()).unwrap();
+    use mpshield::consent::store::{self, StorageKey};
+    use mpshield::consent::{verify_receipt, ConsentLog};
+    let device = consent_common::device_key(1);
+    let origin = consent_common::ORIGIN;
+    let mut log = ConsentLog::create(device.clone(), origin).unwrap();
+    for i in 0..50 {
+        let mut r = consent_common::hotel(i);
+        r.record_id = None;
+        log.append(r).unwrap();
+    }
+    let first = log.get(0).unwrap().id().to_owned();
+    assert_eq!(first.len(), 22);
+    let receipt = log.receipt(7).unwrap();
+    let v = verify_receipt(&receipt, &device.verifying_key()).unwrap();
+    assert_eq!(v.index, 7);
+    let key = StorageKey::from_bytes([3; 32]);
+    let old = log.to_segments(&key).unwrap();
+    log.withdraw(&first, consent_common::T0 + 100).unwrap();
+    let trusted = log.checkpoint().unwrap();
+    let new = log.to_segments(&key).unwrap();
+    let get = |segs: &Vec<(String, Vec<u8>)>, k: &str| {
+        segs.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone())
+    };
+    let back = ConsentLog::from_segments(
+        |k| get(&new, k),
+        &key,
+        device.clone(),
+        origin,
+        Some(&trusted),
+    )
+    .unwrap();
+    assert_eq!(back.status(consent_common::T0).withdrawn, [first]);
+    let e = ConsentLog::from_segments(|k| get(&old, k), &key, device, origin, Some(&trusted))
+        .unwrap_err();
+    assert_eq!(e.code(), "ROLLBACK_DETECTED");
+    assert!(store::storage_bytes(&new) < 64 * 1024);
 }

@@ -55,6 +55,11 @@ export async function runSmoke(m, assert, options) {
   eq(typeof m.idcard, 'object', 'idcard is exported');
   eq(typeof m.idcard.parse, 'function', 'idcard.parse is exported');
   eq(typeof m.MpShieldError, 'function', 'MpShieldError is exported');
+  eq(typeof m.SigningKey, 'function', 'SigningKey is exported');
+  eq(typeof m.SigningKey.generate, 'function', 'SigningKey.generate is exported');
+  eq(typeof m.sdjwt, 'object', 'sdjwt is exported');
+  eq(typeof m.licence, 'object', 'licence is exported');
+  eq(typeof m.mask, 'object', 'mask is exported');
   if (m.default) {
     eq(m.default.init, m.init, 'the default export holds the named exports');
     eq(m.default.idcard, m.idcard, 'the default export holds the namespaces');
@@ -65,6 +70,8 @@ export async function runSmoke(m, assert, options) {
   throwsCode(() => m.randomBytes(8), 'NOT_INITIALIZED', 'randomBytes() before init');
   throwsCode(() => m.idcard.parse('11010519491231002X'), 'NOT_INITIALIZED', 'idcard.parse() before init');
   throwsCode(() => m.randomBytes('not even a number'), 'NOT_INITIALIZED', 'before init wins over bad arguments');
+  throwsCode(() => m.SigningKey.generate('EdDSA'), 'NOT_INITIALIZED', 'SigningKey.generate() before init');
+  throwsCode(() => m.sdjwt.decode('x~'), 'NOT_INITIALIZED', 'sdjwt.decode() before init');
 
   // --- init ----------------------------------------------------------------
   const pending = m.init(opts.initOptions);
@@ -202,8 +209,141 @@ export async function runSmoke(m, assert, options) {
   eq(made.code, 'INVALID_INPUT', 'constructor sets code');
   eq(made.message, 'made by hand', 'constructor sets message');
 
+  checks += credentialRoundTrip(m, assert, { ok, eq, throwsCode });
+
   // Still answering.
   eq(m.randomBytes(8).length, 8, 'still answers');
+  return checks;
+}
+
+/**
+ * Licence issue → present (masked ID number and "18 or over" only) →
+ * verify, with synthetic data. Returns the number of deepStrictEqual checks
+ * (ok/eq count themselves).
+ */
+function credentialRoundTrip(m, assert, t) {
+  const ok = t.ok;
+  const eq = t.eq;
+  const throwsCode = t.throwsCode;
+  let checks = 0;
+
+  const issuer = m.SigningKey.generate('ES256');
+  const holder = m.SigningKey.generate('EdDSA');
+  eq(issuer.alg, 'ES256', 'issuer key alg');
+  eq(holder.alg, 'EdDSA', 'holder key alg');
+  ok(issuer instanceof m.SigningKey, 'a SigningKey');
+  const issuerJwk = issuer.publicJwk();
+  eq(issuerJwk.kty, 'EC', 'P-256 public JWK kty');
+  eq(issuerJwk.crv, 'P-256', 'P-256 public JWK crv');
+  eq(typeof issuerJwk.kid, 'string', 'public JWK has a kid');
+  eq(issuerJwk.d, undefined, 'no private part in the public JWK');
+  const holderJwk = holder.publicJwk();
+  eq(holderJwk.kty, 'OKP', 'Ed25519 public JWK kty');
+  eq(holderJwk.d, undefined, 'no private part in the public JWK');
+  const handleKeys = Object.keys(holder).concat(Object.getOwnPropertyNames(holder));
+  eq(handleKeys.length, 0, 'a SigningKey has no own properties');
+  throwsCode(() => new m.SigningKey(), 'INVALID_INPUT', 'new SigningKey()');
+  throwsCode(() => m.SigningKey.generate('RS256'), 'UNSUPPORTED_ALGORITHM', 'SigningKey.generate("RS256")');
+
+  // A synthetic holder: born on this day 20 years ago (so 18 or over, under 60).
+  const now = new Date();
+  const year = now.getUTCFullYear() - 20;
+  const month = now.getUTCMonth() + 1;
+  const day = Math.min(now.getUTCDate(), 28);
+  const idNumber = synthesize('440305', year, month, day, 123);
+  const birth = year + '-' + pad(month, 2) + '-' + pad(day, 2);
+  const credential = m.licence.issue({
+    type: 'resident_id_card',
+    issuerKey: issuer,
+    holderPublicJwk: holderJwk,
+    iss: 'https://issuer.gov.example',
+    fields: {
+      name: '测试甲',
+      sex: 'male',
+      ethnicity: '汉',
+      birth_date: birth,
+      address: '广东省深圳市南山区测试路1号',
+      id_number: idNumber,
+      issuing_authority: '深圳市公安局南山分局',
+      valid_from: '2024-01-01',
+      valid_until: '2044-01-01',
+      photo: 'data:image/png;base64,AAAA',
+    },
+  });
+  eq(typeof credential, 'string', 'licence.issue returns a string');
+  ok(credential.charAt(credential.length - 1) === '~', 'an SD-JWT without key binding ends with ~');
+
+  const decoded = m.sdjwt.decode(credential);
+  eq(decoded.header.typ, 'dc+sd-jwt', 'typ dc+sd-jwt');
+  eq(decoded.header.alg, 'ES256', 'header alg');
+  eq(decoded.payload.vct, 'urn:mpshield:licence:resident_id_card:1', 'vct');
+  eq(decoded.payload.id_number, undefined, 'the ID number is not in the clear');
+  const byPath = {};
+  for (let i = 0; i < decoded.disclosures.length; i++) byPath[decoded.disclosures[i].path] = decoded.disclosures[i];
+  eq(byPath['/id_number'].value, idNumber, 'decode lists the ID number disclosure');
+  eq(byPath['/id_number_masked'].value, idNumber.slice(0, 6) + '********' + idNumber.slice(14), 'masked ID number');
+  eq(byPath['/age_equal_or_over/18'].value, true, '18 or over');
+  eq(byPath['/age_equal_or_over/60'].value, false, 'not 60 or over');
+  eq(byPath['/name'].value, '测试甲', 'name disclosure');
+
+  const presentation = m.sdjwt.present({
+    credential: credential,
+    disclose: ['/id_number_masked', '/age_equal_or_over/18'],
+    holderKey: holder,
+    aud: 'https://hotel.example',
+    nonce: 'nonce-0001',
+  });
+  const verified = m.sdjwt.verify({
+    presentation: presentation,
+    issuerKeys: [issuerJwk],
+    aud: 'https://hotel.example',
+    nonce: 'nonce-0001',
+  });
+  assert.deepStrictEqual(verified.disclosed.slice().sort(), ['/age_equal_or_over/18', '/id_number_masked'], 'disclosed');
+  assert.deepStrictEqual(verified.claims.age_equal_or_over, { 18: true }, 'only the 18 predicate');
+  checks += 2;
+  eq(verified.claims.id_number_masked, idNumber.slice(0, 6) + '********' + idNumber.slice(14), 'masked ID number verified');
+  eq(verified.claims.id_number, undefined, 'no raw ID number');
+  eq(verified.claims.name, undefined, 'no name');
+  eq(verified.claims.birth_date, undefined, 'no birth date');
+  eq(verified.claims.address, undefined, 'no address');
+  eq(verified.issuer, 'https://issuer.gov.example', 'issuer');
+  eq(verified.holderPublicJwk.x, holderJwk.x, 'holder key');
+  eq(verified.keyBinding.aud, 'https://hotel.example', 'key binding aud');
+  eq(verified.keyBinding.nonce, 'nonce-0001', 'key binding nonce');
+  eq(m.mask.apply('id_number', idNumber), idNumber.slice(0, 6) + '********' + idNumber.slice(14), 'mask.apply id_number');
+  ok(m.mask.rules().length >= 6, 'mask.rules()');
+  ok(m.licence.schemas().length === 7, 'licence.schemas()');
+
+  // The checks that protect a relying party.
+  const stranger = m.SigningKey.generate('ES256');
+  throwsCode(
+    () => m.sdjwt.verify({ presentation: presentation, issuerKeys: [stranger.publicJwk()], aud: 'https://hotel.example', nonce: 'nonce-0001' }),
+    'UNTRUSTED_ISSUER',
+    'untrusted issuer',
+  );
+  throwsCode(
+    () => m.sdjwt.verify({ presentation: presentation, issuerKeys: [issuerJwk], aud: 'https://bar.example', nonce: 'nonce-0001' }),
+    'INVALID_KEY_BINDING',
+    'wrong aud',
+  );
+  throwsCode(
+    () => m.sdjwt.verify({ presentation: presentation, issuerKeys: [issuerJwk], aud: 'https://hotel.example', nonce: 'nonce-0002' }),
+    'INVALID_KEY_BINDING',
+    'wrong nonce',
+  );
+  throwsCode(
+    () => m.sdjwt.present({ credential: credential, disclose: ['/name'], holderKey: issuerJwk, aud: 'a', nonce: 'n' }),
+    'INVALID_INPUT',
+    'a JWK object is not a SigningKey',
+  );
+
+  // Freed keys are unusable; free() is idempotent.
+  stranger.free();
+  stranger.free();
+  throwsCode(() => stranger.publicJwk(), 'INVALID_INPUT', 'a freed key');
+  issuer.free();
+  holder.free();
   return checks;
 }
 

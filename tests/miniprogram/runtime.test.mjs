@@ -94,7 +94,10 @@ test('the default export and the named exports are the same API in CommonJS', as
   assert.deepEqual(r, [
     true,
     version,
-    ['MpShieldError', 'addEntropy', 'default', 'errorCodes', 'idcard', 'init', 'randomBytes', 'version'],
+    [
+      'MpShieldError', 'SigningKey', 'addEntropy', 'default', 'errorCodes', 'idcard', 'init', 'licence', 'mask',
+      'randomBytes', 'sdjwt', 'version',
+    ],
   ]);
 });
 

@@ -1,0 +1,563 @@
+//! The consent log: an append-only RFC 6962 Merkle tree over canonical
+//! consent records, with checkpoints signed by the device key.
+//!
+//! Only checkpoints are signed, never single records: a receipt proves a
+//! record is in the tree a signed checkpoint commits to. Once anyone outside
+//! holds a checkpoint, the log cannot be rewritten below it without the
+//! rewrite being caught by a consistency proof.
+
+use std::collections::{HashMap, HashSet};
+
+use super::checkpoint::{self, Checkpoint};
+use super::merkle::{Hash, MerkleTree};
+use super::receipt;
+use super::record::{new_record_id, ConsentRecord, Event, Form};
+use super::{DeviceKey, DevicePublicKey};
+use crate::credential::date::Date;
+use crate::error::{Error, Result};
+use crate::rng::CryptoRng;
+
+/// Seconds in a day, for retention.
+const DAY: i64 = 86_400;
+/// Asia/Shanghai is UTC+8 all year (no daylight saving time).
+const SHANGHAI_OFFSET: i64 = 8 * 3_600;
+
+/// Where an appended record landed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Appended {
+    /// Its index in the log (0-based).
+    pub index: u64,
+    /// Its Merkle leaf hash.
+    pub leaf_hash: Hash,
+}
+
+/// Which consents are in force, as record ids.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Status {
+    /// `given`/`disclosed` records neither withdrawn nor past retention.
+    pub active: Vec<String>,
+    /// `given`/`disclosed` records a later `withdrawn` event refers to.
+    pub withdrawn: Vec<String>,
+    /// `given`/`disclosed` records past their longest declared retention (or
+    /// named by an `expired` event), and not withdrawn.
+    pub expired: Vec<String>,
+    /// `refused` records.
+    pub refused: Vec<String>,
+}
+
+/// One line of the citizen's view of the log.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HistoryEntry {
+    /// Index in the log.
+    pub index: u64,
+    /// The record.
+    pub record: ConsentRecord,
+    /// One readable line in the requested language.
+    pub line: String,
+}
+
+/// The language of [`ConsentLog::history`] lines.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Locale {
+    /// Simplified Chinese (`zh-CN`).
+    ZhCn,
+    /// English (`en`).
+    En,
+}
+
+impl Locale {
+    /// Parses a BCP 47 tag: `zh…` is Chinese, `en…` English.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] for any other language.
+    pub fn parse(tag: &str) -> Result<Self> {
+        let t = tag.to_ascii_lowercase();
+        if t == "zh" || t.starts_with("zh-") {
+            Ok(Self::ZhCn)
+        } else if t == "en" || t.starts_with("en-") {
+            Ok(Self::En)
+        } else {
+            Err(Error::input(format!(
+                "locale must be \"zh-CN\" or \"en\", got {tag:?}"
+            )))
+        }
+    }
+}
+
+/// A device's consent log.
+pub struct ConsentLog {
+    key: DeviceKey,
+    origin: String,
+    tree: MerkleTree,
+    records: Vec<ConsentRecord>,
+    by_id: HashMap<String, u64>,
+    withdrawn: HashSet<String>,
+    expired_events: HashSet<String>,
+}
+
+impl std::fmt::Debug for ConsentLog {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ConsentLog")
+            .field("origin", &self.origin)
+            .field("size", &self.size())
+            .finish_non_exhaustive()
+    }
+}
+
+impl ConsentLog {
+    /// An empty log signed by `device_key` under the name `origin` (for
+    /// example `"mpshield.example/device/1a2b"`).
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] if `origin` is not a valid checkpoint origin.
+    pub fn create(device_key: DeviceKey, origin: &str) -> Result<Self> {
+        checkpoint::validate_origin(origin)?;
+        Ok(Self {
+            key: device_key,
+            origin: origin.to_owned(),
+            tree: MerkleTree::new(),
+            records: Vec::new(),
+            by_id: HashMap::new(),
+            withdrawn: HashSet::new(),
+            expired_events: HashSet::new(),
+        })
+    }
+
+    /// The log's origin (the checkpoints' key name).
+    #[must_use]
+    pub fn origin(&self) -> &str {
+        &self.origin
+    }
+
+    /// The device's public key, which verifies checkpoints and receipts.
+    #[must_use]
+    pub fn device_public_key(&self) -> DevicePublicKey {
+        self.key.verifying_key()
+    }
+
+    /// Appends a record: fills in `recordId` (random) and `schemaVersion`
+    /// when absent, validates it, and adds its canonical form to the tree.
+    /// A `withdrawn` record must refer to a `given` or `disclosed` record of
+    /// this log that is not yet withdrawn.
+    ///
+    /// # Errors
+    /// [`Error::InvalidRecord`] if the record is invalid;
+    /// [`Error::InvalidState`] if its id is already in the log or it
+    /// withdraws what cannot be withdrawn; [`Error::RecordNotFound`] if
+    /// `refersTo` is not in the log; [`Error::NotInitialized`] if an id is
+    /// needed and the generator was never seeded.
+    pub fn append(&mut self, mut record: ConsentRecord) -> Result<Appended> {
+        if record.record_id.is_none() {
+            record.record_id = Some(new_record_id()?);
+        }
+        record
+            .schema_version
+            .get_or_insert(super::record::SCHEMA_VERSION);
+        self.append_checked(record)
+    }
+
+    /// [`ConsentLog::append`] with a caller-supplied generator for the id.
+    ///
+    /// # Errors
+    /// As [`ConsentLog::append`], except [`Error::NotInitialized`].
+    pub fn append_with_rng(
+        &mut self,
+        mut record: ConsentRecord,
+        rng: &mut impl CryptoRng,
+    ) -> Result<Appended> {
+        record.complete_with_rng(rng);
+        self.append_checked(record)
+    }
+
+    fn append_checked(&mut self, record: ConsentRecord) -> Result<Appended> {
+        record.validate()?;
+        self.check_links(&record)?;
+        let bytes = record.canonical_bytes()?;
+        Ok(self.push_unchecked(record, &bytes))
+    }
+
+    /// The rules that depend on the log rather than the record alone.
+    fn check_links(&self, record: &ConsentRecord) -> Result<()> {
+        if self.by_id.contains_key(record.id()) {
+            return Err(Error::InvalidState {
+                reason: format!("record {} is already in the log", record.id()),
+            });
+        }
+        if let (Event::Withdrawn | Event::Expired, Some(target)) =
+            (record.event, record.refers_to.as_deref())
+        {
+            let original = self.record_by_id(target)?;
+            if !matches!(original.event, Event::Given | Event::Disclosed) {
+                return Err(Error::InvalidState {
+                    reason: format!("record {target} is not a consent that can end"),
+                });
+            }
+            if self.withdrawn.contains(target) {
+                return Err(Error::InvalidState {
+                    reason: format!("consent {target} is already withdrawn"),
+                });
+            }
+            if record.event == Event::Expired && self.expired_events.contains(target) {
+                return Err(Error::InvalidState {
+                    reason: format!("consent {target} is already marked expired"),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// Adds a validated record whose canonical bytes are `bytes`.
+    pub(crate) fn push_unchecked(&mut self, record: ConsentRecord, bytes: &[u8]) -> Appended {
+        let leaf_hash = super::merkle::leaf_hash(bytes);
+        let index = self.tree.push(leaf_hash);
+        if let Some(target) = record.refers_to.clone() {
+            match record.event {
+                Event::Withdrawn => {
+                    self.withdrawn.insert(target);
+                }
+                Event::Expired => {
+                    self.expired_events.insert(target);
+                }
+                _ => {}
+            }
+        }
+        self.by_id.insert(record.id().to_owned(), index);
+        self.records.push(record);
+        Appended { index, leaf_hash }
+    }
+
+    /// Re-adds a stored record (used when loading): validated and linked as
+    /// on append.
+    pub(crate) fn replay(&mut self, record: ConsentRecord, bytes: &[u8]) -> Result<()> {
+        self.check_links(&record)?;
+        self.push_unchecked(record, bytes);
+        Ok(())
+    }
+
+    fn record_by_id(&self, record_id: &str) -> Result<&ConsentRecord> {
+        self.by_id
+            .get(record_id)
+            .and_then(|i| self.records.get(usize::try_from(*i).ok()?))
+            .ok_or_else(|| Error::RecordNotFound {
+                id: record_id.to_owned(),
+            })
+    }
+
+    /// Withdraws the consent `record_id` at `time` (seconds since the
+    /// epoch): appends a `withdrawn` record that refers to it and repeats its
+    /// controller, recipients, purposes and fields.
+    ///
+    /// # Errors
+    /// [`Error::RecordNotFound`] if the record is not in the log;
+    /// [`Error::InvalidState`] if it is already withdrawn or is not a
+    /// `given`/`disclosed` consent; [`Error::NotInitialized`] if the
+    /// generator was never seeded.
+    pub fn withdraw(&mut self, record_id: &str, time: i64) -> Result<Appended> {
+        let record = self.withdrawal_of(record_id, time, new_record_id()?)?;
+        self.append_checked(record)
+    }
+
+    /// [`ConsentLog::withdraw`] with a caller-supplied generator for the id.
+    ///
+    /// # Errors
+    /// As [`ConsentLog::withdraw`], except [`Error::NotInitialized`].
+    pub fn withdraw_with_rng(
+        &mut self,
+        record_id: &str,
+        time: i64,
+        rng: &mut impl CryptoRng,
+    ) -> Result<Appended> {
+        let id = super::record::new_record_id_with_rng(rng);
+        let record = self.withdrawal_of(record_id, time, id)?;
+        self.append_checked(record)
+    }
+
+    fn withdrawal_of(&self, record_id: &str, time: i64, new_id: String) -> Result<ConsentRecord> {
+        let original = self.record_by_id(record_id)?;
+        if self.withdrawn.contains(record_id) {
+            return Err(Error::InvalidState {
+                reason: format!("consent {record_id} is already withdrawn"),
+            });
+        }
+        Ok(ConsentRecord {
+            record_id: Some(new_id),
+            schema_version: Some(super::record::SCHEMA_VERSION),
+            event: Event::Withdrawn,
+            time,
+            refers_to: Some(record_id.to_owned()),
+            notice: None,
+            presentation: None,
+            ..original.clone()
+        })
+    }
+
+    /// Number of records.
+    #[must_use]
+    pub fn size(&self) -> u64 {
+        self.tree.len()
+    }
+
+    /// The Merkle root of the whole log.
+    #[must_use]
+    pub fn root(&self) -> Hash {
+        self.tree.root()
+    }
+
+    /// The Merkle tree (leaf hashes and subtree hashes).
+    #[must_use]
+    pub fn tree(&self) -> &MerkleTree {
+        &self.tree
+    }
+
+    /// A checkpoint of the current size and root, as C2SP signed-note text
+    /// signed by the device key under the origin.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] if the origin is invalid (cannot happen for a
+    /// log made by [`ConsentLog::create`]).
+    pub fn checkpoint(&self) -> Result<String> {
+        Checkpoint {
+            origin: self.origin.clone(),
+            size: self.size(),
+            root: self.root(),
+        }
+        .sign(&self.key)
+    }
+
+    /// The inclusion proof of record `index` in the log's first `tree_size`
+    /// records.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] unless `index < tree_size ≤ size`.
+    pub fn inclusion_proof(&self, index: u64, tree_size: u64) -> Result<Vec<Hash>> {
+        self.tree.inclusion_proof(index, tree_size)
+    }
+
+    /// The consistency proof from the first `old_size` to the first
+    /// `new_size` records.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] unless `0 < old_size ≤ new_size ≤ size`.
+    pub fn consistency_proof(&self, old_size: u64, new_size: u64) -> Result<Vec<Hash>> {
+        self.tree.consistency_proof(old_size, new_size)
+    }
+
+    /// The record at `index`.
+    ///
+    /// # Errors
+    /// [`Error::RecordNotFound`] if `index ≥ size`.
+    pub fn get(&self, index: u64) -> Result<&ConsentRecord> {
+        usize::try_from(index)
+            .ok()
+            .and_then(|i| self.records.get(i))
+            .ok_or_else(|| Error::RecordNotFound {
+                id: format!("#{index}"),
+            })
+    }
+
+    /// The index of the record with id `record_id`.
+    ///
+    /// # Errors
+    /// [`Error::RecordNotFound`] if it is not in the log.
+    pub fn index_of(&self, record_id: &str) -> Result<u64> {
+        self.by_id
+            .get(record_id)
+            .copied()
+            .ok_or_else(|| Error::RecordNotFound {
+                id: record_id.to_owned(),
+            })
+    }
+
+    /// All records, in log order.
+    pub fn records(&self) -> impl ExactSizeIterator<Item = &ConsentRecord> {
+        self.records.iter()
+    }
+
+    /// A receipt for record `index` (see [`receipt`]): its canonical bytes,
+    /// its index, its inclusion proof in the current tree and a checkpoint
+    /// of the current tree signed now.
+    ///
+    /// # Errors
+    /// [`Error::RecordNotFound`] if `index ≥ size`.
+    pub fn receipt(&self, index: u64) -> Result<Vec<u8>> {
+        let record = self.get(index)?;
+        let bytes = record.canonical_bytes()?;
+        let proof = self.inclusion_proof(index, self.size())?;
+        let note = self.checkpoint()?;
+        receipt::encode(&bytes, index, &proof, &note)
+    }
+
+    /// Which consents are active, withdrawn, expired (at `now`, seconds
+    /// since the epoch) or refused. A `given` or `disclosed` record expires
+    /// when `now ≥ time + 86400 × (longest retentionDays of its fields)`.
+    #[must_use]
+    pub fn status(&self, now: i64) -> Status {
+        let mut s = Status::default();
+        for r in &self.records {
+            let id = r.id().to_owned();
+            match r.event {
+                Event::Refused => s.refused.push(id),
+                Event::Given | Event::Disclosed => {
+                    let ends = r
+                        .time
+                        .saturating_add(i64::from(r.max_retention_days()).saturating_mul(DAY));
+                    if self.withdrawn.contains(&id) {
+                        s.withdrawn.push(id);
+                    } else if self.expired_events.contains(&id) || now >= ends {
+                        s.expired.push(id);
+                    } else {
+                        s.active.push(id);
+                    }
+                }
+                Event::Requested | Event::Withdrawn | Event::Expired => {}
+            }
+        }
+        s
+    }
+
+    /// The citizen's view: every record with one readable line, times in
+    /// Asia/Shanghai (UTC+8), e.g. `2026-11-22 14:03 向 某某酒店 提供了
+    /// 姓名、公民身份号码（脱敏）用于 住宿登记，保存 30 天`.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] if `locale` is neither Chinese nor English.
+    pub fn history(&self, locale: &str) -> Result<Vec<HistoryEntry>> {
+        let locale = Locale::parse(locale)?;
+        Ok(self
+            .records
+            .iter()
+            .enumerate()
+            .map(|(i, r)| HistoryEntry {
+                index: i as u64,
+                record: r.clone(),
+                line: history_line(r, locale),
+            })
+            .collect())
+    }
+}
+
+/// `YYYY-MM-DD hh:mm` in Asia/Shanghai.
+#[must_use]
+pub fn shanghai_time(secs: i64) -> String {
+    let local = secs.saturating_add(SHANGHAI_OFFSET);
+    let Some(d) = Date::from_unix(local) else {
+        return secs.to_string();
+    };
+    let in_day = local.rem_euclid(DAY);
+    format!(
+        "{:04}-{:02}-{:02} {:02}:{:02}",
+        d.year(),
+        d.month(),
+        d.day(),
+        in_day / 3_600,
+        (in_day % 3_600) / 60
+    )
+}
+
+/// Display names of the licence fields mpshield knows (zh, en).
+fn field_label(field: &str) -> (&str, &str) {
+    match field {
+        "name" => ("姓名", "name"),
+        "sex" => ("性别", "sex"),
+        "ethnicity" => ("民族", "ethnicity"),
+        "birth_date" => ("出生日期", "date of birth"),
+        "address" => ("住址", "address"),
+        "id_number" => ("公民身份号码", "ID number"),
+        "issuing_authority" => ("签发机关", "issuing authority"),
+        "valid_from" => ("有效期起始日期", "valid from"),
+        "valid_until" => ("有效期截止日期", "valid until"),
+        "photo" => ("相片", "photo"),
+        "age_equal_or_over" => ("年龄", "age"),
+        "household_province" => ("户籍省份", "household province"),
+        "id_number_masked" => ("公民身份号码", "ID number"),
+        "name_masked" => ("姓名", "name"),
+        "licence_number" => ("证号", "licence number"),
+        "nationality" => ("国籍", "nationality"),
+        "first_issue_date" => ("初次领证日期", "first issue date"),
+        "vehicle_classes" => ("准驾车型", "vehicle classes"),
+        "file_number" => ("档案编号", "file number"),
+        other => (other, other),
+    }
+}
+
+fn fields_text(r: &ConsentRecord, locale: Locale) -> String {
+    let parts: Vec<String> = r
+        .fields
+        .iter()
+        .map(|f| {
+            let (zh, en) = field_label(&f.field);
+            match (locale, f.form) {
+                (Locale::ZhCn, Form::Full) => zh.to_owned(),
+                (Locale::ZhCn, Form::Masked) => format!("{zh}（脱敏）"),
+                (Locale::ZhCn, Form::Predicate) => format!("{zh}（仅验证）"),
+                (Locale::En, Form::Full) => en.to_owned(),
+                (Locale::En, Form::Masked) => format!("{en} (masked)"),
+                (Locale::En, Form::Predicate) => format!("{en} (check only)"),
+            }
+        })
+        .collect();
+    match locale {
+        Locale::ZhCn => parts.join("、"),
+        Locale::En => parts.join(", "),
+    }
+}
+
+fn history_line(r: &ConsentRecord, locale: Locale) -> String {
+    let t = shanghai_time(r.time);
+    let who = &r.controller.name;
+    let mut fields = fields_text(r, locale);
+    // Chinese needs no space after a full-width bracket.
+    if locale == Locale::ZhCn && !fields.ends_with('）') {
+        fields.push(' ');
+    }
+    let days = r.max_retention_days();
+    let reference = r.refers_to.as_deref().unwrap_or("");
+    match locale {
+        Locale::ZhCn => {
+            let purposes = r.purposes.join("、");
+            let keep = if days == 0 {
+                "不保存".to_owned()
+            } else {
+                format!("保存 {days} 天")
+            };
+            match r.event {
+                Event::Requested => format!("{t} {who} 请求 {fields}用于 {purposes}"),
+                Event::Given => format!("{t} 同意向 {who} 提供 {fields}用于 {purposes}，{keep}"),
+                Event::Disclosed => {
+                    format!("{t} 向 {who} 提供了 {fields}用于 {purposes}，{keep}")
+                }
+                Event::Refused => format!("{t} 拒绝向 {who} 提供 {fields}用于 {purposes}"),
+                Event::Withdrawn => {
+                    format!("{t} 撤回了对 {who} 的同意（{purposes}，记录 {reference}）")
+                }
+                Event::Expired => {
+                    format!("{t} 对 {who} 的同意已到期（{purposes}，记录 {reference}）")
+                }
+            }
+        }
+        Locale::En => {
+            let purposes = r.purposes.join(", ");
+            let keep = match days {
+                0 => "not kept".to_owned(),
+                1 => "kept 1 day".to_owned(),
+                n => format!("kept {n} days"),
+            };
+            match r.event {
+                Event::Requested => format!("{t} {who} asked for {fields} for {purposes}"),
+                Event::Given => {
+                    format!("{t} Agreed to give {fields} to {who} for {purposes}, {keep}")
+                }
+                Event::Disclosed => format!("{t} Gave {fields} to {who} for {purposes}, {keep}"),
+                Event::Refused => {
+                    format!("{t} Refused to give {fields} to {who} for {purposes}")
+                }
+                Event::Withdrawn => {
+                    format!("{t} Withdrew consent given to {who} ({purposes}, record {reference})")
+                }
+                Event::Expired => {
+                    format!("{t} Consent given to {who} expired ({purposes}, record {reference})")
+                }
+            }
+        }
+    }
+}

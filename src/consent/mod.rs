@@ -1,0 +1,58 @@
+//! Account: the tamper-evident consent log.
+//!
+//! - [`record`]: the consent record (ISO/IEC TS 27560, PIPL) and its
+//!   RFC 8785 canonical form ([`jcs`]).
+//! - [`merkle`]: RFC 6962 Merkle tree with inclusion and consistency proofs.
+//! - [`checkpoint`]: C2SP signed-note checkpoints, signed by the device.
+//! - [`log`]: [`ConsentLog`], the append-only log of records.
+//! - [`receipt`]: receipts that travel with the data, and their verification.
+//! - [`store`]: encrypted, segmented persistence and `derive_storage_key`.
+//!
+//! ```
+//! # fn main() -> Result<(), mpshield::Error> {
+//! use mpshield::consent::{record, verify_receipt, ConsentLog, DeviceKey, StorageKey};
+//! mpshield::rng::add_entropy(&(0u8..32).collect::<Vec<_>>())?; // the host's entropy
+//! let device = DeviceKey::from_bytes(&[1; 32]); // synthetic; keep real keys secret
+//! let mut log = ConsentLog::create(device.clone(), "mpshield.example/device/1a2b")?;
+//! let uscc = format!("91440300MA0000001{}", record::uscc_check_character("91440300MA0000001")?);
+//! let rec = record::from_json(&format!(r#"{{
+//!   "event": "disclosed", "time": 1795327380,
+//!   "controller": {{ "name": "某某酒店", "uscc": "{uscc}" }},
+//!   "purposes": ["住宿登记"], "lawfulBasis": "legal_duty", "consentType": "explicit",
+//!   "fields": [{{ "licence": "resident_id_card", "field": "id_number",
+//!                 "form": "masked", "sensitive": false, "retentionDays": 30 }}] }}"#))?;
+//! let at = log.append(rec)?;
+//! let receipt = log.receipt(at.index)?; // travels with the data
+//! let proven = verify_receipt(&receipt, &device.verifying_key())?;
+//! assert_eq!(proven.record.controller.name, "某某酒店");
+//! let line = &log.history("zh-CN")?[0].line;
+//! assert_eq!(line, "2026-11-22 14:03 向 某某酒店 提供了 公民身份号码（脱敏）用于 住宿登记，保存 30 天");
+//! let key = StorageKey::from_bytes([7; 32]); // from the host, or derive_storage_key
+//! let segments = log.to_segments(&key)?; // (storage key, bytes) pairs to write
+//! let get = |k: &str| segments.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
+//! let note = log.checkpoint()?; // kept outside the log's storage
+//! let back = ConsentLog::from_segments(get, &key, device, "mpshield.example/device/1a2b", Some(&note))?;
+//! assert_eq!(back.root(), log.root());
+//! # Ok(())
+//! # }
+//! ```
+
+pub mod checkpoint;
+pub mod jcs;
+pub mod log;
+pub mod merkle;
+pub mod receipt;
+pub mod record;
+pub mod store;
+
+pub use log::{Appended, ConsentLog, HistoryEntry, Status};
+pub use receipt::{verify_receipt, VerifiedReceipt};
+pub use record::ConsentRecord;
+pub use store::{derive_storage_key, KdfParams, StorageKey};
+
+/// The device's signing key for checkpoints (Ed25519). The one place the
+/// key type is named: swap it here for the crate's `SigningKey` when that
+/// lands.
+pub type DeviceKey = ed25519_dalek::SigningKey;
+/// The device's public key, which verifies checkpoints and receipts.
+pub type DevicePublicKey = ed25519_dalek::VerifyingKey;

@@ -1,0 +1,608 @@
+//! The consent record: what was asked, given, refused, disclosed, withdrawn
+//! or expired, by whom, for what, under which law (ISO/IEC TS 27560, PIPL).
+//!
+//! A record is a JSON object in camelCase with unknown keys rejected; the
+//! field-by-field mapping to ISO/IEC TS 27560:2023 and to PIPL articles is in
+//! `docs/FORMAT.md` ("Consent record"). [`ConsentRecord::validate`] enforces
+//! the consent rules; [`ConsentRecord::canonical_bytes`] is the RFC 8785
+//! encoding that is hashed into the log (`leaf = SHA-256(0x00 ‖ bytes)`).
+//!
+//! The `principal` is pseudonymous: a keyed hash of the person's identifier
+//! ([`principal_id`]), never the ID number itself. Anything that looks like a
+//! GB 11643 citizen ID number (a run of 15 or more digits) is refused.
+
+use base64ct::{Base64UrlUnpadded, Encoding};
+use hkdf::Hkdf;
+use serde::{Deserialize, Serialize};
+use sha2::Sha256;
+
+use super::jcs;
+use super::merkle::{self, Hash};
+use crate::error::{Error, Result};
+use crate::rng::{self, CryptoRng};
+
+/// The schema version this library writes and accepts.
+pub const SCHEMA_VERSION: u32 = 1;
+/// Longest accepted text value, in bytes (names, purposes, URLs …).
+pub const MAX_TEXT: usize = 1024;
+/// Longest accepted retention, in days (100 years).
+pub const MAX_RETENTION_DAYS: u32 = 36_500;
+/// Largest accepted time: `Number.MAX_SAFE_INTEGER` seconds.
+pub const MAX_TIME: i64 = (1 << 53) - 1;
+
+/// What happened.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Event {
+    /// A relying party asked for data (nothing given yet).
+    Requested,
+    /// The person consented.
+    Given,
+    /// The person refused.
+    Refused,
+    /// Data was disclosed to the recipient under the consent.
+    Disclosed,
+    /// The person withdrew an earlier consent (`refersTo` names it).
+    Withdrawn,
+    /// An earlier consent reached the end of its retention (`refersTo`).
+    Expired,
+}
+
+/// The lawful basis, PIPL Article 13 items 1–7.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LawfulBasis {
+    /// Art. 13(1): the person's consent.
+    Consent,
+    /// Art. 13(2): a contract with the person.
+    Contract,
+    /// Art. 13(2): human-resources management.
+    Hr,
+    /// Art. 13(3): a statutory duty or obligation.
+    LegalDuty,
+    /// Art. 13(4): public-health emergencies, life, health, property.
+    Emergency,
+    /// Art. 13(5): news reporting and public-opinion supervision.
+    News,
+    /// Art. 13(6): information the person already made public.
+    PublicInfo,
+    /// Art. 13(7): other circumstances provided by law.
+    OtherLaw,
+}
+
+/// How consent was obtained.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConsentType {
+    /// Informed, voluntary, explicit consent (Art. 14).
+    Explicit,
+    /// Separate consent (Arts. 23, 29, 39).
+    Separate,
+    /// A guardian's consent for a person under 14 (Art. 31).
+    Guardian,
+}
+
+/// In which form a field is disclosed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Form {
+    /// The value itself.
+    Full,
+    /// A masked (脱敏) value.
+    Masked,
+    /// Only a predicate over it (for example "18 or over").
+    Predicate,
+}
+
+/// The personal-information handler (controller).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Controller {
+    /// Contact for the person's requests (Art. 17).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact: Option<String>,
+    /// Legal name.
+    pub name: String,
+    /// Unified social credit code (GB 32100-2015).
+    pub uscc: String,
+}
+
+/// Another party that receives the data.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Recipient {
+    /// Legal name.
+    pub name: String,
+    /// Its role; `"processor"` (entrusted party, Art. 21) does not need
+    /// separate consent, any other role is another handler (Art. 23).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
+    /// Unified social credit code, when it is an organisation in China.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub uscc: Option<String>,
+}
+
+/// One field of one licence, as disclosed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Field {
+    /// Field id, e.g. `id_number`.
+    pub field: String,
+    /// Disclosure form.
+    pub form: Form,
+    /// Licence type id, e.g. `resident_id_card`.
+    pub licence: String,
+    /// The recipient's declared retention, in whole days.
+    pub retention_days: u32,
+    /// Sensitive personal information (Art. 28).
+    pub sensitive: bool,
+}
+
+/// The privacy notice shown (Art. 17).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Notice {
+    /// SHA-256 of the notice text, base64url without padding (43 chars).
+    pub sha256: String,
+    /// Where it is published.
+    pub url: String,
+}
+
+/// What the consent authorised: the disclosure it covers.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Presentation {
+    /// The audience (the recipient's identifier).
+    pub audience: String,
+    /// The request's nonce.
+    pub nonce: String,
+    /// The recipient's key id (RFC 7638 thumbprint).
+    pub recipient_key_id: String,
+    /// The presentation's SD-JWT `sd_hash`.
+    pub sd_hash: String,
+}
+
+/// A consent record (see the module documentation and `docs/FORMAT.md`).
+///
+/// The fields of this struct and of the nested ones are declared in the
+/// order of their JSON names (ASCII, so UTF-8, UTF-16 and code-point orders
+/// agree): serialising the struct directly then yields the RFC 8785 form,
+/// which [`ConsentRecord::canonical_bytes`] checks in tests against the
+/// general [`jcs::canonicalize`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ConsentRecord {
+    /// How consent was obtained.
+    pub consent_type: ConsentType,
+    /// The handler.
+    pub controller: Controller,
+    /// Whether the data leaves mainland China (Arts. 38–39).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cross_border: Option<bool>,
+    /// What happened.
+    pub event: Event,
+    /// The fields concerned.
+    pub fields: Vec<Field>,
+    /// Governing jurisdiction, e.g. `CN`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub jurisdiction: Option<String>,
+    /// Lawful basis.
+    pub lawful_basis: LawfulBasis,
+    /// The privacy notice.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notice: Option<Notice>,
+    /// The disclosure this consent authorised.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub presentation: Option<Presentation>,
+    /// Pseudonymous id of the person ([`principal_id`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub principal: Option<String>,
+    /// Purposes, in the handler's words; at least one.
+    pub purposes: Vec<String>,
+    /// Other parties receiving the data.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub recipients: Vec<Recipient>,
+    /// Unique id; generated (16 random bytes, base64url) when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub record_id: Option<String>,
+    /// The record this one is about (required for withdrawn and expired).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refers_to: Option<String>,
+    /// Schema version; [`SCHEMA_VERSION`] when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub schema_version: Option<u32>,
+    /// Where the recipient stores the data, e.g. `CN-GD`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub storage_location: Option<String>,
+    /// When, in seconds since the Unix epoch.
+    pub time: i64,
+    /// How to withdraw (Art. 15).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub withdrawal_method: Option<String>,
+}
+
+fn bad(reason: impl Into<String>) -> Error {
+    Error::InvalidRecord {
+        reason: reason.into(),
+    }
+}
+
+/// Parses a record from JSON text (camelCase, unknown keys rejected); does
+/// not validate or complete it.
+///
+/// # Errors
+/// [`Error::InvalidRecord`] if the JSON does not have the record's shape.
+pub fn from_json(text: &str) -> Result<ConsentRecord> {
+    serde_json::from_str(text).map_err(|e| bad(e.to_string()))
+}
+
+/// Parses a record from a JSON value.
+///
+/// # Errors
+/// [`Error::InvalidRecord`] if the value does not have the record's shape.
+pub fn from_value(value: serde_json::Value) -> Result<ConsentRecord> {
+    serde_json::from_value(value).map_err(|e| bad(e.to_string()))
+}
+
+/// A fresh record id: 16 random bytes, base64url without padding.
+///
+/// # Errors
+/// [`Error::NotInitialized`] if the generator was never seeded.
+pub fn new_record_id() -> Result<String> {
+    Ok(new_record_id_with_rng(&mut rng::rng()?))
+}
+
+/// [`new_record_id`] from a caller-supplied generator.
+#[must_use]
+pub fn new_record_id_with_rng(rng: &mut impl CryptoRng) -> String {
+    let mut b = [0u8; 16];
+    rng.fill_bytes(&mut b);
+    Base64UrlUnpadded::encode_string(&b)
+}
+
+/// The pseudonymous principal id of a person: `"p1:"` followed by
+/// base64url(HMAC-SHA256(key, identifier)). The key is the device's (or
+/// the relying party's) secret, so the id cannot be reversed by trying all
+/// ID numbers, and differs between keys.
+#[must_use]
+pub fn principal_id(key: &[u8; 32], identifier: &str) -> String {
+    // HKDF-Extract(salt = key, ikm = identifier) is HMAC-SHA256(key, identifier).
+    let (prk, _) = Hkdf::<Sha256>::extract(Some(key), identifier.as_bytes());
+    format!("p1:{}", Base64UrlUnpadded::encode_string(&prk))
+}
+
+/// The USCC alphabet (GB 32100-2015): digits and capitals without I, O, Z, S, V.
+const USCC_CHARS: &[u8; 31] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
+/// Weights 3^i mod 31 of the first 17 characters.
+const USCC_WEIGHTS: [u32; 17] = [
+    1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
+];
+
+/// The GB 32100-2015 check character for the first 17 characters of a unified
+/// social credit code.
+///
+/// # Errors
+/// [`Error::InvalidInput`] unless `first17` is 17 characters of the USCC
+/// alphabet.
+pub fn uscc_check_character(first17: &str) -> Result<char> {
+    if first17.len() != 17 {
+        return Err(Error::input("need the first 17 characters of the code"));
+    }
+    let mut sum = 0u32;
+    for (b, w) in first17.bytes().zip(USCC_WEIGHTS) {
+        let v = USCC_CHARS
+            .iter()
+            .position(|c| *c == b)
+            .ok_or_else(|| Error::input(format!("'{}' is not a USCC character", b as char)))?;
+        sum += (v as u32) * w;
+    }
+    let check = (31 - sum % 31) % 31;
+    USCC_CHARS
+        .get(check as usize)
+        .map(|c| *c as char)
+        .ok_or(Error::Internal { context: "uscc" })
+}
+
+/// Validates a unified social credit code (18 characters, GB 32100-2015
+/// alphabet, correct check character).
+///
+/// # Errors
+/// [`Error::InvalidRecord`] otherwise, with the reason.
+pub fn validate_uscc(code: &str) -> Result<()> {
+    if code.len() != 18 || !code.is_ascii() {
+        return Err(bad(format!(
+            "unified social credit code must be 18 characters, got {:?}",
+            code
+        )));
+    }
+    let (first, last) = code.split_at(17);
+    let want = uscc_check_character(first).map_err(|e| bad(format!("uscc: {e}")))?;
+    if !last.starts_with(want) {
+        return Err(bad(format!(
+            "unified social credit code {code:?} has a wrong check character"
+        )));
+    }
+    Ok(())
+}
+
+fn text(name: &str, v: &str) -> Result<()> {
+    if v.trim().is_empty() {
+        return Err(bad(format!("{name} must not be empty")));
+    }
+    if v.len() > MAX_TEXT {
+        return Err(bad(format!("{name} is longer than {MAX_TEXT} bytes")));
+    }
+    if v.chars().any(char::is_control) {
+        return Err(bad(format!("{name} contains control characters")));
+    }
+    Ok(())
+}
+
+fn opt_text(name: &str, v: Option<&String>) -> Result<()> {
+    v.map_or(Ok(()), |s| text(name, s))
+}
+
+/// Record ids: 1–64 characters of the base64url alphabet.
+fn id(name: &str, v: &str) -> Result<()> {
+    if v.is_empty()
+        || v.len() > 64
+        || !v
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    {
+        return Err(bad(format!(
+            "{name} must be 1–64 characters of A–Z a–z 0–9 - _"
+        )));
+    }
+    Ok(())
+}
+
+/// Whether `s` holds a run of 15 or more digits (a GB 11643 ID number, old
+/// or new, or something like it).
+fn has_id_number_like_run(s: &str) -> bool {
+    let mut run = 0;
+    for b in s.bytes() {
+        if b.is_ascii_digit() {
+            run += 1;
+            if run >= 15 {
+                return true;
+            }
+        } else {
+            run = 0;
+        }
+    }
+    false
+}
+
+fn principal(v: &str) -> Result<()> {
+    if v.len() < 8 || v.len() > 128 || !v.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(bad(
+            "principal must be a pseudonymous id of 8–128 printable ASCII characters (see principal_id)",
+        ));
+    }
+    if has_id_number_like_run(v) {
+        return Err(bad(
+            "principal looks like an ID number: store a keyed hash (principal_id), never the number",
+        ));
+    }
+    Ok(())
+}
+
+fn id_like_event(e: Event) -> bool {
+    matches!(e, Event::Given | Event::Disclosed)
+}
+
+impl ConsentRecord {
+    /// Fills in what may be absent: a fresh `recordId` and the
+    /// `schemaVersion`.
+    ///
+    /// # Errors
+    /// [`Error::NotInitialized`] if a record id is needed and the generator
+    /// was never seeded.
+    pub fn complete(&mut self) -> Result<()> {
+        if self.record_id.is_none() {
+            self.record_id = Some(new_record_id()?);
+        }
+        self.schema_version.get_or_insert(SCHEMA_VERSION);
+        Ok(())
+    }
+
+    /// [`ConsentRecord::complete`] with a caller-supplied generator.
+    pub fn complete_with_rng(&mut self, rng: &mut impl CryptoRng) {
+        if self.record_id.is_none() {
+            self.record_id = Some(new_record_id_with_rng(rng));
+        }
+        self.schema_version.get_or_insert(SCHEMA_VERSION);
+    }
+
+    /// The record id (empty before [`ConsentRecord::complete`]).
+    #[must_use]
+    pub fn id(&self) -> &str {
+        self.record_id.as_deref().unwrap_or("")
+    }
+
+    /// Checks the shape and the consent rules:
+    /// - `recordId` present (see [`ConsentRecord::complete`]) and
+    ///   `schemaVersion` = [`SCHEMA_VERSION`];
+    /// - `time` in `0..=2^53−1`; texts non-empty, ≤ 1024 bytes, no control
+    ///   characters; at least one purpose;
+    /// - `principal` pseudonymous (never an ID number);
+    /// - USCCs with a correct GB 32100-2015 check character;
+    /// - `given`/`disclosed`/`requested` name at least one field;
+    /// - `withdrawn` and `expired` carry `refersTo` (another record);
+    /// - under `lawfulBasis: consent`, a `given` or `disclosed` event needs
+    ///   `consentType` `separate` or `guardian` when a field is sensitive
+    ///   (Art. 29), when a recipient other than a `processor` receives the
+    ///   data (Art. 23), or when it crosses the border (Art. 39);
+    /// - `notice.sha256` is 32 bytes in base64url; `notice.url` is http(s).
+    ///
+    /// # Errors
+    /// [`Error::InvalidRecord`] naming the first rule broken.
+    pub fn validate(&self) -> Result<()> {
+        id("recordId", self.record_id.as_deref().unwrap_or(""))?;
+        if self.schema_version != Some(SCHEMA_VERSION) {
+            return Err(bad(format!("schemaVersion must be {SCHEMA_VERSION}")));
+        }
+        if !(0..=MAX_TIME).contains(&self.time) {
+            return Err(bad("time must be seconds since the Unix epoch"));
+        }
+        if let Some(p) = &self.principal {
+            principal(p)?;
+        }
+        text("controller.name", &self.controller.name)?;
+        validate_uscc(&self.controller.uscc)?;
+        opt_text("controller.contact", self.controller.contact.as_ref())?;
+        for r in &self.recipients {
+            text("recipients[].name", &r.name)?;
+            if let Some(u) = &r.uscc {
+                validate_uscc(u)?;
+            }
+            opt_text("recipients[].role", r.role.as_ref())?;
+        }
+        if self.purposes.is_empty() {
+            return Err(bad("purposes must name at least one purpose"));
+        }
+        for p in &self.purposes {
+            text("purposes[]", p)?;
+        }
+        for f in &self.fields {
+            text("fields[].licence", &f.licence)?;
+            text("fields[].field", &f.field)?;
+            if f.retention_days > MAX_RETENTION_DAYS {
+                return Err(bad(format!(
+                    "fields[].retentionDays must be at most {MAX_RETENTION_DAYS}"
+                )));
+            }
+        }
+        if matches!(
+            self.event,
+            Event::Given | Event::Disclosed | Event::Requested
+        ) && self.fields.is_empty()
+        {
+            return Err(bad(
+                "a requested, given or disclosed event names its fields",
+            ));
+        }
+        opt_text("jurisdiction", self.jurisdiction.as_ref())?;
+        opt_text("storageLocation", self.storage_location.as_ref())?;
+        opt_text("withdrawalMethod", self.withdrawal_method.as_ref())?;
+        if let Some(n) = &self.notice {
+            text("notice.url", &n.url)?;
+            if !(n.url.starts_with("https://") || n.url.starts_with("http://")) {
+                return Err(bad("notice.url must be an http(s) URL"));
+            }
+            let ok = Base64UrlUnpadded::decode_vec(&n.sha256).is_ok_and(|d| d.len() == 32);
+            if !ok {
+                return Err(bad(
+                    "notice.sha256 must be 32 bytes in base64url without padding",
+                ));
+            }
+        }
+        if let Some(p) = &self.presentation {
+            text("presentation.sdHash", &p.sd_hash)?;
+            text("presentation.nonce", &p.nonce)?;
+            text("presentation.audience", &p.audience)?;
+            text("presentation.recipientKeyId", &p.recipient_key_id)?;
+        }
+        match (&self.refers_to, self.event) {
+            (None, Event::Withdrawn | Event::Expired) => {
+                return Err(bad(
+                    "a withdrawn or expired event must name the record it ends in refersTo",
+                ))
+            }
+            (Some(r), _) => {
+                id("refersTo", r)?;
+                if Some(r) == self.record_id.as_ref() {
+                    return Err(bad("refersTo must name another record"));
+                }
+            }
+            (None, _) => {}
+        }
+        if self.lawful_basis == LawfulBasis::Consent
+            && id_like_event(self.event)
+            && self.consent_type == ConsentType::Explicit
+        {
+            if self.fields.iter().any(|f| f.sensitive) {
+                return Err(bad(
+                    "sensitive fields need separate consent (PIPL Art. 29): consentType must be \"separate\" or \"guardian\"",
+                ));
+            }
+            if self
+                .recipients
+                .iter()
+                .any(|r| r.role.as_deref() != Some("processor"))
+            {
+                return Err(bad(
+                    "providing data to another handler needs separate consent (PIPL Art. 23): consentType must be \"separate\"",
+                ));
+            }
+            if self.cross_border == Some(true) {
+                return Err(bad(
+                    "cross-border provision needs separate consent (PIPL Art. 39): consentType must be \"separate\"",
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// The RFC 8785 canonical JSON of the record, as hashed into the log.
+    ///
+    /// # Errors
+    /// [`Error::Internal`] if the record cannot be serialised (a bug).
+    pub fn canonical_bytes(&self) -> Result<Vec<u8>> {
+        // Sorted field declarations + serde_json's escaping (the same as
+        // ECMAScript's) + integers only make this the JCS form; see
+        // `canonical_bytes_slow` and the tests that compare the two.
+        serde_json::to_vec(self).map_err(|_| Error::Internal {
+            context: "record serialisation",
+        })
+    }
+
+    /// The RFC 8785 form through the general canonicaliser: slower, and the
+    /// reference that [`ConsentRecord::canonical_bytes`] is tested against.
+    ///
+    /// # Errors
+    /// [`Error::Internal`] if the record cannot be serialised (a bug).
+    pub fn canonical_bytes_slow(&self) -> Result<Vec<u8>> {
+        let value = serde_json::to_value(self).map_err(|_| Error::Internal {
+            context: "record serialisation",
+        })?;
+        jcs::canonicalize(&value).map_err(|_| Error::Internal {
+            context: "record canonicalisation",
+        })
+    }
+
+    /// The record's Merkle leaf hash, `SHA-256(0x00 ‖ canonical bytes)`.
+    ///
+    /// # Errors
+    /// As [`ConsentRecord::canonical_bytes`].
+    pub fn leaf_hash(&self) -> Result<Hash> {
+        Ok(merkle::leaf_hash(&self.canonical_bytes()?))
+    }
+
+    /// Parses canonical bytes back into a record and checks that they are
+    /// exactly the canonical form of a valid record.
+    ///
+    /// # Errors
+    /// [`Error::InvalidRecord`] if the bytes are not UTF-8 JSON of the
+    /// record's shape, not canonical, or the record is invalid.
+    pub fn from_canonical_bytes(bytes: &[u8]) -> Result<Self> {
+        let text = std::str::from_utf8(bytes).map_err(|_| bad("not UTF-8"))?;
+        let record = from_json(text)?;
+        if record.canonical_bytes()? != bytes {
+            return Err(bad("not in RFC 8785 canonical form"));
+        }
+        record.validate()?;
+        Ok(record)
+    }
+
+    /// The longest declared retention of its fields, in days.
+    #[must_use]
+    pub fn max_retention_days(&self) -> u32 {
+        self.fields
+            .iter()
+            .map(|f| f.retention_days)
+            .max()
+            .unwrap_or(0)
+    }
+}
