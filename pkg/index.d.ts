@@ -1,3 +1,4 @@
+/// <reference lib="esnext.disposable" />
 // Types for the mpshield package (hand-written; kept in step with
 // pkg/src/exports.js). The same API in every runtime: browser ESM, Node ESM
 // and CommonJS, and WeChat mini-programs (`require('mpshield')` after
@@ -14,6 +15,17 @@ export type ErrorCode =
   | 'INVALID_KEY'
   | 'UNSUPPORTED_ALGORITHM'
   | 'TRUNCATED'
+  | 'VERIFY_FAILED'
+  | 'UNTRUSTED_ISSUER'
+  | 'INVALID_CREDENTIAL'
+  | 'EXPIRED'
+  | 'NOT_YET_VALID'
+  | 'INVALID_KEY_BINDING'
+  | 'INVALID_JWK'
+  | 'NOT_DISCLOSABLE'
+  | 'UNKNOWN_LICENCE_TYPE'
+  | 'INVALID_CLAIM'
+  | 'UNKNOWN_MASK_RULE'
   | 'INTERNAL';
 
 /** Bytes as input: a `Uint8Array` (Node's `Buffer` included) or an `ArrayBuffer`. */
@@ -124,6 +136,330 @@ export declare const idcard: {
   parse(number: string): IdNumber;
 };
 
+/** A JSON value, as mpshield returns claims. */
+export type JsonValue = null | boolean | number | string | JsonValue[] | { [member: string]: JsonValue };
+
+/** A JSON object, as mpshield returns claims and headers. */
+export type JsonObject = { [member: string]: JsonValue };
+
+/**
+ * JSON data given to mpshield: plain objects and arrays of `null`, booleans,
+ * finite numbers and strings (at most 64 deep, 100,000 values). Anything
+ * else (`undefined` in arrays, functions, class instances, `NaN`, unpaired
+ * surrogates) is refused with `INVALID_INPUT`; `undefined` object members
+ * are dropped, as `JSON.stringify` does.
+ */
+export type JsonInput = { readonly [member: string]: unknown };
+
+/** Signing algorithms: `"EdDSA"` (Ed25519) and `"ES256"` (ECDSA P-256, SHA-256). */
+export type SigningAlgorithm = 'EdDSA' | 'ES256';
+
+/** An Ed25519 public JWK (RFC 8037), `kid` = its RFC 7638 thumbprint. */
+export type Ed25519PublicJwk = {
+  kty: 'OKP';
+  crv: 'Ed25519';
+  x: string;
+  kid: string;
+};
+
+/** A P-256 public JWK (RFC 7518), `kid` = its RFC 7638 thumbprint. */
+export type P256PublicJwk = {
+  kty: 'EC';
+  crv: 'P-256';
+  x: string;
+  y: string;
+  kid: string;
+};
+
+/** A public JWK as mpshield returns it. */
+export type PublicJwk = Ed25519PublicJwk | P256PublicJwk;
+
+/** A private JWK as {@link SigningKey.exportPrivateJwkDangerously} returns it: the public members plus `d`. */
+export type PrivateJwk = (Ed25519PublicJwk | P256PublicJwk) & { d: string };
+
+/** A JWK given to mpshield (RFC 7517): a plain object; the module checks its members. */
+export type JwkInput = {
+  readonly kty: string;
+  readonly [member: string]: unknown;
+};
+
+/**
+ * A signing key held inside the WebAssembly module: JavaScript holds only
+ * this opaque handle. Made by {@link SigningKey.generate} or
+ * {@link SigningKey.fromJwk}; `new SigningKey()` throws `INVALID_INPUT`.
+ * Call `free()` (or use `using`) when done; a freed key throws
+ * `INVALID_INPUT` wherever it is used.
+ */
+export class SigningKey {
+  private constructor();
+  /**
+   * A fresh key from the module's random generator.
+   * @throws {MpShieldError} `UNSUPPORTED_ALGORITHM` for any other name;
+   * `INVALID_INPUT` if `alg` is not a string; `NOT_INITIALIZED` before {@link init}.
+   */
+  static generate(alg: SigningAlgorithm): SigningKey;
+  /**
+   * Imports a private JWK (issuers and servers that store their keys).
+   * @throws {MpShieldError} `INVALID_JWK` if it is not an Ed25519 or P-256
+   * private key (or `x`/`y` do not match `d`); `INVALID_INPUT` if it is not
+   * a plain object; `NOT_INITIALIZED` before {@link init}.
+   */
+  static fromJwk(privateJwk: JwkInput): SigningKey;
+  /** `"EdDSA"` or `"ES256"`. */
+  readonly alg: SigningAlgorithm;
+  /** The public JWK, with `kid` = its RFC 7638 thumbprint. */
+  publicJwk(): PublicJwk;
+  /**
+   * The private JWK. For issuers and relying-party servers that must store
+   * their keys; never call it on a phone.
+   */
+  exportPrivateJwkDangerously(): PrivateJwk;
+  /** Zeroises the key inside the module. Idempotent; never throws for a SigningKey. */
+  free(): void;
+  /** The same as `free()`, for `using` declarations (where the host has `Symbol.dispose`). */
+  [Symbol.dispose](): void;
+}
+
+/** Options of {@link sdjwt.issue}. */
+export interface SdJwtIssueOptions {
+  /** The issuer's key: signs the SD-JWT (header `alg` from the key, `typ: dc+sd-jwt`). */
+  issuerKey: SigningKey;
+  /** The claims, as a plain JSON object. */
+  claims: JsonInput;
+  /**
+   * JSON Pointers (RFC 6901) of the selectively disclosable claims: members
+   * at any depth and array elements (`/nationalities/1`). `iss`, `nbf`,
+   * `exp`, `cnf`, `vct` and `status` cannot be (`NOT_DISCLOSABLE`).
+   */
+  disclosable: readonly string[];
+  /** The holder's public key, put in `cnf.jwk` (holder binding). */
+  holderPublicJwk?: JwkInput;
+  /** The credential type (SD-JWT VC `vct`). */
+  vct: string;
+  /** The issuer (`iss`). */
+  iss: string;
+  /** Issued at, seconds since the epoch (default: now). */
+  iat?: number;
+  /** Not before, seconds since the epoch. */
+  nbf?: number;
+  /** Expiry, seconds since the epoch. */
+  exp?: number;
+  /** Decoy digests per object, 0–64 (default: 1–3 at random). */
+  decoys?: number;
+}
+
+/** Options of {@link sdjwt.present}. */
+export interface SdJwtPresentOptions {
+  /** The SD-JWT as issued (or as presented before, without its key binding). */
+  credential: string;
+  /**
+   * JSON Pointers of the claims to disclose. Choosing a claim inside a
+   * disclosable object (or array element) also reveals that object, and
+   * choosing a disclosable object reveals everything disclosable beneath it.
+   */
+  disclose: readonly string[];
+  /** The holder's key (the one in the credential's `cnf.jwk`): signs the key-binding JWT. */
+  holderKey: SigningKey;
+  /** The relying party the presentation is for (KB-JWT `aud`). */
+  aud: string;
+  /** The relying party's nonce (KB-JWT `nonce`). */
+  nonce: string;
+  /** KB-JWT issued at, seconds since the epoch (default: now). */
+  iat?: number;
+}
+
+/** Options of {@link sdjwt.verify}. */
+export interface SdJwtVerifyOptions {
+  /** SD-JWT with key-binding JWT (or without, if `requireKeyBinding` is false). */
+  presentation: string;
+  /** Trusted issuer public JWKs: matched by `kid` when the header has one, else tried in turn. */
+  issuerKeys: readonly JwkInput[];
+  /** The expected KB-JWT `aud`. */
+  aud?: string;
+  /** The expected KB-JWT `nonce`. */
+  nonce?: string;
+  /** Default `true`. */
+  requireKeyBinding?: boolean;
+  /** Seconds since the epoch (default: the host's clock). */
+  now?: number;
+  /** Oldest acceptable KB-JWT `iat`, in seconds before `now` (default 300). */
+  maxKeyBindingAge?: number;
+  /** Allowance for clocks that disagree, in seconds (default 60). */
+  clockSkew?: number;
+}
+
+/** The key binding of a verified presentation. */
+export interface KeyBinding {
+  iat: number;
+  aud: string;
+  nonce: string;
+}
+
+/** What {@link sdjwt.verify} returns. */
+export interface VerifiedPresentation {
+  /** The processed payload (RFC 9901 §7.3): always-visible claims plus the disclosed ones. */
+  claims: JsonObject;
+  /** JSON Pointers of the disclosed claims, outermost first. */
+  disclosed: string[];
+  /** `iss`, or `null` if the credential names no issuer. */
+  issuer: string | null;
+  /** The holder's key from `cnf.jwk`, if the credential is holder-bound. */
+  holderPublicJwk?: PublicJwk;
+  /** Present when the presentation had a key-binding JWT. */
+  keyBinding?: KeyBinding;
+}
+
+/** One disclosure as {@link sdjwt.decode} lists it. */
+export interface DecodedDisclosure {
+  /** JSON Pointer of the claim (array elements by index). */
+  path: string;
+  /** Its value (nested digests removed). */
+  value: JsonValue;
+  /** Its digest (base64url SHA-256 of the disclosure text). */
+  digest: string;
+}
+
+/** What {@link sdjwt.decode} returns (nothing verified). */
+export interface DecodedSdJwt {
+  header: JsonObject;
+  /** The payload as signed, with `_sd` digests. */
+  payload: JsonObject;
+  disclosures: DecodedDisclosure[];
+  keyBinding?: { header: JsonObject; payload: JsonObject };
+}
+
+/** SD-JWT VC (RFC 9901): issue, present with key binding, verify, decode. */
+export declare const sdjwt: {
+  /**
+   * Issues a compact SD-JWT VC (`<JWT>~<disclosure>~…~`).
+   * @throws {MpShieldError} `NOT_DISCLOSABLE`, `INVALID_JWK`, `INVALID_INPUT`
+   * (wrong types, unknown options, a pointer to nothing, a key that is not a
+   * live {@link SigningKey}); `NOT_INITIALIZED` before {@link init}.
+   */
+  issue(options: SdJwtIssueOptions): string;
+  /**
+   * Keeps only the chosen disclosures and appends a key-binding JWT
+   * (`typ: kb+jwt`, `iat`, `aud`, `nonce`, `sd_hash`).
+   * @throws {MpShieldError} `INVALID_CREDENTIAL`, `INVALID_KEY` (not the
+   * holder's key), `INVALID_INPUT`; `NOT_INITIALIZED` before {@link init}.
+   */
+  present(options: SdJwtPresentOptions): string;
+  /**
+   * Verifies a presentation; returns only what was disclosed.
+   * @throws {MpShieldError} `UNTRUSTED_ISSUER`, `VERIFY_FAILED`,
+   * `INVALID_CREDENTIAL`, `EXPIRED`, `NOT_YET_VALID`, `INVALID_KEY_BINDING`
+   * (missing, wrong `aud`/`nonce`/`sd_hash`, stale, bad signature),
+   * `UNSUPPORTED_ALGORITHM`, `INVALID_JWK`, `INVALID_INPUT`;
+   * `NOT_INITIALIZED` before {@link init}.
+   */
+  verify(options: SdJwtVerifyOptions): VerifiedPresentation;
+  /**
+   * Lists what an SD-JWT contains without verifying anything (consent screens).
+   * @throws {MpShieldError} `INVALID_CREDENTIAL`, `UNSUPPORTED_ALGORITHM`,
+   * `INVALID_INPUT`; `NOT_INITIALIZED` before {@link init}.
+   */
+  decode(sdJwt: string): DecodedSdJwt;
+};
+
+/** Labels in Chinese and English. */
+export interface Labels {
+  zh: string;
+  en: string;
+}
+
+/** Licence type ids. */
+export type LicenceType =
+  | 'resident_id_card'
+  | 'driving_licence'
+  | 'vehicle_licence'
+  | 'passport'
+  | 'hk_macao_permit'
+  | 'disability_certificate'
+  | 'residence_permit';
+
+/** One field of a licence schema. */
+export interface LicenceField {
+  id: string;
+  labels: Labels;
+  /** `string`, `date`, `enum`, `enum_list`, `id_number`, `image`, … */
+  valueType: string;
+  required: boolean;
+  disclosable: boolean;
+  /** Sensitive personal information under PIPL Art. 28. */
+  sensitive: boolean;
+  /** Masking rule ids whose results are issued as derived claims. */
+  masks: string[];
+  /** Predicates derived from the field (`age_equal_or_over`, `household_province`). */
+  predicates: string[];
+  /** The allowed values of an `enum` or `enum_list`. */
+  values?: string[];
+}
+
+/** A claim derived at issuance (a predicate or a masked value). */
+export interface LicenceDerivedClaim {
+  id: string;
+  labels: Labels;
+  /** The field it is derived from. */
+  from: string;
+  /** The masking rule or predicate that derives it. */
+  rule: string;
+}
+
+/** A licence schema. */
+export interface LicenceSchema {
+  type: LicenceType;
+  vct: string;
+  labels: Labels;
+  fields: LicenceField[];
+  derived: LicenceDerivedClaim[];
+}
+
+/** Options of {@link licence.issue}. */
+export interface LicenceIssueOptions {
+  type: LicenceType;
+  /** Field id → value, as the schema describes. */
+  fields: JsonInput;
+  issuerKey: SigningKey;
+  holderPublicJwk: JwkInput;
+  iss: string;
+  /** Seconds since the epoch (default: now); age predicates are computed at this time. */
+  iat?: number;
+  /** Seconds since the epoch. */
+  exp?: number;
+}
+
+/** Chinese licences as SD-JWT VCs. */
+export declare const licence: {
+  /** Every licence schema. @throws {MpShieldError} `NOT_INITIALIZED` before {@link init}. */
+  schemas(): LicenceSchema[];
+  /**
+   * Issues a licence: validates the fields, makes the schema's fields
+   * disclosable and adds the derived claims.
+   * @throws {MpShieldError} `UNKNOWN_LICENCE_TYPE`, `INVALID_CLAIM`,
+   * `INVALID_JWK`, `INVALID_INPUT`; `NOT_INITIALIZED` before {@link init}.
+   */
+  issue(options: LicenceIssueOptions): string;
+};
+
+/** A masking rule. */
+export interface MaskRule {
+  id: string;
+  labels: Labels;
+  example: string;
+}
+
+/** Masking (脱敏) for display. */
+export declare const mask: {
+  /** Every rule (`id_number`, `phone`, `name`, `address`, `bank_card`, `plate`, …). */
+  rules(): MaskRule[];
+  /**
+   * Masks `value` with rule `ruleId`.
+   * @throws {MpShieldError} `UNKNOWN_MASK_RULE`, `INVALID_CLAIM` (a value the
+   * rule cannot mask), `INVALID_INPUT`; `NOT_INITIALIZED` before {@link init}.
+   */
+  apply(ruleId: string, value: string): string;
+};
+
 /** The same members as the named exports. */
 declare const mpshield: {
   init: typeof init;
@@ -132,6 +468,10 @@ declare const mpshield: {
   addEntropy: typeof addEntropy;
   errorCodes: typeof errorCodes;
   idcard: typeof idcard;
+  SigningKey: typeof SigningKey;
+  sdjwt: typeof sdjwt;
+  licence: typeof licence;
+  mask: typeof mask;
   MpShieldError: typeof MpShieldError;
 };
 export default mpshield;

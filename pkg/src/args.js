@@ -33,7 +33,8 @@ export function describe(v) {
   return 'an object';
 }
 
-function invalid(name, expected, value) {
+/** The INVALID_INPUT error for `name` not being `expected`. */
+export function invalid(name, expected, value) {
   return fail('INVALID_INPUT', 'invalid input: ' + name + ' must be ' + expected + ', got ' + describe(value));
 }
 
@@ -108,4 +109,135 @@ export function options(value, name, known) {
     throw invalid(name, 'a readable object', value);
   }
   return out;
+}
+
+// Unpaired UTF-16 surrogates: the glue would replace them with U+FFFD, so a
+// signed value would silently differ from the one given.
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(^|[^\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** A string that is well-formed UTF-16 (no unpaired surrogates). */
+export function text(value, name) {
+  string(value, name);
+  if (LONE_SURROGATE.test(value)) {
+    throw fail('INVALID_INPUT', 'invalid input: ' + name + ' contains an unpaired UTF-16 surrogate (not valid Unicode text)');
+  }
+  return value;
+}
+
+/** A boolean (not a Boolean object, not a truthy value). */
+export function boolean(value, name) {
+  if (typeof value !== 'boolean') throw invalid(name, 'true or false', value);
+  return value;
+}
+
+/** A time in seconds since the Unix epoch: a non-negative safe integer. */
+export function seconds(value, name) {
+  return integer(value, name, 0, Number.MAX_SAFE_INTEGER);
+}
+
+/** An array of well-formed strings; returns a fresh array. */
+export function stringArray(value, name) {
+  let isArray = false;
+  try {
+    isArray = Array.isArray(value);
+  } catch (e) {
+    isArray = false;
+  }
+  if (!isArray) throw invalid(name, 'an array of strings', value);
+  const out = [];
+  try {
+    const n = value.length;
+    for (let i = 0; i < n; i++) out.push(text(value[i], name + '[' + i + ']'));
+  } catch (e) {
+    if (e instanceof MpShieldError) throw e;
+    throw invalid(name, 'a readable array of strings', value);
+  }
+  return out;
+}
+
+/** Deepest nesting and most values a JSON argument may have. */
+export const JSON_MAX_DEPTH = 64;
+export const JSON_MAX_NODES = 100000;
+
+function isPlainObject(v) {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  if (ArrayBuffer.isView(v) || isArrayBuffer(v)) return false;
+  if (Object.prototype.toString.call(v) !== '[object Object]') return false;
+  const proto = Object.getPrototypeOf(v);
+  // Object.prototype of this or another realm, or no prototype at all.
+  return proto === null || Object.getPrototypeOf(proto) === null;
+}
+
+/**
+ * A JSON value (RFC 8259) given as plain JavaScript data: `null`, booleans,
+ * finite numbers, well-formed strings, arrays and plain objects, at most
+ * JSON_MAX_DEPTH deep and JSON_MAX_NODES values in all (so cycles and
+ * shared-reference bombs are refused, not recursed into). Returns a fresh
+ * copy made of this realm's objects; `undefined` members of objects are
+ * dropped (as JSON.stringify does). `kind` narrows the top level:
+ * 'object' (the default) or 'any'.
+ */
+export function json(value, name, kind) {
+  const budget = { nodes: 0 };
+  if ((kind || 'object') === 'object' && !safeIsPlainObject(value)) {
+    throw invalid(name, 'a plain object', value);
+  }
+  try {
+    return copyJson(value, name, 0, budget);
+  } catch (e) {
+    if (e instanceof MpShieldError) throw e;
+    throw invalid(name, 'readable JSON data', value);
+  }
+}
+
+function safeIsPlainObject(v) {
+  try {
+    return isPlainObject(v);
+  } catch (e) {
+    return false;
+  }
+}
+
+function copyJson(v, path, depth, budget) {
+  if (++budget.nodes > JSON_MAX_NODES) {
+    throw fail('INVALID_INPUT', 'invalid input: ' + path + ' holds more than ' + JSON_MAX_NODES + ' values');
+  }
+  if (v === null || typeof v === 'boolean') return v;
+  if (typeof v === 'number') {
+    if (!isFinite(v)) throw invalid(path, 'a finite number (JSON has no NaN or Infinity)', v);
+    return v;
+  }
+  if (typeof v === 'string') return text(v, path);
+  if (depth >= JSON_MAX_DEPTH) {
+    throw fail('INVALID_INPUT', 'invalid input: ' + path + ' is nested more than ' + JSON_MAX_DEPTH + ' deep (or refers to itself)');
+  }
+  if (Array.isArray(v)) {
+    const out = [];
+    const n = v.length;
+    if (n > JSON_MAX_NODES) {
+      throw fail('INVALID_INPUT', 'invalid input: ' + path + ' holds more than ' + JSON_MAX_NODES + ' values');
+    }
+    for (let i = 0; i < n; i++) {
+      if (!(i in v) || v[i] === undefined) throw invalid(path + '[' + i + ']', 'a JSON value', v[i]);
+      out.push(copyJson(v[i], path + '[' + i + ']', depth + 1, budget));
+    }
+    return out;
+  }
+  if (isPlainObject(v)) {
+    const out = {};
+    const keys = Object.keys(v);
+    for (let i = 0; i < keys.length; i++) {
+      const k = text(keys[i], 'a member name in ' + path);
+      const member = v[k];
+      if (member === undefined) continue;
+      Object.defineProperty(out, k, {
+        value: copyJson(member, path + (k.length > 32 ? '[…]' : '.' + k), depth + 1, budget),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    }
+    return out;
+  }
+  throw invalid(path, 'JSON data (null, boolean, number, string, array or plain object)', v);
 }

@@ -7,3 +7,5 @@ export { init } from './runtime.js';
 export { MpShieldError } from './errors.js';
 export * from './core.js';
 export * from './idcard.js';
+export { SigningKey } from './keys.js';
+export * from './credential.js';

@@ -192,7 +192,8 @@ function topUp() {
  * - before `init()` it throws NOT_INITIALIZED;
  * - with `{ random: true }` it first mixes fresh host entropy into the DRBG;
  * - anything thrown comes out as an MpShieldError.
- * The implementation checks its own arguments (see args.js).
+ * The implementation checks its own arguments (see args.js). It is called
+ * with the wrapper's `this`, so methods of handle classes (keys.js) use it too.
  */
 export function fn(impl, opts) {
   const random = Boolean(opts && opts.random);
@@ -202,13 +203,27 @@ export function fn(impl, opts) {
     if (state.trapped) throw afterTrap();
     if (random) topUp();
     try {
-      return impl.apply(undefined, arguments);
+      return impl.apply(this, arguments);
     } catch (e) {
       throw convert(e, name);
     }
   };
   Object.defineProperty(wrapped, 'name', { value: name, configurable: true });
   return wrapped;
+}
+
+/**
+ * The guard of `fn()` on its own, for code that is not a plain function call
+ * (constructors): throws NOT_INITIALIZED before `init()`, INTERNAL after a trap.
+ */
+export function ensureReady() {
+  if (!state.ready) throw notInitialised();
+  if (state.trapped) throw afterTrap();
+}
+
+/** Whether an earlier call trapped (handles then stop calling into the module). */
+export function hasTrapped() {
+  return state.trapped !== null;
 }
 
 /** A capability namespace (`idcard`, later `hpke`, `sdjwt`, …): frozen. */

@@ -28,6 +28,27 @@ async function thrown(f) {
 
 const bytes = (n, f = (i) => (i * 131 + 7) & 255) => new Uint8Array(n).map((_, i) => f(i));
 
+/** A fresh holder-bound SD-JWT (synthetic claims) and a presentation of it to "rp" with nonce "n". */
+function credential() {
+  const issuer = m.SigningKey.generate('ES256');
+  const holder = m.SigningKey.generate('EdDSA');
+  const now = Math.floor(Date.now() / 1000);
+  const nbf = now - 60;
+  const exp = now + 86400;
+  const sdJwt = m.sdjwt.issue({
+    issuerKey: issuer,
+    claims: { name: '测试甲', age_equal_or_over: { 18: true } },
+    disclosable: ['/name', '/age_equal_or_over/18'],
+    holderPublicJwk: holder.publicJwk(),
+    vct: 'urn:example:test',
+    iss: 'https://issuer.example',
+    nbf,
+    exp,
+  });
+  const presentation = m.sdjwt.present({ credential: sdJwt, disclose: ['/name'], holderKey: holder, aud: 'rp', nonce: 'n' });
+  return { issuer, holder, issuerJwk: issuer.publicJwk(), sdJwt, presentation, nbf, exp };
+}
+
 // code → how the public API produces it today (null: not reachable yet; a
 // later capability must replace null with a trigger).
 const triggers = {
@@ -37,8 +58,12 @@ const triggers = {
   INVALID_ID_NUMBER: () => m.idcard.parse('110105194912310021'),
   DECRYPT_FAILED: null,
   INVALID_ENVELOPE: null,
-  INVALID_KEY: null,
-  UNSUPPORTED_ALGORITHM: null,
+  INVALID_KEY: () => {
+    // Presenting with a key that is not the credential's cnf.jwk.
+    const c = credential();
+    return m.sdjwt.present({ credential: c.sdJwt, disclose: ['/name'], holderKey: c.issuer, aud: 'rp', nonce: 'n' });
+  },
+  UNSUPPORTED_ALGORITHM: () => m.SigningKey.generate('RS256'),
   TRUNCATED: null,
   INVALID_PROOF: null,
   INVALID_CHECKPOINT: null,
@@ -49,17 +74,44 @@ const triggers = {
   STORAGE_CORRUPT: null,
   ROLLBACK_DETECTED: null,
   CONSENT_NOT_PERSISTED: null,
-  VERIFY_FAILED: null,
-  UNTRUSTED_ISSUER: null,
-  INVALID_CREDENTIAL: null,
-  EXPIRED: null,
-  NOT_YET_VALID: null,
-  INVALID_KEY_BINDING: null,
-  INVALID_JWK: null,
-  NOT_DISCLOSABLE: null,
-  UNKNOWN_LICENCE_TYPE: null,
-  INVALID_CLAIM: null,
-  UNKNOWN_MASK_RULE: null,
+  VERIFY_FAILED: () => {
+    // The right issuer key (matched by kid), a signature that is not its.
+    const c = credential();
+    const [jwt, ...rest] = c.presentation.split('~');
+    const parts = jwt.split('.');
+    const sig = Buffer.from(parts[2], 'base64url');
+    sig[5] ^= 1;
+    const tampered = [parts[0], parts[1], sig.toString('base64url')].join('.');
+    return m.sdjwt.verify({ presentation: [tampered, ...rest].join('~'), issuerKeys: [c.issuerJwk], aud: 'rp', nonce: 'n' });
+  },
+  UNTRUSTED_ISSUER: () => {
+    const c = credential();
+    return m.sdjwt.verify({ presentation: c.presentation, issuerKeys: [m.SigningKey.generate('ES256').publicJwk()], aud: 'rp', nonce: 'n' });
+  },
+  INVALID_CREDENTIAL: () => m.sdjwt.decode('not an SD-JWT'),
+  EXPIRED: () => {
+    const c = credential();
+    return m.sdjwt.verify({ presentation: c.presentation, issuerKeys: [c.issuerJwk], aud: 'rp', nonce: 'n', now: c.exp + 3600 });
+  },
+  NOT_YET_VALID: () => {
+    const c = credential();
+    return m.sdjwt.verify({ presentation: c.presentation, issuerKeys: [c.issuerJwk], aud: 'rp', nonce: 'n', now: c.nbf - 3600 });
+  },
+  INVALID_KEY_BINDING: () => {
+    const c = credential();
+    return m.sdjwt.verify({ presentation: c.presentation, issuerKeys: [c.issuerJwk], aud: 'rp', nonce: 'another nonce' });
+  },
+  INVALID_JWK: () => m.SigningKey.fromJwk({ kty: 'OKP', crv: 'Ed25519', x: 'AAAA', d: 'AAAA' }),
+  NOT_DISCLOSABLE: () => {
+    const issuerKey = m.SigningKey.generate('EdDSA');
+    return m.sdjwt.issue({ issuerKey, claims: { name: '测试甲' }, disclosable: ['/iss'], vct: 'urn:example:test', iss: 'https://issuer.example' });
+  },
+  UNKNOWN_LICENCE_TYPE: () => {
+    const issuerKey = m.SigningKey.generate('EdDSA');
+    return m.licence.issue({ type: 'fishing_permit', fields: {}, issuerKey, holderPublicJwk: issuerKey.publicJwk(), iss: 'https://issuer.example' });
+  },
+  INVALID_CLAIM: () => m.mask.apply('id_number', 'not an ID number'),
+  UNKNOWN_MASK_RULE: () => m.mask.apply('no_such_rule', '13800001234'),
   INTERNAL: null,
 };
 
@@ -153,7 +205,128 @@ const argumentCases = [
   ['init({ entropy: "x" })', () => m.init({ entropy: 'x'.repeat(64) }), 'INVALID_INPUT'],
   ['init({ entropy: 8 bytes })', () => m.init({ entropy: bytes(8) }), 'NO_ENTROPY'],
   ['init({ entropy: constant })', () => m.init({ entropy: new Uint8Array(32) }), 'NO_ENTROPY'],
+  // Keys, SD-JWT, licences, masking.
+  ['SigningKey.generate()', () => m.SigningKey.generate(), 'INVALID_INPUT'],
+  ['SigningKey.generate(String object)', () => m.SigningKey.generate(new String('EdDSA')), 'INVALID_INPUT'],
+  ['SigningKey.generate("eddsa")', () => m.SigningKey.generate('eddsa'), 'UNSUPPORTED_ALGORITHM'],
+  ['new SigningKey()', () => new m.SigningKey(), 'INVALID_INPUT'],
+  ['SigningKey.fromJwk("…")', () => m.SigningKey.fromJwk('{"kty":"OKP"}'), 'INVALID_INPUT'],
+  ['SigningKey.fromJwk(public JWK)', () => m.SigningKey.fromJwk(m.SigningKey.generate('EdDSA').publicJwk()), 'INVALID_JWK'],
+  ['SigningKey.prototype.publicJwk on a non-key', () => m.SigningKey.prototype.publicJwk.call({}), 'INVALID_INPUT'],
+  ['SigningKey.prototype.alg on the prototype', () => m.SigningKey.prototype.alg, 'INVALID_INPUT'],
+  ['free() on a non-key', () => m.SigningKey.prototype.free.call({}), 'INVALID_INPUT'],
+  ['sdjwt.issue()', () => m.sdjwt.issue(), 'INVALID_INPUT'],
+  ['sdjwt.issue({ issuerKey: JWK })', () => m.sdjwt.issue({ ...issueArgs(), issuerKey: m.SigningKey.generate('EdDSA').exportPrivateJwkDangerously() }), 'INVALID_INPUT'],
+  ['sdjwt.issue({ issuerKey: freed })', () => {
+    const k = m.SigningKey.generate('EdDSA');
+    k.free();
+    return m.sdjwt.issue({ ...issueArgs(), issuerKey: k });
+  }, 'INVALID_INPUT'],
+  ['sdjwt.issue({ claims: array })', () => m.sdjwt.issue({ ...issueArgs(), claims: ['a'] }), 'INVALID_INPUT'],
+  ['sdjwt.issue({ claims: Map })', () => m.sdjwt.issue({ ...issueArgs(), claims: new Map([['a', 1]]) }), 'INVALID_INPUT'],
+  ['sdjwt.issue({ claims: with a function })', () => m.sdjwt.issue({ ...issueArgs(), claims: { name: () => 1 } }), 'INVALID_INPUT'],
+  ['sdjwt.issue({ claims: with NaN })', () => m.sdjwt.issue({ ...issueArgs(), claims: { n: NaN } }), 'INVALID_INPUT'],
+  ['sdjwt.issue({ claims: with a Date })', () => m.sdjwt.issue({ ...issueArgs(), claims: { d: new Date(0) } }), 'INVALID_INPUT'],
+  ['sdjwt.issue({ claims: with a bigint })', () => m.sdjwt.issue({ ...issueArgs(), claims: { n: 1n } }), 'INVALID_INPUT'],
+  ['sdjwt.issue({ claims: with a lone surrogate })', () => m.sdjwt.issue({ ...issueArgs(), claims: { name: '\uD800' } }), 'INVALID_INPUT'],
+  ['sdjwt.issue({ claims: cyclic })', () => {
+    const claims = { name: '测试甲' };
+    claims.self = claims;
+    return m.sdjwt.issue({ ...issueArgs(), claims });
+  }, 'INVALID_INPUT'],
+  ['sdjwt.issue({ claims: 1000 deep })', () => {
+    let claims = { leaf: 1 };
+    for (let i = 0; i < 1000; i++) claims = { a: claims };
+    return m.sdjwt.issue({ ...issueArgs(), claims });
+  }, 'INVALID_INPUT'],
+  ['sdjwt.issue({ claims: shared-reference bomb })', () => {
+    let x = { leaf: 1 };
+    for (let i = 0; i < 40; i++) x = { a: x, b: x };
+    return m.sdjwt.issue({ ...issueArgs(), claims: x });
+  }, 'INVALID_INPUT'],
+  ['sdjwt.issue({ claims: sparse array })', () => m.sdjwt.issue({ ...issueArgs(), claims: { list: [1, , 3] } }), 'INVALID_INPUT'],
+  ['sdjwt.issue({ disclosable: string })', () => m.sdjwt.issue({ ...issueArgs(), disclosable: '/name' }), 'INVALID_INPUT'],
+  ['sdjwt.issue({ disclosable: [1] })', () => m.sdjwt.issue({ ...issueArgs(), disclosable: [1] }), 'INVALID_INPUT'],
+  ['sdjwt.issue({ disclosable: pointer to nothing })', () => m.sdjwt.issue({ ...issueArgs(), disclosable: ['/nobody'] }), 'INVALID_INPUT'],
+  ['sdjwt.issue({ vct: 1 })', () => m.sdjwt.issue({ ...issueArgs(), vct: 1 }), 'INVALID_INPUT'],
+  ['sdjwt.issue({ iat: "now" })', () => m.sdjwt.issue({ ...issueArgs(), iat: 'now' }), 'INVALID_INPUT'],
+  ['sdjwt.issue({ exp: 1.5 })', () => m.sdjwt.issue({ ...issueArgs(), exp: 1.5 }), 'INVALID_INPUT'],
+  ['sdjwt.issue({ nbf: -1 })', () => m.sdjwt.issue({ ...issueArgs(), nbf: -1 }), 'INVALID_INPUT'],
+  ['sdjwt.issue({ decoys: 65 })', () => m.sdjwt.issue({ ...issueArgs(), decoys: 65 }), 'INVALID_INPUT'],
+  ['sdjwt.issue({ holderPublicJwk: "x" })', () => m.sdjwt.issue({ ...issueArgs(), holderPublicJwk: 'x' }), 'INVALID_INPUT'],
+  ['sdjwt.issue({ holderPublicJwk: {} })', () => m.sdjwt.issue({ ...issueArgs(), holderPublicJwk: {} }), 'INVALID_JWK'],
+  ['sdjwt.issue({ issuerkey }) (typo)', () => m.sdjwt.issue({ ...issueArgs(), issuerkey: 1 }), 'INVALID_INPUT'],
+  ['sdjwt.present()', () => m.sdjwt.present(), 'INVALID_INPUT'],
+  ['sdjwt.present({ holderKey: JWK })', () => {
+    const c = credential();
+    return m.sdjwt.present({ credential: c.sdJwt, disclose: ['/name'], holderKey: c.holder.publicJwk(), aud: 'rp', nonce: 'n' });
+  }, 'INVALID_INPUT'],
+  ['sdjwt.present({ disclose: "/name" })', () => {
+    const c = credential();
+    return m.sdjwt.present({ credential: c.sdJwt, disclose: '/name', holderKey: c.holder, aud: 'rp', nonce: 'n' });
+  }, 'INVALID_INPUT'],
+  ['sdjwt.present({ aud: "" })', () => {
+    const c = credential();
+    return m.sdjwt.present({ credential: c.sdJwt, disclose: ['/name'], holderKey: c.holder, aud: '', nonce: 'n' });
+  }, 'INVALID_INPUT'],
+  ['sdjwt.present({ credential: garbage })', () => {
+    const c = credential();
+    return m.sdjwt.present({ credential: 'garbage', disclose: [], holderKey: c.holder, aud: 'rp', nonce: 'n' });
+  }, 'INVALID_CREDENTIAL'],
+  ['sdjwt.verify()', () => m.sdjwt.verify(), 'INVALID_INPUT'],
+  ['sdjwt.verify({ issuerKeys: JWK })', () => {
+    const c = credential();
+    return m.sdjwt.verify({ presentation: c.presentation, issuerKeys: c.issuerJwk });
+  }, 'INVALID_INPUT'],
+  ['sdjwt.verify({ issuerKeys: [SigningKey] })', () => {
+    const c = credential();
+    return m.sdjwt.verify({ presentation: c.presentation, issuerKeys: [c.issuer] });
+  }, 'INVALID_INPUT'],
+  ['sdjwt.verify({ requireKeyBinding: "false" })', () => {
+    const c = credential();
+    return m.sdjwt.verify({ presentation: c.presentation, issuerKeys: [c.issuerJwk], requireKeyBinding: 'false' });
+  }, 'INVALID_INPUT'],
+  ['sdjwt.verify({ now: Date })', () => {
+    const c = credential();
+    return m.sdjwt.verify({ presentation: c.presentation, issuerKeys: [c.issuerJwk], now: new Date() });
+  }, 'INVALID_INPUT'],
+  ['sdjwt.verify({ clockSkew: -1 })', () => {
+    const c = credential();
+    return m.sdjwt.verify({ presentation: c.presentation, issuerKeys: [c.issuerJwk], clockSkew: -1 });
+  }, 'INVALID_INPUT'],
+  ['sdjwt.verify(without key binding)', () => {
+    const c = credential();
+    return m.sdjwt.verify({ presentation: c.sdJwt, issuerKeys: [c.issuerJwk] });
+  }, 'INVALID_KEY_BINDING'],
+  ['sdjwt.decode(1)', () => m.sdjwt.decode(1), 'INVALID_INPUT'],
+  ['sdjwt.decode("")', () => m.sdjwt.decode(''), 'INVALID_CREDENTIAL'],
+  ['licence.issue()', () => m.licence.issue(), 'INVALID_INPUT'],
+  ['licence.issue({ fields: [] })', () => {
+    const k = m.SigningKey.generate('EdDSA');
+    return m.licence.issue({ type: 'resident_id_card', fields: [], issuerKey: k, holderPublicJwk: k.publicJwk(), iss: 'x' });
+  }, 'INVALID_INPUT'],
+  ['licence.issue({ fields: {} }) (required fields missing)', () => {
+    const k = m.SigningKey.generate('EdDSA');
+    return m.licence.issue({ type: 'resident_id_card', fields: {}, issuerKey: k, holderPublicJwk: k.publicJwk(), iss: 'x' });
+  }, 'INVALID_CLAIM'],
+  ['licence.issue({ holderPublicJwk: missing })', () => {
+    const k = m.SigningKey.generate('EdDSA');
+    return m.licence.issue({ type: 'resident_id_card', fields: {}, issuerKey: k, iss: 'x' });
+  }, 'INVALID_INPUT'],
+  ['mask.apply()', () => m.mask.apply(), 'INVALID_INPUT'],
+  ['mask.apply("phone", 13800001234)', () => m.mask.apply('phone', 13800001234), 'INVALID_INPUT'],
 ];
+
+/** Valid sdjwt.issue options, for the rows above to spoil one at a time. */
+function issueArgs() {
+  return {
+    issuerKey: m.SigningKey.generate('EdDSA'),
+    claims: { name: '测试甲' },
+    disclosable: ['/name'],
+    vct: 'urn:example:test',
+    iss: 'https://issuer.example',
+  };
+}
 
 test('argument errors: wrong types and values', async () => {
   for (const [what, call, code] of argumentCases) {
