@@ -182,7 +182,11 @@ fn break_tie_to_even(ax: f64, digits: String, exp: i32) -> String {
     }
     let down = prefix.to_owned();
     let up = increment(prefix);
-    let last_even = |s: &str| s.bytes().last().is_some_and(|b| (b - b'0').is_multiple_of(2));
+    let last_even = |s: &str| {
+        s.bytes()
+            .last()
+            .is_some_and(|b| (b - b'0').is_multiple_of(2))
+    };
     let candidate = if last_even(&down) { Some(down) } else { up };
     let Some(candidate) = candidate else {
         return digits;
