@@ -198,6 +198,16 @@ impl SigningKey {
         &self.public
     }
 
+    /// The Ed25519 key inside an `EdDSA` key, for signers that need the
+    /// curve itself (the consent log's checkpoints); `None` for `ES256`.
+    #[must_use]
+    pub fn ed25519(&self) -> Option<&ed25519_dalek::SigningKey> {
+        match &self.secret {
+            Secret::Ed25519(k) => Some(k),
+            Secret::P256(_) => None,
+        }
+    }
+
     /// The public JWK, with `kid` = its RFC 7638 thumbprint.
     #[must_use]
     pub fn public_jwk(&self) -> Value {
@@ -407,6 +417,16 @@ impl VerifyingKey {
         &self.kid
     }
 
+    /// The Ed25519 key inside an `EdDSA` public key (the consent log's
+    /// checkpoints and receipts); `None` for `ES256`.
+    #[must_use]
+    pub fn ed25519(&self) -> Option<&ed25519_dalek::VerifyingKey> {
+        match &self.public {
+            Public::Ed25519(k) => Some(k),
+            Public::P256(_) => None,
+        }
+    }
+
     /// Whether a JWS header's `kid` names this key: its thumbprint, or the
     /// `kid` its JWK was imported with.
     #[must_use]
@@ -489,5 +509,17 @@ mod tests {
             );
             assert!(!format!("{k:?}").contains(private["d"].as_str().unwrap()));
         }
+    }
+
+    #[test]
+    fn exposes_the_ed25519_key_of_eddsa_keys_only() {
+        let mut rng = ChaCha20Rng::from_seed([8; 32]);
+        let ed = SigningKey::generate_with_rng(Algorithm::EdDsa, &mut rng).unwrap();
+        let inner = ed.ed25519().unwrap();
+        let public = VerifyingKey::from_jwk(&ed.public_jwk()).unwrap();
+        assert_eq!(public.ed25519(), Some(&inner.verifying_key()));
+        let es = SigningKey::generate_with_rng(Algorithm::Es256, &mut rng).unwrap();
+        assert!(es.ed25519().is_none());
+        assert!(es.verifying_key().ed25519().is_none());
     }
 }

@@ -11,6 +11,7 @@
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
+pub mod consent;
 pub mod credential;
 
 use crate::error::Error;

@@ -1,0 +1,481 @@
+//! JavaScript bindings for the consent log, Merkle proofs, checkpoints,
+//! receipts and storage keys.
+//!
+//! The package layer (`pkg/src/consent.js`) wraps these into the
+//! CONTRACT.md API (`ConsentLog`, `merkle.*`, `checkpoint.*`, `consent.*`,
+//! `deriveStorageKey`, `storage.*`) and does the asynchronous storage I/O:
+//! the module only turns a log into `(key, bytes)` segments and back.
+//!
+//! | export | signature |
+//! |---|---|
+//! | `class ConsentLog` | `static create(signingKey: SigningKey, origin: string): ConsentLog` |
+//! | | `append(recordJson: string): { index, leafHash }` |
+//! | | `withdraw(recordId: string, time?: number): { index, leafHash }` |
+//! | | `get size(): number`, `root(): Uint8Array`, `checkpoint(): string` |
+//! | | `inclusionProof(index, treeSize?)`, `consistencyProof(oldSize, newSize?)`: `Uint8Array` (the hashes concatenated) |
+//! | | `get(index): object`, `receipt(index): Uint8Array` |
+//! | | `status(now?): { active, withdrawn, expired, refused }` |
+//! | | `history(locale?, timeZone?): [{ index, record, line }]` |
+//! | | `toSegments(storageKey, maxSegmentBytes?): [[key, bytes], …]` (write order) |
+//! | | `static fromSegments(get: (key) => Uint8Array \| undefined, storageKey, signingKey, origin, trustedCheckpoint?): ConsentLog` |
+//! | `consentManifestKey` | `(): string` |
+//! | `consentSegmentKeys` | `(manifest: Uint8Array): string[]` |
+//! | `merkleLeafHash` | `(data: Uint8Array): Uint8Array` |
+//! | `merkleVerifyInclusion` | `(leafHash, index, treeSize, proof: Uint8Array, root): true` |
+//! | `merkleVerifyConsistency` | `(oldSize, newSize, oldRoot, newRoot, proof: Uint8Array): true` |
+//! | `checkpointVerify` | `(note: string, publicJwk: object, origin: string): { origin, size, root }` |
+//! | `consentVerifyReceipt` | `(receipt: Uint8Array, devicePublicJwk: object): { record, index, checkpoint: { origin, size, root, note } }` |
+//! | `deriveStorageKey` | `(pinText?: string, pinBytes?: Uint8Array, salt, memoryKib?, iterations?, parallelism?): Uint8Array` |
+//!
+//! Proofs cross the boundary as one `Uint8Array` of 32-byte hashes laid end
+//! to end (the package layer splits and joins them). Sizes, indexes and
+//! times are JavaScript numbers: non-negative integers up to 2^53 − 1.
+
+use js_sys::{Array, Function, Object, Reflect, Uint8Array};
+use wasm_bindgen::prelude::*;
+
+use super::credential::JsSigningKey;
+use super::{js_err, to_js};
+use crate::consent::checkpoint::{self, Checkpoint};
+use crate::consent::merkle::{self, Hash};
+use crate::consent::{record, store, ConsentLog, DeviceKey, DevicePublicKey, StorageKey};
+use crate::credential::keys::VerifyingKey;
+use crate::error::Error;
+
+type JsResult<T> = Result<T, JsValue>;
+
+/// Largest integer a JavaScript number holds exactly.
+const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
+
+fn object(fields: &[(&str, JsValue)]) -> JsResult<JsValue> {
+    let o = Object::new();
+    for (k, v) in fields {
+        Reflect::set(&o, &JsValue::from_str(k), v).map_err(|_| {
+            js_err(Error::Internal {
+                context: "build result object",
+            })
+        })?;
+    }
+    Ok(o.into())
+}
+
+/// A non-negative integer number (an index, size or time).
+fn whole(v: f64, name: &str) -> JsResult<u64> {
+    if v.is_finite() && v >= 0.0 && v.fract() == 0.0 && v <= MAX_SAFE_INTEGER {
+        Ok(v as u64)
+    } else {
+        Err(js_err(Error::input(format!(
+            "{name} must be an integer from 0 to 2^53 - 1"
+        ))))
+    }
+}
+
+fn time(v: Option<f64>, name: &str) -> JsResult<i64> {
+    match v {
+        Some(t) => i64::try_from(whole(t, name)?)
+            .map_err(|_| js_err(Error::input(format!("{name} is out of range")))),
+        None => crate::clock::now().map_err(js_err),
+    }
+}
+
+fn hash(bytes: &[u8], name: &str) -> JsResult<Hash> {
+    bytes
+        .try_into()
+        .map_err(|_| js_err(Error::input(format!("{name} must be 32 bytes"))))
+}
+
+fn hashes(bytes: &[u8], name: &str) -> JsResult<Vec<Hash>> {
+    if !bytes.len().is_multiple_of(32) {
+        return Err(js_err(Error::input(format!(
+            "{name} must be a list of 32-byte hashes"
+        ))));
+    }
+    bytes
+        .chunks_exact(32)
+        .map(|c| hash(c, name))
+        .collect::<JsResult<Vec<_>>>()
+}
+
+fn joined(proof: &[Hash]) -> Vec<u8> {
+    proof.concat()
+}
+
+fn device_key(key: &JsSigningKey) -> JsResult<DeviceKey> {
+    key.inner().ed25519().cloned().ok_or_else(|| {
+        js_err(Error::UnsupportedAlgorithm {
+            name: format!(
+                "{} (the consent log signs checkpoints with an EdDSA key)",
+                key.inner().alg()
+            ),
+        })
+    })
+}
+
+fn device_public_key(jwk: JsValue, name: &str) -> JsResult<DevicePublicKey> {
+    let jwk: serde_json::Value = serde_wasm_bindgen::from_value(jwk)
+        .map_err(|e| js_err(Error::input(format!("{name}: {e}"))))?;
+    let key = VerifyingKey::from_jwk(&jwk).map_err(js_err)?;
+    key.ed25519().copied().ok_or_else(|| {
+        js_err(Error::UnsupportedAlgorithm {
+            name: format!(
+                "{} ({name} must be an Ed25519 key: checkpoints are Ed25519)",
+                key.alg()
+            ),
+        })
+    })
+}
+
+fn storage_key(bytes: &[u8]) -> JsResult<StorageKey> {
+    StorageKey::from_slice(bytes).map_err(js_err)
+}
+
+fn appended(a: crate::consent::Appended) -> JsResult<JsValue> {
+    object(&[
+        ("index", JsValue::from_f64(a.index as f64)),
+        ("leafHash", Uint8Array::from(&a.leaf_hash[..]).into()),
+    ])
+}
+
+fn checkpoint_object(cp: &Checkpoint, note: Option<&str>) -> JsResult<JsValue> {
+    let mut fields = vec![
+        ("origin", JsValue::from_str(&cp.origin)),
+        ("size", JsValue::from_f64(cp.size as f64)),
+        ("root", Uint8Array::from(&cp.root[..]).into()),
+    ];
+    if let Some(n) = note {
+        fields.push(("note", JsValue::from_str(n)));
+    }
+    object(&fields)
+}
+
+/// A device's consent log (an opaque handle).
+#[wasm_bindgen(js_name = ConsentLog)]
+pub struct JsConsentLog {
+    inner: ConsentLog,
+}
+
+#[wasm_bindgen(js_class = ConsentLog)]
+impl JsConsentLog {
+    /// An empty log whose checkpoints `signing_key` signs under `origin`.
+    ///
+    /// # Errors
+    /// `UNSUPPORTED_ALGORITHM` for a non-EdDSA key, `INVALID_INPUT` for an
+    /// invalid origin.
+    pub fn create(signing_key: &JsSigningKey, origin: &str) -> JsResult<JsConsentLog> {
+        let inner = ConsentLog::create(device_key(signing_key)?, origin).map_err(js_err)?;
+        Ok(Self { inner })
+    }
+
+    /// Appends a record given as JSON text (camelCase, unknown keys refused).
+    ///
+    /// # Errors
+    /// `INVALID_RECORD`, `INVALID_STATE`, `RECORD_NOT_FOUND`,
+    /// `NOT_INITIALIZED`.
+    pub fn append(&mut self, record_json: &str) -> JsResult<JsValue> {
+        let rec = record::from_json(record_json).map_err(js_err)?;
+        appended(self.inner.append(rec).map_err(js_err)?)
+    }
+
+    /// Withdraws a consent at `time` (default: now).
+    ///
+    /// # Errors
+    /// `RECORD_NOT_FOUND`, `INVALID_STATE`, `INVALID_INPUT`, `NOT_INITIALIZED`.
+    pub fn withdraw(&mut self, record_id: &str, time_secs: Option<f64>) -> JsResult<JsValue> {
+        let t = time(time_secs, "time")?;
+        appended(self.inner.withdraw(record_id, t).map_err(js_err)?)
+    }
+
+    /// Number of records.
+    #[wasm_bindgen(getter)]
+    #[must_use]
+    pub fn size(&self) -> f64 {
+        self.inner.size() as f64
+    }
+
+    /// The Merkle root.
+    #[must_use]
+    pub fn root(&self) -> Vec<u8> {
+        self.inner.root().to_vec()
+    }
+
+    /// A signed checkpoint (C2SP signed note).
+    ///
+    /// # Errors
+    /// `INVALID_INPUT` (not for a log made by `create`).
+    pub fn checkpoint(&self) -> JsResult<String> {
+        self.inner.checkpoint().map_err(js_err)
+    }
+
+    /// The inclusion proof of `index` in the first `tree_size` records
+    /// (default: all), hashes concatenated.
+    ///
+    /// # Errors
+    /// `INVALID_INPUT` unless `index < treeSize ≤ size`.
+    #[wasm_bindgen(js_name = inclusionProof)]
+    pub fn inclusion_proof(&self, index: f64, tree_size: Option<f64>) -> JsResult<Vec<u8>> {
+        let index = whole(index, "index")?;
+        let size = match tree_size {
+            Some(s) => whole(s, "treeSize")?,
+            None => self.inner.size(),
+        };
+        let proof = self.inner.inclusion_proof(index, size).map_err(js_err)?;
+        Ok(joined(&proof))
+    }
+
+    /// The consistency proof from `old_size` to `new_size` (default: all).
+    ///
+    /// # Errors
+    /// `INVALID_INPUT` unless `0 < oldSize ≤ newSize ≤ size`.
+    #[wasm_bindgen(js_name = consistencyProof)]
+    pub fn consistency_proof(&self, old_size: f64, new_size: Option<f64>) -> JsResult<Vec<u8>> {
+        let old = whole(old_size, "oldSize")?;
+        let new = match new_size {
+            Some(s) => whole(s, "newSize")?,
+            None => self.inner.size(),
+        };
+        let proof = self.inner.consistency_proof(old, new).map_err(js_err)?;
+        Ok(joined(&proof))
+    }
+
+    /// The record at `index`.
+    ///
+    /// # Errors
+    /// `RECORD_NOT_FOUND`, `INVALID_INPUT`.
+    pub fn get(&self, index: f64) -> JsResult<JsValue> {
+        let index = whole(index, "index")?;
+        to_js(self.inner.get(index).map_err(js_err)?)
+    }
+
+    /// A receipt for the record at `index`.
+    ///
+    /// # Errors
+    /// `RECORD_NOT_FOUND`, `INVALID_INPUT`.
+    pub fn receipt(&self, index: f64) -> JsResult<Vec<u8>> {
+        let index = whole(index, "index")?;
+        self.inner.receipt(index).map_err(js_err)
+    }
+
+    /// Which consents are active, withdrawn, expired (at `now`, default:
+    /// the current time) or refused.
+    ///
+    /// # Errors
+    /// `INVALID_INPUT`.
+    pub fn status(&self, now: Option<f64>) -> JsResult<JsValue> {
+        let s = self.inner.status(time(now, "now")?);
+        let list = |ids: &[String]| -> JsValue {
+            ids.iter()
+                .map(|i| JsValue::from_str(i))
+                .collect::<Array>()
+                .into()
+        };
+        object(&[
+            ("active", list(&s.active)),
+            ("withdrawn", list(&s.withdrawn)),
+            ("expired", list(&s.expired)),
+            ("refused", list(&s.refused)),
+        ])
+    }
+
+    /// Every record with one readable line (`locale` `zh-CN` by default or
+    /// `en`); the only time zone is `Asia/Shanghai`.
+    ///
+    /// # Errors
+    /// `INVALID_INPUT` for another locale or time zone.
+    pub fn history(&self, locale: Option<String>, time_zone: Option<String>) -> JsResult<Array> {
+        if let Some(tz) = time_zone.as_deref() {
+            if tz != "Asia/Shanghai" {
+                return Err(js_err(Error::input(format!(
+                    "timeZone must be \"Asia/Shanghai\" (the only one supported), got {tz:?}"
+                ))));
+            }
+        }
+        let entries = self
+            .inner
+            .history(locale.as_deref().unwrap_or("zh-CN"))
+            .map_err(js_err)?;
+        let out = Array::new();
+        for e in entries {
+            out.push(&object(&[
+                ("index", JsValue::from_f64(e.index as f64)),
+                ("record", to_js(&e.record)?),
+                ("line", JsValue::from_str(&e.line)),
+            ])?);
+        }
+        Ok(out)
+    }
+
+    /// The log as encrypted segments `[key, bytes]` in write order (data
+    /// first, manifest last), each at most `max_segment_bytes` (default
+    /// 768 KiB).
+    ///
+    /// # Errors
+    /// `INVALID_KEY` for a storage key that is not 32 bytes,
+    /// `INVALID_INPUT` for a segment limit below 4 KiB, `NOT_INITIALIZED`.
+    #[wasm_bindgen(js_name = toSegments)]
+    pub fn to_segments(
+        &self,
+        storage_key_bytes: &[u8],
+        max_segment_bytes: Option<u32>,
+    ) -> JsResult<Array> {
+        let key = storage_key(storage_key_bytes)?;
+        let limit = max_segment_bytes.map_or(store::DEFAULT_SEGMENT_BYTES, |n| n as usize);
+        let segments = store::to_segments_with_limit(&self.inner, &key, limit).map_err(js_err)?;
+        Ok(segments
+            .into_iter()
+            .map(|(k, v)| Array::of2(&JsValue::from_str(&k), &Uint8Array::from(&v[..])))
+            .collect())
+    }
+
+    /// Reads a log back through `get(key)` (a synchronous function returning
+    /// the stored bytes or `undefined`).
+    ///
+    /// # Errors
+    /// `DECRYPT_FAILED`, `STORAGE_CORRUPT`, `INVALID_CHECKPOINT`,
+    /// `ROLLBACK_DETECTED`, `INVALID_KEY`, `UNSUPPORTED_ALGORITHM`,
+    /// `INVALID_INPUT`.
+    #[wasm_bindgen(js_name = fromSegments)]
+    pub fn from_segments(
+        get: &Function,
+        storage_key_bytes: &[u8],
+        signing_key: &JsSigningKey,
+        origin: &str,
+        trusted_checkpoint: Option<String>,
+    ) -> JsResult<JsConsentLog> {
+        let key = storage_key(storage_key_bytes)?;
+        let device = device_key(signing_key)?;
+        let read = |k: &str| -> Option<Vec<u8>> {
+            let v = get.call1(&JsValue::NULL, &JsValue::from_str(k)).ok()?;
+            v.dyn_into::<Uint8Array>().ok().map(|a| a.to_vec())
+        };
+        let inner = store::from_segments(read, &key, device, origin, trusted_checkpoint.as_deref())
+            .map_err(js_err)?;
+        Ok(Self { inner })
+    }
+}
+
+/// The storage key of the log's manifest.
+#[wasm_bindgen(js_name = consentManifestKey)]
+#[must_use]
+pub fn consent_manifest_key() -> String {
+    store::MANIFEST_KEY.to_owned()
+}
+
+/// The storage keys of the data segments a stored manifest refers to.
+///
+/// # Errors
+/// `STORAGE_CORRUPT` if `manifest` is not a manifest segment.
+#[wasm_bindgen(js_name = consentSegmentKeys)]
+pub fn consent_segment_keys(manifest: &[u8]) -> JsResult<Vec<String>> {
+    store::segment_keys(manifest).map_err(js_err)
+}
+
+/// The RFC 6962 leaf hash of `data`.
+#[wasm_bindgen(js_name = merkleLeafHash)]
+#[must_use]
+pub fn merkle_leaf_hash(data: &[u8]) -> Vec<u8> {
+    merkle::leaf_hash(data).to_vec()
+}
+
+/// Verifies an inclusion proof (RFC 9162 §2.1.3.2).
+///
+/// # Errors
+/// `INVALID_INPUT` for malformed arguments, `INVALID_PROOF` if it fails.
+#[wasm_bindgen(js_name = merkleVerifyInclusion)]
+pub fn merkle_verify_inclusion(
+    leaf_hash: &[u8],
+    index: f64,
+    tree_size: f64,
+    proof: &[u8],
+    root: &[u8],
+) -> JsResult<bool> {
+    let leaf = hash(leaf_hash, "leafHash")?;
+    let index = whole(index, "index")?;
+    let size = whole(tree_size, "treeSize")?;
+    let proof = hashes(proof, "proof")?;
+    let root = hash(root, "root")?;
+    merkle::verify_inclusion(&leaf, index, size, &proof, &root).map_err(js_err)?;
+    Ok(true)
+}
+
+/// Verifies a consistency proof (RFC 9162 §2.1.4.2).
+///
+/// # Errors
+/// `INVALID_INPUT` for malformed arguments, `INVALID_PROOF` if it fails.
+#[wasm_bindgen(js_name = merkleVerifyConsistency)]
+pub fn merkle_verify_consistency(
+    old_size: f64,
+    new_size: f64,
+    old_root: &[u8],
+    new_root: &[u8],
+    proof: &[u8],
+) -> JsResult<bool> {
+    let old = whole(old_size, "oldSize")?;
+    let new = whole(new_size, "newSize")?;
+    let old_root = hash(old_root, "oldRoot")?;
+    let new_root = hash(new_root, "newRoot")?;
+    let proof = hashes(proof, "proof")?;
+    merkle::verify_consistency(old, new, &old_root, &new_root, &proof).map_err(js_err)?;
+    Ok(true)
+}
+
+/// Verifies a signed checkpoint against an Ed25519 public JWK and origin.
+///
+/// # Errors
+/// `INVALID_CHECKPOINT`, `INVALID_JWK`, `UNSUPPORTED_ALGORITHM`,
+/// `INVALID_INPUT`.
+#[wasm_bindgen(js_name = checkpointVerify)]
+pub fn checkpoint_verify(note: &str, public_jwk: JsValue, origin: &str) -> JsResult<JsValue> {
+    let key = device_public_key(public_jwk, "publicJwk")?;
+    let cp = checkpoint::verify(note, &key, origin).map_err(js_err)?;
+    checkpoint_object(&cp, None)
+}
+
+/// Verifies a consent receipt against the device's public JWK.
+///
+/// # Errors
+/// `INVALID_RECEIPT`, `INVALID_CHECKPOINT`, `INVALID_PROOF`, `INVALID_JWK`,
+/// `UNSUPPORTED_ALGORITHM`, `INVALID_INPUT`.
+#[wasm_bindgen(js_name = consentVerifyReceipt)]
+pub fn consent_verify_receipt(receipt: &[u8], device_public_jwk: JsValue) -> JsResult<JsValue> {
+    let key = device_public_key(device_public_jwk, "devicePublicJwk")?;
+    let v = crate::consent::verify_receipt(receipt, &key).map_err(js_err)?;
+    object(&[
+        ("record", to_js(&v.record)?),
+        ("index", JsValue::from_f64(v.index as f64)),
+        (
+            "checkpoint",
+            checkpoint_object(&v.checkpoint, Some(&v.note))?,
+        ),
+    ])
+}
+
+/// Derives a 32-byte storage key from a PIN or passphrase (text or bytes)
+/// with Argon2id; omitted parameters take the defaults (12 MiB, 3 passes,
+/// 1 lane).
+///
+/// # Errors
+/// `INVALID_INPUT` for an empty PIN, a salt outside 16–64 bytes or
+/// parameters Argon2 refuses.
+#[wasm_bindgen(js_name = deriveStorageKey)]
+pub fn derive_storage_key(
+    pin_text: Option<String>,
+    pin_bytes: Option<Box<[u8]>>,
+    salt: &[u8],
+    memory_kib: Option<u32>,
+    iterations: Option<u32>,
+    parallelism: Option<u32>,
+) -> JsResult<Vec<u8>> {
+    let pin = zeroize::Zeroizing::new(match (pin_text, pin_bytes) {
+        (Some(t), None) => t.into_bytes(),
+        (None, Some(b)) => b.into_vec(),
+        _ => return Err(js_err(Error::input("pin must be a string or bytes"))),
+    });
+    let defaults = store::KdfParams::default();
+    let params = store::KdfParams {
+        memory_kib: memory_kib.unwrap_or(defaults.memory_kib),
+        iterations: iterations.unwrap_or(defaults.iterations),
+        parallelism: parallelism.unwrap_or(defaults.parallelism),
+    };
+    let key = store::derive_storage_key(&pin, salt, &params).map_err(js_err)?;
+    Ok(key.expose_secret().to_vec())
+}
