@@ -146,6 +146,12 @@ fn round_trip_and_continue_appending() {
     assert_eq!(listed, data_keys(&storage));
     let e = store::segment_keys(&storage[&listed[0]]).unwrap_err();
     assert_eq!(e.code(), "STORAGE_CORRUPT");
+    // A manifest whose (unauthenticated) header claims a huge count is
+    // refused before anyone fetches billions of keys.
+    let mut huge = storage[MANIFEST_KEY].clone();
+    huge[25..29].copy_from_slice(&u32::MAX.to_be_bytes());
+    let e = store::segment_keys(&huge).unwrap_err();
+    assert_eq!(e.code(), "STORAGE_CORRUPT");
     back.append(hotel(10_000)).unwrap();
     save(&back, &mut storage, 4 * 1024, 3);
     let again = load(&storage, Some(&log.checkpoint().unwrap())).unwrap();

@@ -59,6 +59,10 @@ pub const MANIFEST_KEY: &str = "mpshield/consent/manifest";
 pub const DEFAULT_SEGMENT_BYTES: usize = 768 * 1024;
 /// Smallest segment size accepted by [`to_segments_with_limit`].
 pub const MIN_SEGMENT_BYTES: usize = 4 * 1024;
+/// Most data segments a manifest may name (48 GiB at the default size): a
+/// bound on what an asynchronous adapter fetches for [`segment_keys`] of a
+/// tampered manifest.
+pub const MAX_SEGMENTS: u32 = 65_536;
 /// Header: magic (4) ‖ kind (1) ‖ state id (16) ‖ index (4) ‖ count (4).
 pub const HEADER_BYTES: usize = 29;
 /// Poly1305 tag length.
@@ -284,11 +288,15 @@ pub fn segment_key(state_id: &[u8; 16], index: u32) -> String {
 /// fetch them all before calling [`from_segments`].
 ///
 /// # Errors
-/// [`Error::StorageCorrupt`] if `manifest` is not a manifest segment.
+/// [`Error::StorageCorrupt`] if `manifest` is not a manifest segment or names
+/// more than [`MAX_SEGMENTS`].
 pub fn segment_keys(manifest: &[u8]) -> Result<Vec<String>> {
     let (h, _) = Header::parse(manifest)?;
     if h.kind != KIND_MANIFEST || h.index != u32::MAX {
         return Err(corrupt("not a manifest segment"));
+    }
+    if h.count > MAX_SEGMENTS {
+        return Err(corrupt("the manifest names too many segments"));
     }
     Ok((0..h.count).map(|i| segment_key(&h.state_id, i)).collect())
 }
@@ -368,7 +376,10 @@ pub fn to_segments_with(
     for group in groups {
         pack(&group, budget, &mut plaintexts)?;
     }
-    let count = u32::try_from(plaintexts.len()).map_err(|_| Error::input("too many segments"))?;
+    let count = u32::try_from(plaintexts.len())
+        .ok()
+        .filter(|n| *n <= MAX_SEGMENTS)
+        .ok_or_else(|| Error::input("too many segments"))?;
     let mut state_id = [0u8; 16];
     rng.fill_bytes(&mut state_id);
     let mut out = Vec::with_capacity(plaintexts.len() + 1);
