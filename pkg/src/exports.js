@@ -9,3 +9,4 @@ export * from './core.js';
 export * from './idcard.js';
 export { SigningKey } from './keys.js';
 export * from './credential.js';
+export { hpke, seal, open, envelope, createSealStream, createOpenStream } from './seal.js';
