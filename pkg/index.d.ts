@@ -220,6 +220,174 @@ export class SigningKey {
   [Symbol.dispose](): void;
 }
 
+/** HPKE modes (RFC 9180 §5). */
+export type HpkeMode = 'base' | 'psk' | 'auth' | 'auth_psk';
+
+/** HPKE AEADs by id (1, 2, 3, 0xFFFF) or name; default 3 (ChaCha20-Poly1305). */
+export type HpkeAead = 1 | 2 | 3 | 0xffff | 'AES-128-GCM' | 'AES-256-GCM' | 'ChaCha20-Poly1305' | 'export-only';
+
+/** An X25519 key pair (raw 32-byte keys). */
+export interface HpkeKeyPair {
+  publicKey: Uint8Array;
+  secretKey: Uint8Array;
+}
+
+/** The fields every sender-side HPKE call takes. */
+export interface HpkeSenderOptions {
+  /** Default `"base"`. `psk`/`auth_psk` need `psk` and `pskId`; `auth`/`auth_psk` need `senderSecretKey`. */
+  mode?: HpkeMode;
+  aead?: HpkeAead;
+  recipientPublicKey: BytesLike;
+  /** Default: empty. */
+  info?: BytesLike;
+  psk?: BytesLike;
+  pskId?: BytesLike;
+  senderSecretKey?: BytesLike;
+}
+
+/** The fields every receiver-side HPKE call takes. */
+export interface HpkeReceiverOptions {
+  mode?: HpkeMode;
+  aead?: HpkeAead;
+  recipientSecretKey: BytesLike;
+  /** The sender's encapsulated key. */
+  enc: BytesLike;
+  info?: BytesLike;
+  psk?: BytesLike;
+  pskId?: BytesLike;
+  senderPublicKey?: BytesLike;
+}
+
+/** An HPKE sender context (several messages, in order, and the exporter). Free it when done. */
+export interface SenderContext {
+  /** The encapsulated key to send along. */
+  readonly enc: Uint8Array;
+  seal(plaintext: BytesLike, aad?: BytesLike): Uint8Array;
+  exportSecret(exporterContext: BytesLike, length: number): Uint8Array;
+  free(): void;
+  [Symbol.dispose](): void;
+}
+
+/** An HPKE receiver context. Free it when done. */
+export interface ReceiverContext {
+  open(ciphertext: BytesLike, aad?: BytesLike): Uint8Array;
+  exportSecret(exporterContext: BytesLike, length: number): Uint8Array;
+  free(): void;
+  [Symbol.dispose](): void;
+}
+
+/**
+ * Low-level HPKE (RFC 9180): DHKEM(X25519, HKDF-SHA256), HKDF-SHA256, the
+ * AEADs of {@link HpkeAead}, all four modes. Secret keys are raw bytes here
+ * (the one place they cross the boundary).
+ *
+ * Errors: `DECRYPT_FAILED` (opaque: wrong key, context, tag or ciphertext),
+ * `INVALID_KEY` (a key of the wrong length or a low-order public key),
+ * `UNSUPPORTED_ALGORITHM` (an unknown AEAD; sealing with export-only),
+ * `INVALID_INPUT` (wrong types, unknown options, missing psk/sender key for
+ * the mode, an exporter length over 8160), `NOT_INITIALIZED` before {@link init}.
+ */
+export declare const hpke: {
+  generateKeyPair(): HpkeKeyPair;
+  seal(options: HpkeSenderOptions & { plaintext: BytesLike; aad?: BytesLike }): { enc: Uint8Array; ciphertext: Uint8Array };
+  open(options: HpkeReceiverOptions & { ciphertext: BytesLike; aad?: BytesLike }): Uint8Array;
+  setupSender(options: HpkeSenderOptions): SenderContext;
+  setupReceiver(options: HpkeReceiverOptions): ReceiverContext;
+  exportSecret(options: HpkeReceiverOptions & { exporterContext: BytesLike; length: number }): Uint8Array;
+};
+
+/** Options of {@link seal}. */
+export interface SealOptions {
+  info?: BytesLike;
+  aad?: BytesLike;
+  /** Default 3 (ChaCha20-Poly1305); export-only is `UNSUPPORTED_ALGORITHM`. */
+  aead?: HpkeAead;
+}
+
+/** Options of {@link open} and {@link createOpenStream}: the same `info` and `aad` as when sealing. */
+export interface OpenOptions {
+  info?: BytesLike;
+  aad?: BytesLike;
+}
+
+/**
+ * Seals `plaintext` to an X25519 public key as a versioned, self-describing
+ * envelope (docs/FORMAT.md).
+ * @throws {MpShieldError} `INVALID_KEY`, `UNSUPPORTED_ALGORITHM`,
+ * `INVALID_INPUT`; `NOT_INITIALIZED` before {@link init}.
+ */
+export function seal(recipientPublicKey: BytesLike, plaintext: BytesLike, options?: SealOptions): Uint8Array;
+
+/**
+ * Opens an envelope.
+ * @throws {MpShieldError} `DECRYPT_FAILED`, `INVALID_ENVELOPE`, `TRUNCATED`,
+ * `UNSUPPORTED_ALGORITHM`, `INVALID_KEY`, `INVALID_INPUT`; `NOT_INITIALIZED` before {@link init}.
+ */
+export function open(recipientSecretKey: BytesLike, envelope: BytesLike, options?: OpenOptions): Uint8Array;
+
+/** What {@link envelope.inspect} reads from an envelope's header. */
+export interface EnvelopeInfo {
+  version: number;
+  mode: HpkeMode;
+  /** 0x0020 (DHKEM(X25519, HKDF-SHA256)). */
+  kem: number;
+  /** 0x0001 (HKDF-SHA256). */
+  kdf: number;
+  aead: number;
+  /** Identifies the recipient key (docs/FORMAT.md). */
+  keyId: Uint8Array;
+}
+
+/** Envelope helpers. */
+export declare const envelope: {
+  /** base64url without padding. */
+  toText(bytes: BytesLike): string;
+  /** @throws {MpShieldError} `INVALID_ENVELOPE` for text that is not base64url. */
+  fromText(text: string): Uint8Array;
+  /** The header, without decrypting. @throws {MpShieldError} `INVALID_ENVELOPE`, `TRUNCATED`. */
+  inspect(bytes: BytesLike): EnvelopeInfo;
+};
+
+/** Options of {@link createSealStream}. */
+export interface SealStreamOptions extends SealOptions {
+  /** Plaintext bytes per sealed chunk (default 65536; the module enforces its limits). */
+  chunkSize?: number;
+}
+
+/** A sealing stream: send `header` first, then every `push` result, then the `finish` result. */
+export interface SealStream {
+  readonly header: Uint8Array;
+  /** Buffers `chunk`; returns the sealed bytes ready so far (possibly empty). */
+  push(chunk: BytesLike): Uint8Array;
+  /** Seals the rest (and `lastChunk`) with the final-chunk marker. */
+  finish(lastChunk?: BytesLike): Uint8Array;
+  free(): void;
+  [Symbol.dispose](): void;
+}
+
+/** An opening stream. */
+export interface OpenStream {
+  /** Opens what it can of `sealedChunk`; returns the plaintext so far (possibly empty). */
+  push(sealedChunk: BytesLike): Uint8Array;
+  /** @throws {MpShieldError} `TRUNCATED` if the final chunk never came. */
+  finish(): void;
+  free(): void;
+  [Symbol.dispose](): void;
+}
+
+/**
+ * A chunked sealing stream (STREAM construction with a final-chunk marker:
+ * reordering, dropping, duplicating and appending chunks are all detected).
+ */
+export function createSealStream(recipientPublicKey: BytesLike, options?: SealStreamOptions): SealStream;
+
+/**
+ * An opening stream for `header`.
+ * @throws {MpShieldError} `INVALID_ENVELOPE`, `TRUNCATED`, `UNSUPPORTED_ALGORITHM`, `INVALID_KEY`;
+ * pushes throw `DECRYPT_FAILED` for chunks out of order, altered or after the final one.
+ */
+export function createOpenStream(recipientSecretKey: BytesLike, header: BytesLike, options?: OpenOptions): OpenStream;
+
 /** Options of {@link sdjwt.issue}. */
 export interface SdJwtIssueOptions {
   /** The issuer's key: signs the SD-JWT (header `alg` from the key, `typ: dc+sd-jwt`). */
@@ -472,6 +640,12 @@ declare const mpshield: {
   sdjwt: typeof sdjwt;
   licence: typeof licence;
   mask: typeof mask;
+  hpke: typeof hpke;
+  seal: typeof seal;
+  open: typeof open;
+  envelope: typeof envelope;
+  createSealStream: typeof createSealStream;
+  createOpenStream: typeof createOpenStream;
   MpShieldError: typeof MpShieldError;
 };
 export default mpshield;

@@ -56,15 +56,24 @@ const triggers = {
   NO_ENTROPY: () => m.addEntropy(new Uint8Array(32)),
   INVALID_INPUT: () => m.randomBytes(0),
   INVALID_ID_NUMBER: () => m.idcard.parse('110105194912310021'),
-  DECRYPT_FAILED: null,
-  INVALID_ENVELOPE: null,
+  DECRYPT_FAILED: () => {
+    const kp = m.hpke.generateKeyPair();
+    return m.open(m.hpke.generateKeyPair().secretKey, m.seal(kp.publicKey, bytes(10)));
+  },
+  INVALID_ENVELOPE: () => m.envelope.inspect(bytes(40)),
   INVALID_KEY: () => {
     // Presenting with a key that is not the credential's cnf.jwk.
     const c = credential();
     return m.sdjwt.present({ credential: c.sdJwt, disclose: ['/name'], holderKey: c.issuer, aud: 'rp', nonce: 'n' });
   },
   UNSUPPORTED_ALGORITHM: () => m.SigningKey.generate('RS256'),
-  TRUNCATED: null,
+  TRUNCATED: () => {
+    const kp = m.hpke.generateKeyPair();
+    const stream = m.createSealStream(kp.publicKey);
+    const reader = m.createOpenStream(kp.secretKey, stream.header);
+    reader.push(stream.push(bytes(100)));
+    return reader.finish(); // the final chunk never came
+  },
   INVALID_PROOF: null,
   INVALID_CHECKPOINT: null,
   INVALID_RECORD: null,
@@ -314,6 +323,24 @@ const argumentCases = [
     return m.licence.issue({ type: 'resident_id_card', fields: {}, issuerKey: k, iss: 'x' });
   }, 'INVALID_INPUT'],
   ['mask.apply()', () => m.mask.apply(), 'INVALID_INPUT'],
+  // HPKE, envelopes, streams.
+  ['hpke.seal()', () => m.hpke.seal(), 'INVALID_INPUT'],
+  ['hpke.seal({ plaintext: string })', () => m.hpke.seal({ recipientPublicKey: bytes(32), plaintext: 'x' }), 'INVALID_INPUT'],
+  ['hpke.seal({ aead: 2**32 + 3 })', () => m.hpke.seal({ recipientPublicKey: m.hpke.generateKeyPair().publicKey, plaintext: bytes(1), aead: 2 ** 32 + 3 }), 'INVALID_INPUT'],
+  ['hpke.seal({ aead: "3" })', () => m.hpke.seal({ recipientPublicKey: m.hpke.generateKeyPair().publicKey, plaintext: bytes(1), aead: '3' }), 'UNSUPPORTED_ALGORITHM'],
+  ['hpke.seal({ aead: true })', () => m.hpke.seal({ recipientPublicKey: m.hpke.generateKeyPair().publicKey, plaintext: bytes(1), aead: true }), 'INVALID_INPUT'],
+  ['hpke.seal({ mode: 1 })', () => m.hpke.seal({ recipientPublicKey: m.hpke.generateKeyPair().publicKey, plaintext: bytes(1), mode: 1 }), 'INVALID_INPUT'],
+  ['hpke.seal({ recipientPublicKey: number[] })', () => m.hpke.seal({ recipientPublicKey: Array.from(bytes(32)), plaintext: bytes(1) }), 'INVALID_INPUT'],
+  ['hpke.seal({ recipientPublicKey: 31 bytes })', () => m.hpke.seal({ recipientPublicKey: bytes(31), plaintext: bytes(1) }), 'INVALID_KEY'],
+  ['hpke.open({ enc: missing })', () => m.hpke.open({ recipientSecretKey: bytes(32), ciphertext: bytes(20) }), 'INVALID_INPUT'],
+  ['hpke.setupReceiver({ extra })', () => m.hpke.setupReceiver({ recipientSecretKey: bytes(32), enc: bytes(32), extra: 1 }), 'INVALID_INPUT'],
+  ['hpke.exportSecret({ length: 1.5 })', () => m.hpke.exportSecret({ recipientSecretKey: bytes(32), enc: m.hpke.generateKeyPair().publicKey, exporterContext: bytes(0), length: 1.5 }), 'INVALID_INPUT'],
+  ['seal(key, plaintext, "opts")', () => m.seal(m.hpke.generateKeyPair().publicKey, bytes(1), 'opts'), 'INVALID_INPUT'],
+  ['open(key, string)', () => m.open(bytes(32), 'envelope text'), 'INVALID_INPUT'],
+  ['envelope.fromText(bytes)', () => m.envelope.fromText(bytes(4)), 'INVALID_INPUT'],
+  ['envelope.toText("x")', () => m.envelope.toText('x'), 'INVALID_INPUT'],
+  ['createSealStream(key, { chunkSize: "64k" })', () => m.createSealStream(m.hpke.generateKeyPair().publicKey, { chunkSize: '64k' }), 'INVALID_INPUT'],
+  ['createOpenStream(key)', () => m.createOpenStream(bytes(32)), 'INVALID_INPUT'],
   ['mask.apply("phone", 13800001234)', () => m.mask.apply('phone', 13800001234), 'INVALID_INPUT'],
 ];
 

@@ -1,7 +1,7 @@
 // pkg/index.d.ts, as a TypeScript user sees it: resolved through the
 // package's exports ("types" condition, moduleResolution node16), strict.
 // A correct usage file must compile cleanly and a misuse file must produce
-// exactly its six errors.
+// exactly its seven errors.
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { copyFileSync } from 'node:fs';
@@ -35,6 +35,6 @@ test('index.d.ts: correct usage compiles, misuse does not', (t) => {
   copyFileSync(fixture('types-misuse.mts'), misuse);
   assert.deepEqual(diagnostics(usage), []);
   const errors = diagnostics(misuse);
-  assert.equal(errors.length, 6, errors.join('\n'));
+  assert.equal(errors.length, 7, errors.join('\n'));
   assert.match(errors.join('\n'), /wasmpath/);
 });
