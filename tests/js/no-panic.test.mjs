@@ -124,6 +124,8 @@ test('the enumeration finds every known export', () => {
     'init', 'version', 'randomBytes', 'addEntropy', 'errorCodes', 'idcard.parse',
     'new SigningKey', 'SigningKey.generate', 'SigningKey.fromJwk',
     'sdjwt.issue', 'sdjwt.present', 'sdjwt.verify', 'sdjwt.decode', 'licence.schemas', 'licence.issue', 'mask.rules', 'mask.apply',
+    'hpke.generateKeyPair', 'hpke.seal', 'hpke.open', 'hpke.setupSender', 'hpke.setupReceiver', 'hpke.exportSecret',
+    'seal', 'open', 'envelope.toText', 'envelope.fromText', 'envelope.inspect', 'createSealStream', 'createOpenStream',
   ]) {
     assert.ok(labels.includes(known), `${known} is enumerated`);
   }
@@ -167,6 +169,19 @@ test('malformed input to every export returns or throws MpShieldError, and the i
 // streams) are listed here as they are added.
 const handleFactories = {
   SigningKey: () => [m.SigningKey.generate('EdDSA'), m.SigningKey.generate('ES256')],
+  'hpke contexts': () => {
+    const kp = m.hpke.generateKeyPair();
+    const sender = m.hpke.setupSender({ recipientPublicKey: kp.publicKey });
+    const receiver = m.hpke.setupReceiver({ recipientSecretKey: kp.secretKey, enc: sender.enc });
+    const exportOnly = m.hpke.setupSender({ recipientPublicKey: kp.publicKey, aead: 0xffff });
+    return [sender, receiver, exportOnly];
+  },
+  streams: () => {
+    const kp = m.hpke.generateKeyPair();
+    const writer = m.createSealStream(kp.publicKey, { chunkSize: 1024 });
+    const reader = m.createOpenStream(kp.secretKey, writer.header);
+    return [writer, reader];
+  },
 };
 
 /** [name, call(thisArg, args)] for every method and getter on the prototype chain below Object.prototype. */
@@ -192,6 +207,8 @@ test('every exported class has a handle factory', () => {
   const classes = Object.keys(m).filter((k) => !SKIP.has(k) && typeof m[k] === 'function' && isClass(m[k]));
   assert.ok(classes.includes('SigningKey'));
   for (const name of classes) assert.ok(handleFactories[name], `tests/js/no-panic.test.mjs: add a factory for ${name}`);
+  // Objects handed out by functions (contexts, streams) are listed by hand.
+  for (const kind of ['hpke contexts', 'streams']) assert.ok(handleFactories[kind]);
 });
 
 test('handle methods: malformed arguments, foreign `this`, use after free — MpShieldError or a result, never a trap', async () => {

@@ -60,6 +60,12 @@ export async function runSmoke(m, assert, options) {
   eq(typeof m.sdjwt, 'object', 'sdjwt is exported');
   eq(typeof m.licence, 'object', 'licence is exported');
   eq(typeof m.mask, 'object', 'mask is exported');
+  eq(typeof m.hpke, 'object', 'hpke is exported');
+  eq(typeof m.seal, 'function', 'seal is exported');
+  eq(typeof m.open, 'function', 'open is exported');
+  eq(typeof m.envelope, 'object', 'envelope is exported');
+  eq(typeof m.createSealStream, 'function', 'createSealStream is exported');
+  eq(typeof m.createOpenStream, 'function', 'createOpenStream is exported');
   if (m.default) {
     eq(m.default.init, m.init, 'the default export holds the named exports');
     eq(m.default.idcard, m.idcard, 'the default export holds the namespaces');
@@ -72,6 +78,8 @@ export async function runSmoke(m, assert, options) {
   throwsCode(() => m.randomBytes('not even a number'), 'NOT_INITIALIZED', 'before init wins over bad arguments');
   throwsCode(() => m.SigningKey.generate('EdDSA'), 'NOT_INITIALIZED', 'SigningKey.generate() before init');
   throwsCode(() => m.sdjwt.decode('x~'), 'NOT_INITIALIZED', 'sdjwt.decode() before init');
+  throwsCode(() => m.hpke.generateKeyPair(), 'NOT_INITIALIZED', 'hpke.generateKeyPair() before init');
+  throwsCode(() => m.seal(new Uint8Array(32), new Uint8Array(1)), 'NOT_INITIALIZED', 'seal() before init');
 
   // --- init ----------------------------------------------------------------
   const pending = m.init(opts.initOptions);
@@ -210,10 +218,93 @@ export async function runSmoke(m, assert, options) {
   eq(made.message, 'made by hand', 'constructor sets message');
 
   checks += credentialRoundTrip(m, assert, { ok, eq, throwsCode });
+  sealRoundTrip(m, { ok, eq, throwsCode });
 
   // Still answering.
   eq(m.randomBytes(8).length, 8, 'still answers');
   return checks;
+}
+
+/** Envelope, HPKE context and stream round trips, and the failures that matter. */
+function sealRoundTrip(m, t) {
+  const ok = t.ok;
+  const eq = t.eq;
+  const throwsCode = t.throwsCode;
+  const kp = m.hpke.generateKeyPair();
+  eq(kp.publicKey.length, 32, 'X25519 public key');
+  eq(kp.secretKey.length, 32, 'X25519 secret key');
+  const message = utf8('测试甲 440305200011241237 广东省深圳市南山区测试路1号');
+  const aad = utf8('form-42');
+
+  // Envelope, default suite (ChaCha20-Poly1305), through its text form.
+  const sealed = m.seal(kp.publicKey, message, { aad: aad });
+  ok(sealed instanceof Uint8Array && sealed.length > message.length, 'an envelope');
+  const text = m.envelope.toText(sealed);
+  ok(/^[A-Za-z0-9_-]+$/.test(text), 'base64url text without padding');
+  const meta = m.envelope.inspect(m.envelope.fromText(text));
+  eq(meta.version, 1, 'envelope version');
+  eq(meta.mode, 'base', 'envelope mode');
+  eq(meta.kem, 0x20, 'envelope KEM');
+  eq(meta.kdf, 1, 'envelope KDF');
+  eq(meta.aead, 3, 'default AEAD ChaCha20-Poly1305');
+  ok(equalBytes(m.open(kp.secretKey, m.envelope.fromText(text), { aad: aad }), message), 'open(seal(x)) = x');
+  eq(m.envelope.inspect(m.seal(kp.publicKey, message, { aead: 'AES-256-GCM' })).aead, 2, 'AES-256-GCM by name');
+  throwsCode(() => m.open(kp.secretKey, sealed), 'DECRYPT_FAILED', 'open without the aad');
+  throwsCode(() => m.open(m.hpke.generateKeyPair().secretKey, sealed, { aad: aad }), 'DECRYPT_FAILED', 'open with another key');
+  const flipped = sealed.slice();
+  flipped[flipped.length - 1] ^= 1;
+  throwsCode(() => m.open(kp.secretKey, flipped, { aad: aad }), 'DECRYPT_FAILED', 'a flipped tag bit');
+  throwsCode(() => m.seal(kp.publicKey, 'not bytes'), 'INVALID_INPUT', 'seal(string)');
+
+  // HPKE contexts, auth_psk, and the exporter on both sides.
+  const sender = m.hpke.generateKeyPair();
+  const psk = m.randomBytes(32);
+  const pskId = utf8('psk-1');
+  const s = m.hpke.setupSender({ mode: 'auth_psk', aead: 1, recipientPublicKey: kp.publicKey, info: aad, psk: psk, pskId: pskId, senderSecretKey: sender.secretKey });
+  const r = m.hpke.setupReceiver({ mode: 'auth_psk', aead: 1, recipientSecretKey: kp.secretKey, enc: s.enc, info: aad, psk: psk, pskId: pskId, senderPublicKey: sender.publicKey });
+  for (let i = 0; i < 3; i++) ok(equalBytes(r.open(s.seal(message)), message), 'context message ' + i);
+  ok(equalBytes(s.exportSecret(aad, 32), r.exportSecret(aad, 32)), 'exporter agrees');
+  s.free();
+  r.free();
+  throwsCode(() => s.seal(message), 'INVALID_INPUT', 'a freed context');
+
+  // Streams.
+  const big = m.randomBytes(65536);
+  const w = m.createSealStream(kp.publicKey, { chunkSize: 16384 });
+  const parts = [w.push(big), w.push(message), w.finish()];
+  const rd = m.createOpenStream(kp.secretKey, w.header);
+  const a = rd.push(parts[0]);
+  const b = rd.push(parts[1]);
+  const c = rd.push(parts[2]);
+  rd.finish();
+  eq(a.length + b.length + c.length, big.length + message.length, 'stream length');
+  const joined = new Uint8Array(a.length + b.length + c.length);
+  joined.set(a, 0);
+  joined.set(b, a.length);
+  joined.set(c, a.length + b.length);
+  ok(equalBytes(joined.subarray(0, big.length), big) && equalBytes(joined.subarray(big.length), message), 'stream round trip');
+  const cut = m.createOpenStream(kp.secretKey, w.header);
+  cut.push(parts[0]);
+  throwsCode(() => cut.finish(), 'TRUNCATED', 'a stream without its final chunk');
+  w.free();
+  rd.free();
+  cut.free();
+}
+
+/** UTF-8 without TextEncoder (mini-programs have none). */
+function utf8(str) {
+  const out = [];
+  for (let i = 0; i < str.length; i++) {
+    let c = str.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < str.length) {
+      c = 0x10000 + ((c - 0xd800) << 10) + (str.charCodeAt(++i) - 0xdc00);
+    }
+    if (c < 0x80) out.push(c);
+    else if (c < 0x800) out.push(0xc0 | (c >> 6), 0x80 | (c & 63));
+    else if (c < 0x10000) out.push(0xe0 | (c >> 12), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
+    else out.push(0xf0 | (c >> 18), 0x80 | ((c >> 12) & 63), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
+  }
+  return new Uint8Array(out);
 }
 
 /**

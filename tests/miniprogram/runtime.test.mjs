@@ -95,8 +95,8 @@ test('the default export and the named exports are the same API in CommonJS', as
     true,
     version,
     [
-      'MpShieldError', 'SigningKey', 'addEntropy', 'default', 'errorCodes', 'idcard', 'init', 'licence', 'mask',
-      'randomBytes', 'sdjwt', 'version',
+      'MpShieldError', 'SigningKey', 'addEntropy', 'createOpenStream', 'createSealStream', 'default', 'envelope',
+      'errorCodes', 'hpke', 'idcard', 'init', 'licence', 'mask', 'open', 'randomBytes', 'sdjwt', 'seal', 'version',
     ],
   ]);
 });
