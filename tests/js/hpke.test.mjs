@@ -88,7 +88,7 @@ for (const v of vectors) {
   test(`${label}: every encryption through a receiver context, every export`, () => {
     const r = m.hpke.setupReceiver(receiverArgs(v));
     if (v.aead_id === 0xffff) {
-      assert.equal(v.encryptions, undefined === v.encryptions ? undefined : v.encryptions);
+      assert.ok(!v.encryptions || v.encryptions.length === 0, 'export-only entries have no encryptions');
       assert.equal(codeOf(() => r.open(new Uint8Array(32))), 'UNSUPPORTED_ALGORITHM', 'export-only cannot open');
     } else {
       assert.equal(v.encryptions.length, 257);
@@ -146,7 +146,7 @@ test('AEAD names and ids are the same suite', () => {
   const w = vectors.find((x) => x.mode === 0 && x.aead_id === 3);
   const r = m.hpke.setupReceiver({ recipientSecretKey: hex(w.skRm), enc: hex(w.enc), info: hex(w.info) });
   assert.equal(toHex(r.open(hex(w.encryptions[0].ct), hex(w.encryptions[0].aad))), w.encryptions[0].pt);
-  assert.ok(v);
+  assert.ok(v, 'the mode 0 / AES-128-GCM entry');
 });
 
 // --- Differential: @hpke/core ------------------------------------------------------
