@@ -628,6 +628,188 @@ export declare const mask: {
   apply(ruleId: string, value: string): string;
 };
 
+// --- Consent log -------------------------------------------------------------------------
+
+/** PIPL Article 13 lawful bases. */
+export type LawfulBasis = 'consent' | 'contract' | 'hr' | 'legal_duty' | 'emergency' | 'news' | 'public_info' | 'other_law';
+
+/** What happened. */
+export type ConsentEvent = 'requested' | 'given' | 'refused' | 'disclosed' | 'withdrawn' | 'expired';
+
+/** A consent record (camelCase; unknown keys are refused with `INVALID_RECORD`). */
+export interface ConsentRecord {
+  /** Generated (16 random bytes, base64url) when absent. */
+  recordId?: string;
+  /** Filled in (1) when absent. */
+  schemaVersion?: number;
+  event: ConsentEvent;
+  /** Seconds since the Unix epoch. */
+  time: number;
+  /** A pseudonymous principal id (a keyed hash), never an ID number. */
+  principal?: string;
+  controller: { name: string; uscc: string; contact?: string };
+  recipients?: { name: string; uscc?: string; role?: string }[];
+  purposes: string[];
+  lawfulBasis: LawfulBasis;
+  consentType: 'explicit' | 'separate' | 'guardian';
+  crossBorder?: boolean;
+  fields: { licence: string; field: string; form: 'full' | 'masked' | 'predicate'; sensitive: boolean; retentionDays: number }[];
+  jurisdiction?: string;
+  storageLocation?: string;
+  /** `sha256`: base64url without padding of the notice text's SHA-256. */
+  notice?: { url: string; sha256: string };
+  withdrawalMethod?: string;
+  refersTo?: string;
+  presentation?: { sdHash: string; nonce: string; audience: string; recipientKeyId: string };
+}
+
+/** A record as the log holds it: id and schema version filled in. */
+export type StoredConsentRecord = ConsentRecord & { recordId: string; schemaVersion: number };
+
+/** Where an appended record landed. */
+export interface Appended {
+  index: number;
+  leafHash: Uint8Array;
+}
+
+/** Record ids by state. */
+export interface ConsentStatus {
+  active: string[];
+  withdrawn: string[];
+  expired: string[];
+  refused: string[];
+}
+
+/** One entry of the citizen's view. */
+export interface HistoryEntry {
+  index: number;
+  record: StoredConsentRecord;
+  /** One readable line, e.g. "2026-11-22 14:03 向 某某酒店 提供了 姓名、公民身份号码（脱敏）用于 住宿登记，保存 30 天". */
+  line: string;
+}
+
+/** A verified checkpoint. */
+export interface CheckpointInfo {
+  origin: string;
+  size: number;
+  root: Uint8Array;
+}
+
+/**
+ * Storage for the consent log: bytes by key; each method may return a value
+ * or a Promise. `get` resolves to `undefined` for a missing key.
+ * `maxValueBytes` (optional): the largest value one key holds; `log.save()`
+ * keeps every segment at or below it (at least 4096).
+ */
+export interface StorageAdapter {
+  get(key: string): BytesLike | undefined | null | Promise<BytesLike | undefined | null>;
+  set(key: string, bytes: Uint8Array): void | Promise<void>;
+  remove(key: string): void | Promise<void>;
+  readonly maxValueBytes?: number;
+}
+
+/** What a save wrote: how many keys the saved state uses and their bytes (keys plus values, before any encoding by the adapter). */
+export interface SaveResult {
+  keys: number;
+  bytes: number;
+}
+
+/**
+ * The device's tamper-evident consent log (RFC 6962 Merkle tree, C2SP signed
+ * checkpoints), held inside the module. Made by {@link ConsentLog.create} or
+ * {@link ConsentLog.load}; `new ConsentLog()` throws `INVALID_INPUT`.
+ */
+export class ConsentLog {
+  private constructor();
+  /** @throws {MpShieldError} `UNSUPPORTED_ALGORITHM` (not an EdDSA key), `INVALID_INPUT` (origin). */
+  static create(options: { signingKey: SigningKey; origin: string }): ConsentLog;
+  /**
+   * Reads and verifies a saved log. Rejects with `DECRYPT_FAILED` (wrong
+   * storage key), `STORAGE_CORRUPT` (missing, altered, reordered or
+   * unreadable state), `INVALID_CHECKPOINT`, `ROLLBACK_DETECTED` (older than,
+   * or not an extension of, `trustedCheckpoint`), `INVALID_KEY`, `INVALID_INPUT`.
+   */
+  static load(
+    storage: StorageAdapter,
+    storageKey: BytesLike,
+    options: { signingKey: SigningKey; origin: string; trustedCheckpoint?: string },
+  ): Promise<ConsentLog>;
+  /** Number of records. */
+  readonly size: number;
+  /** @throws {MpShieldError} `INVALID_RECORD`, `INVALID_STATE`, `RECORD_NOT_FOUND`, `INVALID_INPUT`. */
+  append(record: ConsentRecord): Appended;
+  /** `time` defaults to now. @throws {MpShieldError} `RECORD_NOT_FOUND`, `INVALID_STATE`. */
+  withdraw(recordId: string, time?: number): Appended;
+  root(): Uint8Array;
+  /** C2SP signed-note text; the signature's key name is the origin. */
+  checkpoint(): string;
+  inclusionProof(index: number, treeSize?: number): Uint8Array[];
+  consistencyProof(oldSize: number, newSize?: number): Uint8Array[];
+  /** @throws {MpShieldError} `RECORD_NOT_FOUND`. */
+  get(index: number): StoredConsentRecord;
+  receipt(index: number): Uint8Array;
+  status(now?: number): ConsentStatus;
+  /** Only `timeZone: "Asia/Shanghai"`; `locale` `"zh-CN"` (default) or `"en"`. */
+  history(options?: { locale?: string; timeZone?: 'Asia/Shanghai' }): HistoryEntry[];
+  /** Rejects with `CONSENT_NOT_PERSISTED` if the storage fails; the previous saved state is then unchanged. */
+  save(storage: StorageAdapter, storageKey: BytesLike): Promise<SaveResult>;
+  /** Releases the log inside the module. Idempotent; never throws for a ConsentLog. */
+  free(): void;
+  [Symbol.dispose](): void;
+}
+
+/** RFC 6962 / RFC 9162 Merkle proofs. */
+export declare const merkle: {
+  /** SHA-256(0x00 ‖ data). */
+  leafHash(data: BytesLike): Uint8Array;
+  /** `true`, or throws `INVALID_PROOF` (`INVALID_INPUT` for malformed arguments). */
+  verifyInclusion(args: { leafHash: BytesLike; index: number; treeSize: number; proof: BytesLike[]; root: BytesLike }): true;
+  /** `true`, or throws `INVALID_PROOF` (`INVALID_INPUT` for malformed arguments). */
+  verifyConsistency(args: { oldSize: number; newSize: number; oldRoot: BytesLike; newRoot: BytesLike; proof: BytesLike[] }): true;
+};
+
+/** Device-signed checkpoints. */
+export declare const checkpoint: {
+  /** @throws {MpShieldError} `INVALID_CHECKPOINT`, `INVALID_JWK`, `UNSUPPORTED_ALGORITHM` (not Ed25519). */
+  verify(note: string, publicJwk: JwkInput, origin: string): CheckpointInfo;
+};
+
+/** Receipts, for relying parties. */
+export declare const consent: {
+  /** @throws {MpShieldError} `INVALID_RECEIPT`, `INVALID_CHECKPOINT`, `INVALID_PROOF`, `INVALID_JWK`. */
+  verifyReceipt(
+    receipt: BytesLike,
+    devicePublicJwk: JwkInput,
+  ): { record: StoredConsentRecord; index: number; checkpoint: CheckpointInfo & { note: string } };
+};
+
+/** Argon2id parameters (defaults 12 MiB, 3 passes, 1 lane). */
+export interface KdfParams {
+  memoryKib?: number;
+  iterations?: number;
+  parallelism?: number;
+}
+
+/** A 32-byte storage key from a PIN or passphrase and a 16–64-byte salt (Argon2id). */
+export function deriveStorageKey(args: { pin: string | BytesLike; salt: BytesLike; params?: KdfParams }): Promise<Uint8Array>;
+
+/** A storage adapter that keeps bytes in memory. */
+export interface MemoryStorage extends StorageAdapter {
+  entries(): [string, Uint8Array][];
+  bytesUsed(): number;
+}
+
+/** Built-in storage adapters. `file` exists in Node only. */
+export declare const storage: {
+  memory(): MemoryStorage;
+  /** WeChat storage (wx.getStorage / setStorage / removeStorage), base64 text, segments ≤ 700 KiB. */
+  wx(wx: object): StorageAdapter;
+  /** `localStorage` (or any object with getItem / setItem / removeItem), base64 text. */
+  localStorage(target?: { getItem(key: string): string | null; setItem(key: string, value: string): void; removeItem(key: string): void }): StorageAdapter;
+  /** Node only: one file per key under `dir`. */
+  file?: (dir: string) => StorageAdapter;
+};
+
 /** The same members as the named exports. */
 declare const mpshield: {
   init: typeof init;
@@ -646,6 +828,12 @@ declare const mpshield: {
   envelope: typeof envelope;
   createSealStream: typeof createSealStream;
   createOpenStream: typeof createOpenStream;
+  ConsentLog: typeof ConsentLog;
+  merkle: typeof merkle;
+  checkpoint: typeof checkpoint;
+  consent: typeof consent;
+  deriveStorageKey: typeof deriveStorageKey;
+  storage: typeof storage;
   MpShieldError: typeof MpShieldError;
 };
 export default mpshield;

@@ -9,4 +9,5 @@ export * from './core.js';
 export * from './idcard.js';
 export { SigningKey } from './keys.js';
 export * from './credential.js';
+export { ConsentLog, merkle, checkpoint, consent, deriveStorageKey, storage } from './consent.js';
 export { hpke, seal, open, envelope, createSealStream, createOpenStream } from './seal.js';

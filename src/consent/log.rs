@@ -6,7 +6,7 @@
 //! holds a checkpoint, the log cannot be rewritten below it without the
 //! rewrite being caught by a consistency proof.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::checkpoint::{self, Checkpoint};
 use super::merkle::{Hash, MerkleTree};
@@ -90,9 +90,9 @@ pub struct ConsentLog {
     origin: String,
     tree: MerkleTree,
     records: Vec<ConsentRecord>,
-    by_id: HashMap<String, u64>,
-    withdrawn: HashSet<String>,
-    expired_events: HashSet<String>,
+    by_id: BTreeMap<String, u64>,
+    withdrawn: BTreeSet<String>,
+    expired_events: BTreeSet<String>,
 }
 
 impl std::fmt::Debug for ConsentLog {
@@ -117,9 +117,9 @@ impl ConsentLog {
             origin: origin.to_owned(),
             tree: MerkleTree::new(),
             records: Vec::new(),
-            by_id: HashMap::new(),
-            withdrawn: HashSet::new(),
-            expired_events: HashSet::new(),
+            by_id: BTreeMap::new(),
+            withdrawn: BTreeSet::new(),
+            expired_events: BTreeSet::new(),
         })
     }
 

@@ -13,9 +13,9 @@
 //! | | `withdraw(recordId: string, time?: number): { index, leafHash }` |
 //! | | `get size(): number`, `root(): Uint8Array`, `checkpoint(): string` |
 //! | | `inclusionProof(index, treeSize?)`, `consistencyProof(oldSize, newSize?)`: `Uint8Array` (the hashes concatenated) |
-//! | | `get(index): object`, `receipt(index): Uint8Array` |
+//! | | `get(index): string` (the record's JSON), `receipt(index): Uint8Array` |
 //! | | `status(now?): { active, withdrawn, expired, refused }` |
-//! | | `history(locale?, timeZone?): [{ index, record, line }]` |
+//! | | `history(locale?, timeZone?): [{ index, record: string, line }]` |
 //! | | `toSegments(storageKey, maxSegmentBytes?): [[key, bytes], …]` (write order) |
 //! | | `static fromSegments(get: (key) => Uint8Array \| undefined, storageKey, signingKey, origin, trustedCheckpoint?): ConsentLog` |
 //! | `consentManifestKey` | `(): string` |
@@ -24,10 +24,11 @@
 //! | `merkleVerifyInclusion` | `(leafHash, index, treeSize, proof: Uint8Array, root): true` |
 //! | `merkleVerifyConsistency` | `(oldSize, newSize, oldRoot, newRoot, proof: Uint8Array): true` |
 //! | `checkpointVerify` | `(note: string, publicJwk: object, origin: string): { origin, size, root }` |
-//! | `consentVerifyReceipt` | `(receipt: Uint8Array, devicePublicJwk: object): { record, index, checkpoint: { origin, size, root, note } }` |
+//! | `consentVerifyReceipt` | `(receipt: Uint8Array, devicePublicJwk: object): { record: string, index, checkpoint: { origin, size, root, note } }` |
 //! | `deriveStorageKey` | `(pinText?: string, pinBytes?: Uint8Array, salt, memoryKib?, iterations?, parallelism?): Uint8Array` |
 //!
-//! Proofs cross the boundary as one `Uint8Array` of 32-byte hashes laid end
+//! Records come out as their RFC 8785 JSON text (the package layer parses
+//! it). Proofs cross the boundary as one `Uint8Array` of 32-byte hashes laid end
 //! to end (the package layer splits and joins them). Sizes, indexes and
 //! times are JavaScript numbers: non-negative integers up to 2^53 − 1.
 
@@ -35,7 +36,7 @@ use js_sys::{Array, Function, Object, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 
 use super::credential::JsSigningKey;
-use super::{js_err, to_js};
+use super::js_err;
 use crate::consent::checkpoint::{self, Checkpoint};
 use crate::consent::merkle::{self, Hash};
 use crate::consent::{record, store, ConsentLog, DeviceKey, DevicePublicKey, StorageKey};
@@ -121,6 +122,18 @@ fn device_public_key(jwk: JsValue, name: &str) -> JsResult<DevicePublicKey> {
                 "{} ({name} must be an Ed25519 key: checkpoints are Ed25519)",
                 key.alg()
             ),
+        })
+    })
+}
+
+/// A record as its canonical JSON text, which the package layer parses:
+/// one serialiser for records in the module (serde_json's, which the log
+/// needs anyway) rather than a second one for JavaScript values.
+fn record_text(r: &record::ConsentRecord) -> JsResult<String> {
+    let bytes = r.canonical_bytes().map_err(js_err)?;
+    String::from_utf8(bytes).map_err(|_| {
+        js_err(Error::Internal {
+            context: "record text",
         })
     })
 }
@@ -237,13 +250,13 @@ impl JsConsentLog {
         Ok(joined(&proof))
     }
 
-    /// The record at `index`.
+    /// The record at `index`, as its canonical JSON text.
     ///
     /// # Errors
     /// `RECORD_NOT_FOUND`, `INVALID_INPUT`.
-    pub fn get(&self, index: f64) -> JsResult<JsValue> {
+    pub fn get(&self, index: f64) -> JsResult<String> {
         let index = whole(index, "index")?;
-        to_js(self.inner.get(index).map_err(js_err)?)
+        record_text(self.inner.get(index).map_err(js_err)?)
     }
 
     /// A receipt for the record at `index`.
@@ -297,7 +310,7 @@ impl JsConsentLog {
         for e in entries {
             out.push(&object(&[
                 ("index", JsValue::from_f64(e.index as f64)),
-                ("record", to_js(&e.record)?),
+                ("record", JsValue::from_str(&record_text(&e.record)?)),
                 ("line", JsValue::from_str(&e.line)),
             ])?);
         }
@@ -440,7 +453,7 @@ pub fn consent_verify_receipt(receipt: &[u8], device_public_jwk: JsValue) -> JsR
     let key = device_public_key(device_public_jwk, "devicePublicJwk")?;
     let v = crate::consent::verify_receipt(receipt, &key).map_err(js_err)?;
     object(&[
-        ("record", to_js(&v.record)?),
+        ("record", JsValue::from_str(&record_text(&v.record)?)),
         ("index", JsValue::from_f64(v.index as f64)),
         (
             "checkpoint",

@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { importByName, linkPackage, root } from './helpers/link.mjs';
+import { T0, syntheticRecord } from './helpers/consent-records.mjs';
 import { MpShieldError as SourceError, toMpShieldError } from '../../pkg/src/errors.js';
 
 const link = linkPackage();
@@ -27,6 +28,16 @@ async function thrown(f) {
 }
 
 const bytes = (n, f = (i) => (i * 131 + 7) & 255) => new Uint8Array(n).map((_, i) => f(i));
+
+/** A consent log with two records (synthetic), its key and origin. */
+function consentLog() {
+  const signingKey = m.SigningKey.generate('EdDSA');
+  const origin = 'mpshield.example/device/errors';
+  const log = m.ConsentLog.create({ signingKey, origin });
+  log.append(syntheticRecord(0, T0));
+  log.append(syntheticRecord(6, T0));
+  return { log, signingKey, origin, jwk: signingKey.publicJwk() };
+}
 
 /** A fresh holder-bound SD-JWT (synthetic claims) and a presentation of it to "rp" with nonce "n". */
 function credential() {
@@ -74,15 +85,42 @@ const triggers = {
     reader.push(stream.push(bytes(100)));
     return reader.finish(); // the final chunk never came
   },
-  INVALID_PROOF: null,
-  INVALID_CHECKPOINT: null,
-  INVALID_RECORD: null,
-  RECORD_NOT_FOUND: null,
-  INVALID_STATE: null,
-  INVALID_RECEIPT: null,
-  STORAGE_CORRUPT: null,
-  ROLLBACK_DETECTED: null,
-  CONSENT_NOT_PERSISTED: null,
+  INVALID_PROOF: () => {
+    const { log } = consentLog();
+    return m.merkle.verifyInclusion({ leafHash: log.root(), index: 0, treeSize: 2, proof: log.inclusionProof(0), root: log.root() });
+  },
+  INVALID_CHECKPOINT: () => {
+    const { log, jwk } = consentLog();
+    return m.checkpoint.verify(log.checkpoint(), jwk, 'mpshield.example/device/another');
+  },
+  INVALID_RECORD: () => consentLog().log.append({ ...syntheticRecord(0, T0), colour: 'blue' }),
+  RECORD_NOT_FOUND: () => consentLog().log.withdraw('no-such-record', T0),
+  INVALID_STATE: () => {
+    const { log } = consentLog();
+    const id = log.get(1).recordId;
+    log.withdraw(id, T0 + 60);
+    return log.withdraw(id, T0 + 120);
+  },
+  INVALID_RECEIPT: () => {
+    const { log, jwk } = consentLog();
+    return m.consent.verifyReceipt(log.receipt(0).slice(0, -1), jwk);
+  },
+  STORAGE_CORRUPT: () => {
+    const { signingKey, origin } = consentLog();
+    return m.ConsentLog.load(m.storage.memory(), bytes(32), { signingKey, origin });
+  },
+  ROLLBACK_DETECTED: async () => {
+    const { log, signingKey, origin } = consentLog();
+    const store = m.storage.memory();
+    await log.save(store, bytes(32));
+    log.append(syntheticRecord(9, T0));
+    return m.ConsentLog.load(store, bytes(32), { signingKey, origin, trustedCheckpoint: log.checkpoint() });
+  },
+  CONSENT_NOT_PERSISTED: () => {
+    const { log } = consentLog();
+    const full = { get() {}, set() { throw new Error('storage full'); }, remove() {} };
+    return log.save(full, bytes(32));
+  },
   VERIFY_FAILED: () => {
     // The right issuer key (matched by kid), a signature that is not its.
     const c = credential();

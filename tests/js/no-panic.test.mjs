@@ -9,6 +9,7 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes as nodeRandomBytes } from 'node:crypto';
 import { importByName, linkPackage, pkgVersion } from './helpers/link.mjs';
+import { T0, syntheticRecord } from './helpers/consent-records.mjs';
 
 const link = linkPackage();
 const { m } = await importByName(link.dir);
@@ -180,6 +181,12 @@ test('malformed input to every export returns or throws MpShieldError, and the i
 // streams) are listed here as they are added.
 const handleFactories = {
   SigningKey: () => [m.SigningKey.generate('EdDSA'), m.SigningKey.generate('ES256')],
+  ConsentLog: () => {
+    const log = m.ConsentLog.create({ signingKey: m.SigningKey.generate('EdDSA'), origin: 'mpshield.example/device/probe' });
+    log.append(syntheticRecord(0, T0));
+    log.append(syntheticRecord(6, T0));
+    return [log, m.ConsentLog.create({ signingKey: m.SigningKey.generate('EdDSA'), origin: 'mpshield.example/device/empty' })];
+  },
   'hpke contexts': () => {
     const kp = m.hpke.generateKeyPair();
     const sender = m.hpke.setupSender({ recipientPublicKey: kp.publicKey });

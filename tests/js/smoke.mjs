@@ -219,6 +219,7 @@ export async function runSmoke(m, assert, options) {
 
   checks += credentialRoundTrip(m, assert, { ok, eq, throwsCode });
   sealRoundTrip(m, { ok, eq, throwsCode });
+  consentRoundTrip(m, { ok, eq, throwsCode });
 
   // Still answering.
   eq(m.randomBytes(8).length, 8, 'still answers');
@@ -289,6 +290,49 @@ function sealRoundTrip(m, t) {
   w.free();
   rd.free();
   cut.free();
+}
+
+/** Consent log append → receipt → verifyReceipt, with a synthetic record. */
+function consentRoundTrip(m, t) {
+  const ok = t.ok;
+  const eq = t.eq;
+  const throwsCode = t.throwsCode;
+  const device = m.SigningKey.generate('EdDSA');
+  const origin = 'mpshield.example/device/smoke';
+  const log = m.ConsentLog.create({ signingKey: device, origin: origin });
+  const first17 = '91440300MA0000001';
+  const alphabet = '0123456789ABCDEFGHJKLMNPQRTUWXY';
+  const weights = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+  let sum = 0;
+  for (let i = 0; i < 17; i++) sum += alphabet.indexOf(first17.charAt(i)) * weights[i];
+  const uscc = first17 + alphabet.charAt((31 - (sum % 31)) % 31);
+  const at = log.append({
+    event: 'disclosed',
+    time: 1795327380,
+    controller: { name: '某某酒店', uscc: uscc },
+    purposes: ['住宿登记'],
+    lawfulBasis: 'legal_duty',
+    consentType: 'explicit',
+    fields: [{ licence: 'resident_id_card', field: 'id_number', form: 'masked', sensitive: false, retentionDays: 30 }],
+  });
+  eq(at.index, 0, 'appended at 0');
+  eq(at.leafHash.length, 32, 'leaf hash');
+  eq(log.size, 1, 'log size');
+  const receipt = log.receipt(0);
+  ok(receipt instanceof Uint8Array && receipt.length > 100, 'a receipt');
+  const proven = m.consent.verifyReceipt(receipt, device.publicJwk());
+  eq(proven.index, 0, 'receipt index');
+  eq(proven.record.controller.name, '某某酒店', 'receipt record');
+  eq(proven.record.recordId, log.get(0).recordId, 'the same record');
+  eq(proven.checkpoint.origin, origin, 'receipt checkpoint origin');
+  ok(equalBytes(proven.checkpoint.root, log.root()), 'receipt checkpoint root');
+  eq(log.history()[0].line, '2026-11-22 14:03 向 某某酒店 提供了 公民身份号码（脱敏）用于 住宿登记，保存 30 天', 'history line');
+  const flipped = receipt.slice();
+  flipped[receipt.length - 5] ^= 1;
+  throwsCode(() => m.consent.verifyReceipt(flipped, device.publicJwk()), 'INVALID_CHECKPOINT', 'a flipped bit in the receipt\'s checkpoint');
+  throwsCode(() => m.consent.verifyReceipt(receipt, m.SigningKey.generate('EdDSA').publicJwk()), 'INVALID_CHECKPOINT', 'another device key');
+  log.free();
+  device.free();
 }
 
 /** UTF-8 without TextEncoder (mini-programs have none). */

@@ -95,8 +95,9 @@ test('the default export and the named exports are the same API in CommonJS', as
     true,
     version,
     [
-      'MpShieldError', 'SigningKey', 'addEntropy', 'createOpenStream', 'createSealStream', 'default', 'envelope',
-      'errorCodes', 'hpke', 'idcard', 'init', 'licence', 'mask', 'open', 'randomBytes', 'sdjwt', 'seal', 'version',
+      'ConsentLog', 'MpShieldError', 'SigningKey', 'addEntropy', 'checkpoint', 'consent', 'createOpenStream',
+      'createSealStream', 'default', 'deriveStorageKey', 'envelope', 'errorCodes', 'hpke', 'idcard', 'init', 'licence',
+      'mask', 'merkle', 'open', 'randomBytes', 'sdjwt', 'seal', 'storage', 'version',
     ],
   ]);
 });

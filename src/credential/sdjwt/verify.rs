@@ -1,7 +1,7 @@
 //! Verifying and decoding: RFC 9901 §7.1 (issuer-signed JWT and
 //! disclosures), §7.3 (key binding), with SD-JWT VC's `typ`.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -181,7 +181,7 @@ pub(crate) fn split(sd_jwt: &str) -> Result<Split<'_>> {
         }
         disclosures.push(decode_disclosure(d)?);
     }
-    let mut seen = HashSet::new();
+    let mut seen = BTreeSet::new();
     for d in &disclosures {
         if !seen.insert(d.digest.as_str()) {
             return Err(Error::credential("the same disclosure appears twice"));
@@ -205,8 +205,8 @@ pub(crate) struct Processed {
 
 struct Walker<'a, 'b> {
     disclosures: &'b [Disclosure<'a>],
-    by_digest: HashMap<&'b str, usize>,
-    seen: HashSet<String>,
+    by_digest: BTreeMap<&'b str, usize>,
+    seen: BTreeSet<String>,
     entries: Vec<(usize, Vec<String>)>,
     used: Vec<bool>,
     keep_slots: bool,
@@ -341,7 +341,7 @@ pub(crate) fn process(
     let mut w = Walker {
         disclosures,
         by_digest,
-        seen: HashSet::new(),
+        seen: BTreeSet::new(),
         entries: Vec::new(),
         used: vec![false; disclosures.len()],
         keep_slots,
