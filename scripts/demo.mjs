@@ -39,4 +39,60 @@ try {
 } catch (e) {
   console.log(`one wrong character → ${e.name} ${e.code}: ${e.message}`);
 }
+
+section('4. an issuer signs a resident ID card (SD-JWT VC, every field disclosable)');
+const issuerKey = mpshield.SigningKey.generate('ES256');
+const holderKey = mpshield.SigningKey.generate('EdDSA'); // stays on the phone
+const credential = mpshield.licence.issue({
+  type: 'resident_id_card',
+  issuerKey,
+  holderPublicJwk: holderKey.publicJwk(),
+  iss: 'https://issuer.gov.example',
+  fields: {
+    name: '测试甲',
+    sex: number.charCodeAt(16) % 2 === 1 ? 'male' : 'female',
+    ethnicity: '汉',
+    birth_date: birth,
+    address: '广东省深圳市南山区测试路1号',
+    id_number: number,
+    issuing_authority: '深圳市公安局南山分局',
+    valid_from: '2024-01-01',
+    valid_until: '2044-01-01',
+  },
+});
+const decoded = mpshield.sdjwt.decode(credential);
+console.log(`credential: ${credential.length} characters, ${decoded.disclosures.length} disclosures, typ ${decoded.header.typ}`);
+console.log(`disclosable: ${decoded.disclosures.map((d) => d.path).join(' ')}`);
+
+section('5. the hotel asks; the citizen discloses only the masked ID number and "18 or over"');
+const hotel = mpshield.hpke.generateKeyPair(); // the hotel's sealing key (kept on its server)
+const nonce = Array.from(mpshield.randomBytes(12), (b) => b.toString(16).padStart(2, '0')).join('');
+const presentation = mpshield.sdjwt.present({
+  credential,
+  disclose: ['/id_number_masked', '/age_equal_or_over/18'],
+  holderKey,
+  aud: 'https://hotel.example',
+  nonce,
+});
+const envelope = mpshield.seal(hotel.publicKey, new TextEncoder().encode(presentation));
+const info = mpshield.envelope.inspect(envelope);
+console.log(`sealed envelope: ${envelope.length} bytes, AEAD 0x${info.aead.toString(16).padStart(4, '0')}, key id ${hex(info.keyId)}`);
+console.log(`what the operator and transport see: ${mpshield.envelope.toText(envelope).slice(0, 48)}…`);
+
+section('6. the hotel opens and verifies');
+const opened = new TextDecoder().decode(mpshield.open(hotel.secretKey, envelope));
+const verified = mpshield.sdjwt.verify({
+  presentation: opened,
+  issuerKeys: [issuerKey.publicJwk()],
+  aud: 'https://hotel.example',
+  nonce,
+});
+console.log(`disclosed: ${verified.disclosed.join(', ')}`);
+console.log(`claims the hotel learns: ${JSON.stringify({ id_number_masked: verified.claims.id_number_masked, age_equal_or_over: verified.claims.age_equal_or_over })}`);
+console.log(`name, birth date, address in the hotel's view: ${[verified.claims.name, verified.claims.birth_date, verified.claims.address].map(String).join(', ')}`);
+try {
+  mpshield.sdjwt.verify({ presentation: opened, issuerKeys: [issuerKey.publicJwk()], aud: 'https://other.example', nonce });
+} catch (e) {
+  console.log(`replayed to another audience → ${e.code}`);
+}
 console.log('');
