@@ -72,6 +72,9 @@ const common = {
   write: true,
   logLevel: 'warning',
   legalComments: 'inline',
+  // Whitespace only: identifiers and syntax stay as written, so stack traces
+  // and the mini-program checks read the same code (saves ~4 KB brotli).
+  minifyWhitespace: true,
   banner: { js: banner },
   plugins: [gluePlugin],
 };
