@@ -22,6 +22,7 @@ import { p256 } from '@noble/curves/p256';
 import { sha256 as nobleSha256 } from '@noble/hashes/sha256';
 import { SDJwtVcInstance } from '@sd-jwt/sd-jwt-vc';
 import { digest as nodeDigest, generateSalt } from '@sd-jwt/crypto-nodejs';
+import { syntheticRecord } from '../tests/js/helpers/consent-records.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const BUDGET_MS = Number(process.env.BENCH_MS || 400);
@@ -325,6 +326,37 @@ const after64 = rss();
 md += '## Streaming memory\n\n';
 md += `Resident set growth while sealing 64 MiB in 1 MiB pieces: ${((after64 - before) / MiB).toFixed(1)} MiB `;
 md += '(the stream holds one chunk of state; output is handed back per push).\n\n';
+
+// Consent log in wasm: append (no checkpoint), checkpoint, proofs, at 1k,
+// 10k and 100k records; memory per record from the module's heap growth.
+md += '## Consent log (wasm, through the JavaScript API)\n\n| records | append records/s | checkpoint ops/s | inclusionProof ops/s | verifyInclusion ops/s | JS heap + wasm memory per record |\n|---:|---:|---:|---:|---:|---:|\n';
+{
+  const t0 = 1795392000;
+  const records = [];
+  for (let i = 0; i < 100000; i++) records.push(syntheticRecord(i, t0));
+  for (const n of [1000, 10000, 100000]) {
+    const signingKey = mpshield.SigningKey.generate('EdDSA');
+    const before = process.memoryUsage();
+    const log = mpshield.ConsentLog.create({ signingKey, origin: 'bench.example/log' });
+    const start = process.hrtime.bigint();
+    for (let i = 0; i < n; i++) log.append(records[i]);
+    const secs = Number(process.hrtime.bigint() - start) / 1e9;
+    const after = process.memoryUsage();
+    const perRecord = (after.heapUsed + after.arrayBuffers - before.heapUsed - before.arrayBuffers) / n;
+    const cp = await rate(() => log.checkpoint());
+    const idx = Math.floor(n / 2);
+    const ip = await rate(() => log.inclusionProof(idx));
+    // One more record, proved and verified at size n + 1.
+    const { leafHash } = log.append(records[0]);
+    const proof = log.inclusionProof(n);
+    const root = log.root();
+    const vi = await rate(() => mpshield.merkle.verifyInclusion({ leafHash, index: n, treeSize: n + 1, proof, root }));
+    md += `| ${n.toLocaleString('en-US')} | ${fmt(n / secs)} | ${fmt(cp)} | ${fmt(ip)} | ${fmt(vi)} | ${perRecord > 0 ? Math.round(perRecord) + ' B' : 'n/a'} |\n`;
+    log.free();
+    signingKey.free();
+  }
+  md += '\n';
+}
 
 md += '## Consent log (native)\n\n| operation | per second |\n|---|---:|\n';
 for (const [k, v] of native) if (k.startsWith('consentLog') || k.startsWith('deriveStorageKey')) md += `| ${k} | ${fmt(v)} |\n`;

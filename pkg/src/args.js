@@ -41,6 +41,10 @@ export function invalid(name, expected, value) {
 /** Whether `v` is an ArrayBuffer (any realm; not a SharedArrayBuffer). */
 function isArrayBuffer(v) {
   if (typeof v !== 'object' || v === null) return false;
+  if (v instanceof ArrayBuffer) return true;
+  // Another realm's ArrayBuffer: confirm with the brand check below. Asking
+  // the tag first keeps plain objects off the (slow) exception path.
+  if (Object.prototype.toString.call(v) !== '[object ArrayBuffer]') return false;
   try {
     abLength.call(v);
     return true;
