@@ -122,3 +122,46 @@ fn consent_log_in_browser() {
     assert_eq!(e.code(), "ROLLBACK_DETECTED");
     assert!(store::storage_bytes(&new) < 64 * 1024);
 }
+
+/// Structured values cross the boundary as JSON text: results parse, and
+/// malformed JSON or a wrong shape is `INVALID_INPUT`, never a trap.
+#[wasm_bindgen_test]
+fn json_arguments_and_results() {
+    use mpshield::wasm::credential::{self, JsSigningKey};
+    mpshield::wasm::start();
+    mpshield::rng::add_entropy(&browser_entropy()).unwrap();
+    let code = |e: JsValue| {
+        js_sys::Reflect::get(&e, &"code".into())
+            .unwrap()
+            .as_string()
+            .unwrap()
+    };
+    let parsed: serde_json::Value =
+        serde_json::from_str(&mpshield::wasm::idcard_parse("11010519491231002X").unwrap()).unwrap();
+    assert_eq!(parsed["birthDate"], "1949-12-31");
+
+    let key = JsSigningKey::generate("EdDSA").unwrap();
+    let private = key.export_private_jwk_dangerously().unwrap();
+    let again = JsSigningKey::from_jwk(&private).unwrap();
+    assert_eq!(again.public_jwk().unwrap(), key.public_jwk().unwrap());
+    for bad in ["", "{", "[]", "null", "{\"kty\":1}"] {
+        let e = JsSigningKey::from_jwk(bad).err().unwrap();
+        assert!(["INVALID_INPUT", "INVALID_JWK"].contains(&code(e).as_str()));
+    }
+    for bad in [
+        "",
+        "{",
+        "{}",
+        "{\"presentation\":\"x\",\"issuerKeys\":[],\"extra\":1}",
+        "{\"presentation\":1,\"issuerKeys\":[]}",
+        "{\"presentation\":\"x\",\"issuerKeys\":[],\"now\":1.5}",
+    ] {
+        let e = credential::sdjwt_verify(bad).unwrap_err();
+        assert_eq!(code(e), "INVALID_INPUT", "{bad}");
+    }
+    let e = mpshield::wasm::consent::checkpoint_verify("x", "{", "example.gov.cn/log").unwrap_err();
+    assert_eq!(code(e), "INVALID_INPUT");
+    let rules: serde_json::Value =
+        serde_json::from_str(&credential::mask_rules().unwrap()).unwrap();
+    assert!(rules.as_array().is_some_and(|r| !r.is_empty()));
+}

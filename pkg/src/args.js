@@ -194,6 +194,14 @@ export function json(value, name, kind) {
   }
 }
 
+/**
+ * `json(value, name, kind)` as JSON text, the form in which the module takes
+ * structured arguments (it parses them with the same limits on shape).
+ */
+export function jsonText(value, name, kind) {
+  return JSON.stringify(json(value, name, kind));
+}
+
 function safeIsPlainObject(v) {
   try {
     return isPlainObject(v);

@@ -4,7 +4,8 @@
 //
 // The module does the cryptography and the encoding; this file checks
 // arguments, converts proofs (module: one Uint8Array of 32-byte hashes end to
-// end; API: Uint8Array[]) and records (module: JSON text; API: objects), and
+// end; API: Uint8Array[]), JWKs and records (module: JSON text; API:
+// objects), and
 // does the asynchronous storage I/O around the
 // module's synchronous toSegments / fromSegments:
 //
@@ -27,7 +28,7 @@ import {
   merkleVerifyInclusion,
 } from 'mpshield-glue';
 import { fail, toMpShieldError } from './errors.js';
-import { bytes, describe, integer, invalid, json, options, seconds, string, text } from './args.js';
+import { bytes, describe, integer, invalid, jsonText, options, seconds, string, text } from './args.js';
 import { ensureReady, fn, hasTrapped, namespace } from './runtime.js';
 import { signingKeyHandle } from './keys.js';
 import { storageAdapter } from './storage.js';
@@ -215,7 +216,7 @@ const methods = {
   append: fn(
     function append(record) {
       const h = handle(this);
-      return h.append(JSON.stringify(json(record, 'record')));
+      return h.append(jsonText(record, 'record'));
     },
     { random: true },
   ),
@@ -389,14 +390,14 @@ export const merkle = namespace({
 export const checkpoint = namespace({
   /** Verifies a signed checkpoint note: `{ origin, size, root }`. */
   verify: fn(function verify(note, publicJwk, origin) {
-    return checkpointVerify(string(note, 'note'), json(publicJwk, 'publicJwk'), text(origin, 'origin'));
+    return checkpointVerify(string(note, 'note'), jsonText(publicJwk, 'publicJwk'), text(origin, 'origin'));
   }),
 });
 
 export const consent = namespace({
   /** Verifies a receipt: `{ record, index, checkpoint: { origin, size, root, note } }`. */
   verifyReceipt: fn(function verifyReceipt(receipt, devicePublicJwk) {
-    const v = consentVerifyReceipt(bytes(receipt, 'receipt'), json(devicePublicJwk, 'devicePublicJwk'));
+    const v = consentVerifyReceipt(bytes(receipt, 'receipt'), jsonText(devicePublicJwk, 'devicePublicJwk'));
     v.record = JSON.parse(v.record);
     return v;
   }),

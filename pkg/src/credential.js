@@ -4,7 +4,9 @@
 // Every argument is checked here (types, unknown option names, JSON data
 // copied into plain objects of this realm with depth and size limits), so the
 // glue only ever sees values it can take; what the values mean (JSON
-// Pointers, JWKs, ID numbers, times) is checked by the module.
+// Pointers, JWKs, ID numbers, times) is checked by the module. Options and
+// results cross the boundary as JSON text (JSON.stringify of the checked
+// copy in, JSON.parse out), so every result is a fresh plain object.
 
 import {
   licenceIssue,
@@ -77,7 +79,7 @@ export const sdjwt = namespace({
         exp: seconds,
         decoys: (v, name) => integer(v, name, 0, MAX_DECOYS),
       });
-      return sdjwtIssue(key, glueArgs);
+      return sdjwtIssue(key, JSON.stringify(glueArgs));
     },
     { random: true },
   ),
@@ -100,7 +102,7 @@ export const sdjwt = namespace({
         nonce: required(o, 'nonce', where, text),
       };
       optional(o, glueArgs, where, { iat: seconds });
-      return sdjwtPresent(key, glueArgs);
+      return sdjwtPresent(key, JSON.stringify(glueArgs));
     },
     { random: true },
   ),
@@ -127,7 +129,7 @@ export const sdjwt = namespace({
       maxKeyBindingAge: seconds,
       clockSkew: seconds,
     });
-    return sdjwtVerify(glueArgs);
+    return JSON.parse(sdjwtVerify(JSON.stringify(glueArgs)));
   }),
 
   /**
@@ -136,14 +138,14 @@ export const sdjwt = namespace({
    * @returns {{ header, payload, disclosures: { path, value, digest }[], keyBinding? }}
    */
   decode: fn(function decode(sdJwt) {
-    return sdjwtDecode(text(sdJwt, 'sdJwt'));
+    return JSON.parse(sdjwtDecode(text(sdJwt, 'sdJwt')));
   }),
 });
 
 export const licence = namespace({
   /** Every licence schema (a fresh copy each call). */
   schemas: fn(function schemas() {
-    return licenceSchemas();
+    return JSON.parse(licenceSchemas());
   }),
 
   /**
@@ -164,7 +166,7 @@ export const licence = namespace({
         iss: required(o, 'iss', where, text),
       };
       optional(o, glueArgs, where, { iat: seconds, exp: seconds });
-      return licenceIssue(key, glueArgs);
+      return licenceIssue(key, JSON.stringify(glueArgs));
     },
     { random: true },
   ),
@@ -173,7 +175,7 @@ export const licence = namespace({
 export const mask = namespace({
   /** Every masking rule: `[{ id, labels: { zh, en }, example }]`. */
   rules: fn(function rules() {
-    return maskRules();
+    return JSON.parse(maskRules());
   }),
 
   /** Masks `value` for display with rule `ruleId` (e.g. "id_number"). */

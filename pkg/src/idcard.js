@@ -3,7 +3,8 @@
 // The pattern for every capability: import the glue functions, wrap each
 // public function with fn() (arguments checked with args.js), group them in
 // a namespace, export it, and add one line to exports.js and the types to
-// ../index.d.ts.
+// ../index.d.ts. Structured values cross the boundary as JSON text:
+// JSON.stringify the checked arguments, JSON.parse the results.
 
 import { idcardParse } from 'mpshield-glue';
 import { fn, namespace } from './runtime.js';
@@ -15,6 +16,6 @@ export const idcard = namespace({
    * @returns {{ number, region, province, birthDate, sex, checkCharacter }}
    */
   parse: fn(function parse(number) {
-    return idcardParse(string(number, 'number'));
+    return JSON.parse(idcardParse(string(number, 'number')));
   }),
 });

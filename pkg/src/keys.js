@@ -8,11 +8,12 @@
 // bytes; the only way out for the private key is the explicitly named
 // exportPrivateJwkDangerously(). Other capabilities that sign (sdjwt,
 // licence, later the consent log and the verifier) take the glue object
-// with `signingKeyHandle(value, name)`.
+// with `signingKeyHandle(value, name)`. JWKs cross the boundary as JSON
+// text.
 
 import { SigningKey as GlueSigningKey } from 'mpshield-glue';
 import { fail, toMpShieldError } from './errors.js';
-import { describe, json, string } from './args.js';
+import { describe, jsonText, string } from './args.js';
 import { ensureReady, fn, hasTrapped } from './runtime.js';
 
 /** wrapper → glue SigningKey, or null once freed. */
@@ -80,7 +81,7 @@ method(
   SigningKey,
   'fromJwk',
   fn(function fromJwk(privateJwk) {
-    return wrap(GlueSigningKey.fromJwk(json(privateJwk, 'privateJwk')));
+    return wrap(GlueSigningKey.fromJwk(jsonText(privateJwk, 'privateJwk')));
   }),
 );
 
@@ -96,7 +97,7 @@ method(
   SigningKey.prototype,
   'publicJwk',
   fn(function publicJwk() {
-    return signingKeyHandle(this, 'this').publicJwk();
+    return JSON.parse(signingKeyHandle(this, 'this').publicJwk());
   }),
 );
 
@@ -104,7 +105,7 @@ method(
   SigningKey.prototype,
   'exportPrivateJwkDangerously',
   fn(function exportPrivateJwkDangerously() {
-    return signingKeyHandle(this, 'this').exportPrivateJwkDangerously();
+    return JSON.parse(signingKeyHandle(this, 'this').exportPrivateJwkDangerously());
   }),
 );
 

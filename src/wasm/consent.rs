@@ -23,12 +23,14 @@
 //! | `merkleLeafHash` | `(data: Uint8Array): Uint8Array` |
 //! | `merkleVerifyInclusion` | `(leafHash, index, treeSize, proof: Uint8Array, root): true` |
 //! | `merkleVerifyConsistency` | `(oldSize, newSize, oldRoot, newRoot, proof: Uint8Array): true` |
-//! | `checkpointVerify` | `(note: string, publicJwk: object, origin: string): { origin, size, root }` |
-//! | `consentVerifyReceipt` | `(receipt: Uint8Array, devicePublicJwk: object): { record: string, index, checkpoint: { origin, size, root, note } }` |
+//! | `checkpointVerify` | `(note: string, publicJwk: string (JSON), origin: string): { origin, size, root }` |
+//! | `consentVerifyReceipt` | `(receipt: Uint8Array, devicePublicJwk: string (JSON)): { record: string, index, checkpoint: { origin, size, root, note } }` |
 //! | `deriveStorageKey` | `(pinText?: string, pinBytes?: Uint8Array, salt, memoryKib?, iterations?, parallelism?): Uint8Array` |
 //!
-//! Records come out as their RFC 8785 JSON text (the package layer parses
-//! it). Proofs cross the boundary as one `Uint8Array` of 32-byte hashes laid end
+//! JWKs come in as JSON text (the package layer `JSON.stringify`s the JWK it
+//! has checked). Records come out as their RFC 8785 JSON text (the package
+//! layer parses it); results holding bytes are objects built here, so that
+//! roots and leaf hashes are `Uint8Array`s. Proofs cross the boundary as one `Uint8Array` of 32-byte hashes laid end
 //! to end (the package layer splits and joins them). Sizes, indexes and
 //! times are JavaScript numbers: non-negative integers up to 2^53 − 1.
 
@@ -36,7 +38,7 @@ use js_sys::{Array, Function, Object, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 
 use super::credential::JsSigningKey;
-use super::js_err;
+use super::{from_json, js_err};
 use crate::consent::checkpoint::{self, Checkpoint};
 use crate::consent::merkle::{self, Hash};
 use crate::consent::{record, store, ConsentLog, DeviceKey, DevicePublicKey, StorageKey};
@@ -112,9 +114,8 @@ fn device_key(key: &JsSigningKey) -> JsResult<DeviceKey> {
     })
 }
 
-fn device_public_key(jwk: JsValue, name: &str) -> JsResult<DevicePublicKey> {
-    let jwk: serde_json::Value = serde_wasm_bindgen::from_value(jwk)
-        .map_err(|e| js_err(Error::input(format!("{name}: {e}"))))?;
+fn device_public_key(jwk: &str, name: &str) -> JsResult<DevicePublicKey> {
+    let jwk: serde_json::Value = from_json(jwk, name)?;
     let key = VerifyingKey::from_jwk(&jwk).map_err(js_err)?;
     key.ed25519().copied().ok_or_else(|| {
         js_err(Error::UnsupportedAlgorithm {
@@ -431,25 +432,26 @@ pub fn merkle_verify_consistency(
     Ok(true)
 }
 
-/// Verifies a signed checkpoint against an Ed25519 public JWK and origin.
+/// Verifies a signed checkpoint against an Ed25519 public JWK (JSON text)
+/// and origin.
 ///
 /// # Errors
 /// `INVALID_CHECKPOINT`, `INVALID_JWK`, `UNSUPPORTED_ALGORITHM`,
 /// `INVALID_INPUT`.
 #[wasm_bindgen(js_name = checkpointVerify)]
-pub fn checkpoint_verify(note: &str, public_jwk: JsValue, origin: &str) -> JsResult<JsValue> {
+pub fn checkpoint_verify(note: &str, public_jwk: &str, origin: &str) -> JsResult<JsValue> {
     let key = device_public_key(public_jwk, "publicJwk")?;
     let cp = checkpoint::verify(note, &key, origin).map_err(js_err)?;
     checkpoint_object(&cp, None)
 }
 
-/// Verifies a consent receipt against the device's public JWK.
+/// Verifies a consent receipt against the device's public JWK (JSON text).
 ///
 /// # Errors
 /// `INVALID_RECEIPT`, `INVALID_CHECKPOINT`, `INVALID_PROOF`, `INVALID_JWK`,
 /// `UNSUPPORTED_ALGORITHM`, `INVALID_INPUT`.
 #[wasm_bindgen(js_name = consentVerifyReceipt)]
-pub fn consent_verify_receipt(receipt: &[u8], device_public_jwk: JsValue) -> JsResult<JsValue> {
+pub fn consent_verify_receipt(receipt: &[u8], device_public_jwk: &str) -> JsResult<JsValue> {
     let key = device_public_key(device_public_jwk, "devicePublicJwk")?;
     let v = crate::consent::verify_receipt(receipt, &key).map_err(js_err)?;
     object(&[

@@ -2,39 +2,35 @@
 //!
 //! The package layer (`pkg/src/api.js`) wraps these into the CONTRACT.md
 //! API (`SigningKey`, `sdjwt.*`, `licence.*`, `mask.*`). Key handles are
-//! passed as separate arguments; every options object is deserialised into
-//! a camelCase struct that rejects unknown keys (`INVALID_INPUT`).
+//! passed as separate arguments; every options object and JWK comes as JSON
+//! text (`json:` below) and is parsed into a camelCase struct that rejects
+//! unknown keys (`INVALID_INPUT`); every structured result is JSON text
+//! (`→ json`) that the package layer parses.
 //!
 //! | export | signature |
 //! |---|---|
 //! | `class SigningKey` | `static generate(alg: "EdDSA" \| "ES256"): SigningKey` |
-//! | | `static fromJwk(privateJwk: object): SigningKey` |
+//! | | `static fromJwk(privateJwk: json object): SigningKey` |
 //! | | `get alg(): string` |
-//! | | `publicJwk(): object` (with `kid`) |
-//! | | `exportPrivateJwkDangerously(): object` |
+//! | | `publicJwk(): → json object` (with `kid`) |
+//! | | `exportPrivateJwkDangerously(): → json object` |
 //! | | `free(): void` (generated) |
-//! | `sdjwtIssue` | `(issuerKey: SigningKey, { claims, disclosable, holderPublicJwk?, vct, iss, iat?, nbf?, exp?, decoys? }): string` |
-//! | `sdjwtPresent` | `(holderKey: SigningKey, { credential, disclose, aud, nonce, iat? }): string` |
-//! | `sdjwtVerify` | `({ presentation, issuerKeys, aud?, nonce?, requireKeyBinding?, now?, maxKeyBindingAge?, clockSkew? }): { claims, disclosed, issuer, holderPublicJwk?, keyBinding? }` |
-//! | `sdjwtDecode` | `(sdJwt: string): { header, payload, disclosures: [{ path, value, digest }], keyBinding? }` |
-//! | `licenceSchemas` | `(): [{ type, vct, labels, fields, derived }]` |
-//! | `licenceIssue` | `(issuerKey: SigningKey, { type, fields, holderPublicJwk, iss, iat?, exp? }): string` |
-//! | `maskRules` | `(): [{ id, labels: { zh, en }, example }]` |
+//! | `sdjwtIssue` | `(issuerKey: SigningKey, json { claims, disclosable, holderPublicJwk?, vct, iss, iat?, nbf?, exp?, decoys? }): string` |
+//! | `sdjwtPresent` | `(holderKey: SigningKey, json { credential, disclose, aud, nonce, iat? }): string` |
+//! | `sdjwtVerify` | `(json { presentation, issuerKeys, aud?, nonce?, requireKeyBinding?, now?, maxKeyBindingAge?, clockSkew? }): → json { claims, disclosed, issuer, holderPublicJwk?, keyBinding? }` |
+//! | `sdjwtDecode` | `(sdJwt: string): → json { header, payload, disclosures: [{ path, value, digest }], keyBinding? }` |
+//! | `licenceSchemas` | `(): → json [{ type, vct, labels, fields, derived }]` |
+//! | `licenceIssue` | `(issuerKey: SigningKey, json { type, fields, holderPublicJwk, iss, iat?, exp? }): string` |
+//! | `maskRules` | `(): → json [{ id, labels: { zh, en }, example }]` |
 //! | `maskApply` | `(ruleId: string, value: string): string` |
 
-use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use serde_json::{Map, Value};
 use wasm_bindgen::prelude::*;
 
-use super::{js_err, to_js};
+use super::{from_json, js_err, to_json};
 use crate::credential::keys::{Algorithm, SigningKey, VerifyingKey};
 use crate::credential::{licence, mask, sdjwt};
-use crate::error::Error;
-
-fn from_js<T: DeserializeOwned>(value: JsValue, what: &str) -> Result<T, JsValue> {
-    serde_wasm_bindgen::from_value(value).map_err(|e| js_err(Error::input(format!("{what}: {e}"))))
-}
 
 /// An opaque signing key handle (`EdDSA` or `ES256`).
 #[wasm_bindgen(js_name = SigningKey)]
@@ -62,13 +58,13 @@ impl JsSigningKey {
         Ok(Self { inner })
     }
 
-    /// Imports a private JWK.
+    /// Imports a private JWK given as JSON text.
     ///
     /// # Errors
     /// `INVALID_JWK`, `INVALID_INPUT`.
     #[wasm_bindgen(js_name = fromJwk)]
-    pub fn from_jwk(jwk: JsValue) -> Result<JsSigningKey, JsValue> {
-        let jwk: Value = from_js(jwk, "privateJwk")?;
+    pub fn from_jwk(jwk: &str) -> Result<JsSigningKey, JsValue> {
+        let jwk: Value = from_json(jwk, "privateJwk")?;
         let inner = SigningKey::from_jwk(&jwk).map_err(js_err)?;
         Ok(Self { inner })
     }
@@ -80,22 +76,23 @@ impl JsSigningKey {
         self.inner.alg().as_str().to_owned()
     }
 
-    /// The public JWK, with `kid` = its RFC 7638 thumbprint.
+    /// The public JWK, with `kid` = its RFC 7638 thumbprint, as JSON text.
     ///
     /// # Errors
     /// `INTERNAL` if it cannot be converted.
     #[wasm_bindgen(js_name = publicJwk)]
-    pub fn public_jwk(&self) -> Result<JsValue, JsValue> {
-        to_js(&self.inner.public_jwk())
+    pub fn public_jwk(&self) -> Result<String, JsValue> {
+        to_json(&self.inner.public_jwk())
     }
 
-    /// The private JWK. For servers that must store keys; never on phones.
+    /// The private JWK as JSON text. For servers that must store keys;
+    /// never on phones.
     ///
     /// # Errors
     /// `INTERNAL` if it cannot be converted.
     #[wasm_bindgen(js_name = exportPrivateJwkDangerously)]
-    pub fn export_private_jwk_dangerously(&self) -> Result<JsValue, JsValue> {
-        to_js(&self.inner.export_private_jwk_dangerously())
+    pub fn export_private_jwk_dangerously(&self) -> Result<String, JsValue> {
+        to_json(&self.inner.export_private_jwk_dangerously())
     }
 }
 
@@ -123,8 +120,8 @@ struct IssueArgs {
 /// # Errors
 /// `INVALID_INPUT`, `NOT_DISCLOSABLE`, `INVALID_JWK`, `NOT_INITIALIZED`.
 #[wasm_bindgen(js_name = sdjwtIssue)]
-pub fn sdjwt_issue(issuer_key: &JsSigningKey, options: JsValue) -> Result<String, JsValue> {
-    let a: IssueArgs = from_js(options, "sdjwt.issue options")?;
+pub fn sdjwt_issue(issuer_key: &JsSigningKey, options: &str) -> Result<String, JsValue> {
+    let a: IssueArgs = from_json(options, "sdjwt.issue options")?;
     sdjwt::issue(
         &issuer_key.inner,
         &sdjwt::IssueOptions {
@@ -158,8 +155,8 @@ struct PresentArgs {
 /// # Errors
 /// `INVALID_CREDENTIAL`, `INVALID_KEY`, `INVALID_INPUT`.
 #[wasm_bindgen(js_name = sdjwtPresent)]
-pub fn sdjwt_present(holder_key: &JsSigningKey, options: JsValue) -> Result<String, JsValue> {
-    let a: PresentArgs = from_js(options, "sdjwt.present options")?;
+pub fn sdjwt_present(holder_key: &JsSigningKey, options: &str) -> Result<String, JsValue> {
+    let a: PresentArgs = from_json(options, "sdjwt.present options")?;
     sdjwt::present(
         &a.credential,
         &holder_key.inner,
@@ -192,15 +189,15 @@ struct VerifyArgs {
     clock_skew: Option<i64>,
 }
 
-/// Verifies a presentation.
+/// Verifies a presentation; the result as JSON text.
 ///
 /// # Errors
 /// `INVALID_CREDENTIAL`, `UNTRUSTED_ISSUER`, `VERIFY_FAILED`, `EXPIRED`,
 /// `NOT_YET_VALID`, `INVALID_KEY_BINDING`, `UNSUPPORTED_ALGORITHM`,
 /// `INVALID_JWK`, `INVALID_INPUT`.
 #[wasm_bindgen(js_name = sdjwtVerify)]
-pub fn sdjwt_verify(options: JsValue) -> Result<JsValue, JsValue> {
-    let a: VerifyArgs = from_js(options, "sdjwt.verify options")?;
+pub fn sdjwt_verify(options: &str) -> Result<String, JsValue> {
+    let a: VerifyArgs = from_json(options, "sdjwt.verify options")?;
     let issuer_keys = a
         .issuer_keys
         .iter()
@@ -225,25 +222,25 @@ pub fn sdjwt_verify(options: JsValue) -> Result<JsValue, JsValue> {
         },
     )
     .map_err(js_err)?;
-    to_js(&verified)
+    to_json(&verified)
 }
 
-/// Lists what an SD-JWT contains, without verifying it.
+/// Lists what an SD-JWT contains, without verifying it (JSON text).
 ///
 /// # Errors
 /// `INVALID_CREDENTIAL`, `UNSUPPORTED_ALGORITHM`.
 #[wasm_bindgen(js_name = sdjwtDecode)]
-pub fn sdjwt_decode(sd_jwt: &str) -> Result<JsValue, JsValue> {
-    to_js(&sdjwt::decode(sd_jwt).map_err(js_err)?)
+pub fn sdjwt_decode(sd_jwt: &str) -> Result<String, JsValue> {
+    to_json(&sdjwt::decode(sd_jwt).map_err(js_err)?)
 }
 
-/// Every licence schema.
+/// Every licence schema, as JSON text.
 ///
 /// # Errors
 /// `INTERNAL` if a schema file is malformed.
 #[wasm_bindgen(js_name = licenceSchemas)]
-pub fn licence_schemas() -> Result<JsValue, JsValue> {
-    to_js(&licence::schemas().map_err(js_err)?)
+pub fn licence_schemas() -> Result<String, JsValue> {
+    to_json(&licence::schemas().map_err(js_err)?)
 }
 
 #[derive(Deserialize)]
@@ -266,8 +263,8 @@ struct LicenceArgs {
 /// `UNKNOWN_LICENCE_TYPE`, `INVALID_CLAIM`, `INVALID_JWK`, `INVALID_INPUT`,
 /// `NOT_INITIALIZED`.
 #[wasm_bindgen(js_name = licenceIssue)]
-pub fn licence_issue(issuer_key: &JsSigningKey, options: JsValue) -> Result<String, JsValue> {
-    let a: LicenceArgs = from_js(options, "licence.issue options")?;
+pub fn licence_issue(issuer_key: &JsSigningKey, options: &str) -> Result<String, JsValue> {
+    let a: LicenceArgs = from_json(options, "licence.issue options")?;
     licence::issue(
         &issuer_key.inner,
         &licence::LicenceOptions {
@@ -282,13 +279,13 @@ pub fn licence_issue(issuer_key: &JsSigningKey, options: JsValue) -> Result<Stri
     .map_err(js_err)
 }
 
-/// Every masking rule.
+/// Every masking rule, as JSON text.
 ///
 /// # Errors
 /// `INTERNAL` if the list cannot be converted.
 #[wasm_bindgen(js_name = maskRules)]
-pub fn mask_rules() -> Result<JsValue, JsValue> {
-    to_js(&mask::rules())
+pub fn mask_rules() -> Result<String, JsValue> {
+    to_json(&mask::rules())
 }
 
 /// Masks a value for display.

@@ -7,7 +7,15 @@
 //! package layer (`pkg/src/api.js`) re-throws those as `MpShieldError`
 //! instances, checks argument types and refuses calls before `init()`.
 //! Nothing here unwraps or panics: a panic would trap the whole instance.
+//!
+//! Structured values (options, JWKs, results) cross the boundary as JSON
+//! text: the package layer `JSON.stringify`s the arguments it has checked
+//! and `JSON.parse`s the results. The module thus has one serialiser,
+//! serde_json's (which the core needs anyway), rather than a second
+//! instantiation of every `Serialize`/`Deserialize` impl for JavaScript
+//! values. Bytes stay `Uint8Array`s, built directly with `js_sys`.
 
+use serde::de::DeserializeOwned;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
@@ -36,14 +44,19 @@ fn js_err(err: Error) -> JsValue {
     error_to_js(&err)
 }
 
-fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|_| {
-            js_err(Error::Internal {
-                context: "serialise result",
-            })
+/// A result as JSON text, for the package layer to `JSON.parse`.
+fn to_json<T: Serialize>(value: &T) -> Result<String, JsValue> {
+    serde_json::to_string(value).map_err(|_| {
+        js_err(Error::Internal {
+            context: "serialise result",
         })
+    })
+}
+
+/// An argument given as JSON text; malformed JSON or a wrong shape (unknown
+/// key, missing field, wrong type) is `INVALID_INPUT` naming `what`.
+fn from_json<T: DeserializeOwned>(text: &str, what: &str) -> Result<T, JsValue> {
+    serde_json::from_str(text).map_err(|e| js_err(Error::input(format!("{what}: {e}"))))
 }
 
 fn host_now() -> f64 {
@@ -99,12 +112,12 @@ pub fn random_bytes(n: u32) -> Result<Vec<u8>, JsValue> {
     crate::rng::random_bytes(n).map_err(js_err)
 }
 
-/// Parses a GB 11643-1999 citizen ID number.
+/// Parses a GB 11643-1999 citizen ID number; the result as JSON text.
 ///
 /// # Errors
 /// `INVALID_ID_NUMBER` with the reason.
 #[wasm_bindgen(js_name = idcardParse)]
-pub fn idcard_parse(number: &str) -> Result<JsValue, JsValue> {
+pub fn idcard_parse(number: &str) -> Result<String, JsValue> {
     let parsed = crate::credential::idcard::parse(number).map_err(js_err)?;
-    to_js(&parsed)
+    to_json(&parsed)
 }

@@ -545,3 +545,22 @@ test('negative: an @sd-jwt presentation whose KB-JWT is signed by a key other th
   });
   assert.equal(m.sdjwt.verify({ presentation: honest, issuerKeys: [issuer.publicJwk], aud: AUD, nonce: NONCE }).claims.family_name, '测试');
 });
+
+// Options and results cross the WebAssembly boundary as JSON text: claims are
+// signed as JSON.stringify writes them, and results are fresh plain objects
+// in which a "__proto__" member is an ordinary own property.
+test('JSON at the boundary: numbers as JSON.stringify writes them, "__proto__" stays data', () => {
+  const issuerKey = m.SigningKey.generate('EdDSA');
+  const claims = JSON.parse('{"__proto__":{"polluted":true},"big":9007199254740994,"half":1.5,"zero":-0}');
+  const credential = m.sdjwt.issue({ issuerKey, claims, disclosable: ['/half'], vct: VCT, iss: ISS });
+  const payload = JSON.parse(Buffer.from(credential.split('~')[0].split('.')[1], 'base64url').toString());
+  assert.equal(payload.big, 9007199254740994);
+  assert.match(Buffer.from(credential.split('.')[1], 'base64url').toString(), /"big":9007199254740994,/);
+  const { payload: decoded, disclosures } = m.sdjwt.decode(credential);
+  assert.equal(Object.getPrototypeOf(decoded), Object.prototype);
+  assert.deepEqual(Object.getOwnPropertyDescriptor(decoded, '__proto__').value, { polluted: true });
+  assert.equal({}.polluted, undefined);
+  assert.equal(decoded.zero, 0);
+  assert.deepEqual(disclosures.map((d) => [d.path, d.value]), [['/half', 1.5]]);
+  issuerKey.free();
+});
