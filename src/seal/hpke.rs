@@ -20,10 +20,10 @@
 use core::fmt;
 
 use ::hpke as rh;
+use mpshield_aead::{HotAead as _, HotOpen as _};
 use rh::aead::{
     AeadCtxR, AeadCtxS, AeadTag, AesGcm128, AesGcm256, ChaCha20Poly1305, ExportOnlyAead,
 };
-use rh::inout::InOutBuf;
 use rh::{Deserializable, HpkeError, Kem as _, OpModeR, OpModeS, PskBundle, Serializable};
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
@@ -709,7 +709,7 @@ impl SenderContext {
     /// [`Error::UnsupportedAlgorithm`] for the export-only AEAD.
     pub fn seal_in_place(&mut self, buf: &mut [u8], aad: &[u8]) -> Result<[u8; TAG_LEN]> {
         dispatch!(&mut self.inner,
-            c => tag_bytes(&c.seal_inout_detached(InOutBuf::from(buf), aad).map_err(seal_error)?),
+            c => tag_bytes(&c.hot_seal(buf, aad).map_err(seal_error)?),
             export_only(_) => Err(export_only_error()))
     }
 
@@ -774,7 +774,7 @@ impl ReceiverContext {
         dispatch!(&mut self.inner,
             c => {
                 let tag = AeadTag::from_bytes(tag).map_err(open_error)?;
-                c.open_inout_detached(InOutBuf::from(buf), aad, &tag).map_err(open_error)
+                c.hot_open(buf, aad, &tag).map_err(open_error)
             },
             export_only(_) => Err(export_only_error()))
     }
