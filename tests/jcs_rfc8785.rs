@@ -160,6 +160,11 @@ process.stdout.write(out.join("\n"));
         .arg(script)
         .output()
     else {
+        // `make test` sets MPSHIELD_REQUIRE_PEERS: a missing peer fails there.
+        assert!(
+            std::env::var("MPSHIELD_REQUIRE_PEERS").is_err(),
+            "MPSHIELD_REQUIRE_PEERS is set but node was not found"
+        );
         eprintln!("node not found: differential test skipped");
         return;
     };
