@@ -63,6 +63,13 @@ impl RequestField {
         }
     }
 
+    /// Whether the licence lets the holder withhold the field (else it is
+    /// always visible, like `valid_until`, and leaves with every answer).
+    #[must_use]
+    pub fn disclosable(&self) -> bool {
+        schema_field(&self.licence, &self.field).is_some_and(|f| f.disclosable)
+    }
+
     /// Whether the field is sensitive personal information in its schema.
     #[must_use]
     pub fn sensitive(&self) -> bool {
@@ -209,7 +216,7 @@ fn check_fields(fields: &[RequestField]) -> Result<()> {
                 return Err(bad(format!("{} lists a form twice", f.field)));
             }
             let ok = match form {
-                Form::Full => sf.disclosable,
+                Form::Full => true,
                 Form::Masked => !sf.masks.is_empty(),
                 Form::Predicate => f.predicate.as_deref().is_some_and(|p| {
                     let base = p.split('/').next().unwrap_or_default();

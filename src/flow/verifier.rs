@@ -230,7 +230,7 @@ impl Verifier {
                 schema.licence_type
             )));
         }
-        let fields = disclosed_fields(&req, &verified.disclosed)?;
+        let fields = disclosed_fields(&req, &verified.disclosed, &verified.claims)?;
 
         let device_jwk = body
             .get("device")
@@ -262,8 +262,19 @@ impl Verifier {
 
 /// The (field, form) pairs the disclosed pointers answer; errors if a
 /// pointer answers nothing requested or a required field is missing.
-fn disclosed_fields(req: &Request, disclosed: &[String]) -> Result<Vec<(String, Form)>> {
+fn disclosed_fields(
+    req: &Request,
+    disclosed: &[String],
+    claims: &Value,
+) -> Result<Vec<(String, Form)>> {
     let mut answered: Vec<(String, Form)> = Vec::new();
+    // Requested fields the licence keeps visible are answered by being
+    // there.
+    for f in &req.fields {
+        if !f.disclosable() && f.forms.contains(&Form::Full) && claims.get(&f.field).is_some() {
+            answered.push((f.field.clone(), Form::Full));
+        }
+    }
     for p in disclosed {
         let mut hit = false;
         for f in &req.fields {

@@ -465,6 +465,7 @@ impl Wallet {
                 }));
             }
             let satisfiable = forms.iter().any(|x| x["available"] == json!(true));
+            let always_visible = !f.disclosable();
             items.push(json!({
                 "licence": f.licence,
                 "field": f.field,
@@ -474,6 +475,7 @@ impl Wallet {
                 "sensitive": f.sensitive(),
                 "retentionDays": f.retention_days,
                 "satisfiable": satisfiable,
+                "alwaysVisible": always_visible,
             }));
         }
         let mut warnings = Vec::new();
@@ -570,7 +572,9 @@ impl Wallet {
                 });
             }
             sensitive_any |= sensitive;
-            disclose.push(f.claim(c.form));
+            if f.disclosable() {
+                disclose.push(f.claim(c.form));
+            }
             fields.push(Field {
                 field: c.field.clone(),
                 form: c.form,
@@ -582,9 +586,22 @@ impl Wallet {
         if let Some(f) = req
             .fields
             .iter()
-            .find(|f| f.required && !choices.iter().any(|c| c.field == f.field))
+            .find(|f| f.required && f.disclosable() && !choices.iter().any(|c| c.field == f.field))
         {
             return Err(not_requested(format!("{} is required", f.field)));
+        }
+        // A requested field the licence keeps visible leaves with every
+        // answer: the record says so even if it was not ticked.
+        for f in &req.fields {
+            if !f.disclosable() && !fields.iter().any(|x: &Field| x.field == f.field) {
+                fields.push(Field {
+                    field: f.field.clone(),
+                    form: Form::Full,
+                    licence: f.licence.clone(),
+                    retention_days: f.retention_days,
+                    sensitive: f.sensitive(),
+                });
+            }
         }
         let cred =
             self.credential_for(req.licence(), now)

@@ -76,7 +76,8 @@ impl JsVerifier {
     }
 
     /// A signed request; `options_json` is `{ purpose, lawfulBasis,
-    /// fields, ttlSeconds?, noticeUrl? }`.
+    /// fields, ttlSeconds?, noticeUrl?, iat? }` (`iat`: issue time, default
+    /// `now`).
     ///
     /// # Errors
     /// `INVALID_INPUT`, `INVALID_REQUEST`, `NOT_INITIALIZED`.
@@ -89,6 +90,7 @@ impl JsVerifier {
             "fields",
             "ttlSeconds",
             "noticeUrl",
+            "iat",
         ];
         if let Some(k) = o.keys().find(|k| !allowed.contains(&k.as_str())) {
             return Err(js_err(Error::input(format!("unknown option {k}"))));
@@ -123,9 +125,14 @@ impl JsVerifier {
             ttl_seconds: ttl,
             notice_url,
         };
-        self.inner
-            .create_request(&options, time(now, "now")?)
-            .map_err(js_err)
+        let iat = match o.get("iat") {
+            None => time(now, "now")?,
+            Some(v) => v
+                .as_i64()
+                .filter(|t| *t >= 0)
+                .ok_or_else(|| js_err(Error::input("iat must be seconds since the epoch")))?,
+        };
+        self.inner.create_request(&options, iat).map_err(js_err)
     }
 
     /// Opens and checks a response (all but replay, which the caller's

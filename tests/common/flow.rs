@@ -176,6 +176,7 @@ pub fn rental_request(v: &Verifier, now: i64) -> String {
             fields: vec![
                 field("driving_licence", "vehicle_classes", &[Form::Full], None),
                 field("driving_licence", "valid_from", &[Form::Full], None),
+                field("driving_licence", "valid_until", &[Form::Full], None),
             ],
             ttl_seconds: 300,
             notice_url: None,
@@ -301,6 +302,15 @@ pub fn car_rental() {
     }
     assert_eq!(got.claims["vehicle_classes"], json!(["C1"]));
     assert_eq!(got.claims["valid_until"], json!("2032-09-01"));
+    // valid_until is always visible: the record lists it although it was
+    // not chosen.
+    let recorded: Vec<&str> = got
+        .consent_record
+        .fields
+        .iter()
+        .map(|f| f.field.as_str())
+        .collect();
+    assert_eq!(recorded, ["vehicle_classes", "valid_from", "valid_until"]);
 }
 
 /// Every refusal the issue lists, and that none leaves a record behind.
