@@ -21,18 +21,23 @@ import * as esbuild from 'esbuild';
 import * as acorn from 'acorn';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+// Two modules (scripts/build-wasm.sh): release for Node, compact for the
+// browser and the mini-program; each bundle takes its module's own glue.
 const gen = path.join(root, 'build/gen');
 const wasmDir = path.join(root, 'build/wasm');
+const compactGen = path.join(root, 'build/gen-compact');
+const compactDir = path.join(root, 'build/wasm-compact');
 const src = path.join(root, 'pkg/src');
 const dist = path.join(root, 'pkg/dist');
 const glue = path.join(gen, 'mpshield.js');
+const compactGlue = path.join(compactGen, 'mpshield.js');
 
 function die(message) {
   console.error(`build-pkg: ${message}`);
   process.exit(1);
 }
 
-for (const f of [glue, path.join(wasmDir, 'mpshield_bg.wasm'), path.join(wasmDir, 'mpshield_bg.wasm.br')]) {
+for (const f of [glue, compactGlue, path.join(wasmDir, 'mpshield_bg.wasm'), path.join(compactDir, 'mpshield_bg.wasm.br')]) {
   if (!existsSync(f)) die(`${path.relative(root, f)} is missing: run scripts/build-wasm.sh first (or make build)`);
 }
 
@@ -40,6 +45,11 @@ for (const f of [glue, path.join(wasmDir, 'mpshield_bg.wasm'), path.join(wasmDir
 // glue; a different wasm-bindgen may generate other code paths. Fail here,
 // loudly, rather than ship a mini-program bundle that breaks on devices.
 const glueText = readFileSync(glue, 'utf8');
+if (readFileSync(compactGlue, 'utf8') !== glueText) {
+  // Not required, but expected: the glue depends on the exports, not on
+  // optimisation levels. A difference means the two builds disagree.
+  die('build/gen and build/gen-compact hold different glue: rebuild with scripts/build-wasm.sh');
+}
 const expectations = [
   ['string paths go through fetch', 'module_or_path = fetch(module_or_path)'],
   ['non-Response sources go to WebAssembly.instantiate', 'await WebAssembly.instantiate(module, imports)'],
@@ -155,7 +165,8 @@ for (const options of builds) {
 }
 
 copyFileSync(path.join(wasmDir, 'mpshield_bg.wasm'), path.join(dist, 'mpshield_bg.wasm'));
-copyFileSync(path.join(wasmDir, 'mpshield_bg.wasm.br'), path.join(dist, 'miniprogram/mpshield_bg.wasm.br'));
+copyFileSync(path.join(compactDir, 'mpshield_bg.wasm'), path.join(dist, 'mpshield_compact_bg.wasm'));
+copyFileSync(path.join(compactDir, 'mpshield_bg.wasm.br'), path.join(dist, 'miniprogram/mpshield_bg.wasm.br'));
 
 // Fail fast on the mini-program bundle (tests/miniprogram/ checks it fully).
 const mp = readFileSync(path.join(dist, 'miniprogram/index.js'), 'utf8');

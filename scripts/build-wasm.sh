@@ -26,24 +26,36 @@
 # Panics: -C panic=immediate-abort (nightly) drops panic messages and their
 # formatting code (about 11 KB brotli). A panic was already a trap with
 # panic = "abort"; the boundary is written so that none can happen.
-# Output: build/gen/mpshield.js (glue) and build/wasm/mpshield_bg.wasm{,.br}.
+# Output: build/gen{,-compact}/mpshield.js (glue) and
+# build/wasm{,-compact}/mpshield_bg.wasm{,.br}.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-RUSTFLAGS="-C target-cpu=mvp -Z unstable-options -C panic=immediate-abort" cargo +nightly build -q \
-  -Z build-std=std,panic_abort \
-  --target wasm32-unknown-unknown --release --lib --target-dir target/mvp
+# flavour <cargo profile> <glue dir> <module dir>
+flavour() {
+  local profile=$1 gen=$2 out=$3
+  RUSTFLAGS="-C target-cpu=mvp -Z unstable-options -C panic=immediate-abort" cargo +nightly build -q \
+    -Z build-std=std,panic_abort \
+    --target wasm32-unknown-unknown --profile "$profile" --lib --target-dir target/mvp
 
-rm -rf build/gen build/wasm
-mkdir -p build/gen build/wasm
-wasm-bindgen --target web --out-dir build/gen \
-  target/mvp/wasm32-unknown-unknown/release/mpshield.wasm
+  rm -rf "$gen" "$out"
+  mkdir -p "$gen" "$out"
+  wasm-bindgen --target web --out-dir "$gen" \
+    "target/mvp/wasm32-unknown-unknown/$profile/mpshield.wasm"
 
-wasm2wat build/gen/mpshield_bg.wasm \
-  | grep -v -E '^\s*\(export "[^"]*" \(global [0-9]+\)\)\s*$' \
-  > build/gen/mpshield_bg.wat
-wat2wasm build/gen/mpshield_bg.wat -o build/gen/mpshield_bg.noglobals.wasm
+  wasm2wat "$gen/mpshield_bg.wasm" \
+    | grep -v -E '^\s*\(export "[^"]*" \(global [0-9]+\)\)\s*$' \
+    > "$gen/mpshield_bg.wat"
+  wat2wasm "$gen/mpshield_bg.wat" -o "$gen/mpshield_bg.noglobals.wasm"
 
-wasm-opt -Oz --converge --low-memory-unused --enable-mutable-globals \
-  build/gen/mpshield_bg.noglobals.wasm -o build/wasm/mpshield_bg.wasm
-brotli -q 11 -f -o build/wasm/mpshield_bg.wasm.br build/wasm/mpshield_bg.wasm
+  wasm-opt -Oz --converge --low-memory-unused --enable-mutable-globals \
+    "$gen/mpshield_bg.noglobals.wasm" -o "$out/mpshield_bg.wasm"
+  brotli -q 11 -f -o "$out/mpshield_bg.wasm.br" "$out/mpshield_bg.wasm"
+}
+
+# Two modules from the same source (Cargo.toml, profiles "release" and
+# "compact"): release for Node (servers and benchmarks: the AEAD, curve and
+# hash crates at opt 3), compact for browsers and mini-programs (every crate
+# for size, to stay within the 250 KB budget a phone downloads).
+flavour release build/gen build/wasm
+flavour compact build/gen-compact build/wasm-compact

@@ -1,6 +1,6 @@
 // The browser bundle (dist/browser.mjs), run in Node with the "browser"
 // export condition: `fetch` is stubbed to serve file: URLs, so the real
-// loader path runs — `new URL('./mpshield_bg.wasm', import.meta.url)`, fetch,
+// loader path runs — `new URL('./mpshield_compact_bg.wasm', import.meta.url)`, fetch,
 // WebAssembly.instantiateStreaming — followed by the shared smoke suite.
 import test from 'node:test';
 import assert from 'node:assert/strict';
@@ -43,7 +43,7 @@ test('browser: "mpshield" resolves to dist/browser.mjs, fetches the module next 
 console.log(JSON.stringify({ resolved, requested, checks }));`,
   );
   assert.equal(result.resolved, pathToFileURL(path.join(pkgDir, 'dist/browser.mjs')).href);
-  assert.deepEqual(result.requested, [pathToFileURL(path.join(pkgDir, 'dist/mpshield_bg.wasm')).href]);
+  assert.deepEqual(result.requested, [pathToFileURL(path.join(pkgDir, 'dist/mpshield_compact_bg.wasm')).href]);
   assert.ok(result.checks > 300);
 });
 
@@ -67,6 +67,6 @@ console.log(JSON.stringify({ first, before, short, constant, after: m.randomByte
     short: 'NO_ENTROPY',
     constant: 'NO_ENTROPY',
     after: 4,
-    requested: [pathToFileURL(path.join(pkgDir, 'dist/mpshield_bg.wasm')).href],
+    requested: [pathToFileURL(path.join(pkgDir, 'dist/mpshield_compact_bg.wasm')).href],
   });
 });

@@ -11,6 +11,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { importByName, linkPackage, root } from './helpers/link.mjs';
 import { T0, syntheticRecord } from './helpers/consent-records.mjs';
+import { HOTEL_CHOICES, HOTEL_FIELDS, RESPONSE_INFO, world } from './helpers/flow-scenario.mjs';
 import { MpShieldError as SourceError, toMpShieldError } from '../../pkg/src/errors.js';
 
 const link = linkPackage();
@@ -115,6 +116,40 @@ const triggers = {
     await log.save(store, bytes(32));
     log.append(syntheticRecord(9, T0));
     return m.ConsentLog.load(store, bytes(32), { signingKey, origin, trustedCheckpoint: log.checkpoint() });
+  },
+  UNTRUSTED_VERIFIER: async () => {
+    const s = await world(m, m);
+    const request = s.stranger.v.createRequest({ purpose: '住宿登记', lawfulBasis: 'legal_duty', fields: HOTEL_FIELDS });
+    return s.wallet.respond(request, { choices: HOTEL_CHOICES, separateConsent: true });
+  },
+  INVALID_REQUEST: async () => (await world(m, m)).wallet.evaluate('not-a-request'),
+  NOT_REQUESTED: async () => {
+    const s = await world(m, m);
+    const request = s.hotel.v.createRequest({ purpose: '住宿登记', lawfulBasis: 'legal_duty', fields: HOTEL_FIELDS });
+    return s.wallet.respond(request, { choices: HOTEL_CHOICES.slice(0, 2), separateConsent: true });
+  },
+  SEPARATE_CONSENT_REQUIRED: async () => {
+    const s = await world(m, m);
+    const request = s.hotel.v.createRequest({ purpose: '住宿登记', lawfulBasis: 'legal_duty', fields: HOTEL_FIELDS });
+    return s.wallet.respond(request, { choices: HOTEL_CHOICES });
+  },
+  CREDENTIAL_NOT_FOUND: async () => {
+    const s = await world(m, m);
+    const empty = await m.Wallet.open({ storage: m.storage.memory(), storageKey: bytes(32), trustedVerifiers: [s.hotel.v.publicJwk()] });
+    const request = s.hotel.v.createRequest({ purpose: '住宿登记', lawfulBasis: 'legal_duty', fields: HOTEL_FIELDS });
+    return empty.respond(request, { choices: HOTEL_CHOICES, separateConsent: true });
+  },
+  REPLAYED: async () => {
+    const s = await world(m, m);
+    const request = s.hotel.v.createRequest({ purpose: '住宿登记', lawfulBasis: 'legal_duty', fields: HOTEL_FIELDS });
+    const { envelope } = await s.wallet.respond(request, { choices: HOTEL_CHOICES, separateConsent: true });
+    await s.hotel.v.open(envelope);
+    return s.hotel.v.open(envelope);
+  },
+  INVALID_RESPONSE: async () => {
+    const s = await world(m, m);
+    const info = new TextEncoder().encode(RESPONSE_INFO);
+    return s.hotel.v.open(m.seal(s.hotel.hpkeKeyPair.publicKey, new TextEncoder().encode('{}'), { info }));
   },
   CONSENT_NOT_PERSISTED: () => {
     const { log } = consentLog();

@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import { randomBytes as nodeRandomBytes } from 'node:crypto';
 import { importByName, linkPackage, pkgVersion } from './helpers/link.mjs';
 import { T0, syntheticRecord } from './helpers/consent-records.mjs';
+import { uscc, world } from './helpers/flow-scenario.mjs';
 
 const link = linkPackage();
 const { m } = await importByName(link.dir);
@@ -187,6 +188,11 @@ const handleFactories = {
     log.append(syntheticRecord(6, T0));
     return [log, m.ConsentLog.create({ signingKey: m.SigningKey.generate('EdDSA'), origin: 'mpshield.example/device/empty' })];
   },
+  Verifier: () => {
+    const issuer = m.SigningKey.generate('ES256');
+    return [m.Verifier.create({ name: '测试酒店', uscc: uscc(1), signingKey: m.SigningKey.generate('EdDSA'), hpkeKeyPair: m.hpke.generateKeyPair(), trustedIssuers: [issuer.publicJwk()] })];
+  },
+  Wallet: async () => [(await world(m, m)).wallet, await m.Wallet.open({ storage: m.storage.memory(), storageKey: m.randomBytes(32), trustedVerifiers: [] })],
   'hpke contexts': () => {
     const kp = m.hpke.generateKeyPair();
     const sender = m.hpke.setupSender({ recipientPublicKey: kp.publicKey });

@@ -48,6 +48,7 @@ test('npm pack: exactly the shipped files (no sources, no tests)', () => {
     'dist/miniprogram/index.js',
     'dist/miniprogram/mpshield_bg.wasm.br',
     'dist/mpshield_bg.wasm',
+    'dist/mpshield_compact_bg.wasm',
     'dist/node.cjs',
     'dist/node.mjs',
     'index.d.ts',

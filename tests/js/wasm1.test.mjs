@@ -14,23 +14,29 @@ import { exportedGlobals, validateMvp, wat2wasm } from './helpers/wasm.mjs';
 
 const fixture = (name) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
 const shipped = readFileSync(path.join(pkgDir, 'dist/mpshield_bg.wasm'));
+const compact = readFileSync(path.join(pkgDir, 'dist/mpshield_compact_bg.wasm'));
 const shippedBr = zlib.brotliDecompressSync(readFileSync(path.join(pkgDir, 'dist/miniprogram/mpshield_bg.wasm.br')));
 
-test('the shipped module validates as WebAssembly 1.0 (dist/mpshield_bg.wasm)', () => {
-  const r = validateMvp(shipped);
-  assert.ok(r.ok, `wasm-validate rejected the shipped module:\n${r.output}`);
+test('both shipped modules validate as WebAssembly 1.0 (dist/mpshield_bg.wasm, dist/mpshield_compact_bg.wasm)', () => {
+  for (const [name, bytes] of [['release', shipped], ['compact', compact]]) {
+    const r = validateMvp(bytes);
+    assert.ok(r.ok, `wasm-validate rejected the ${name} module:\n${r.output}`);
+  }
 });
 
-test('the mini-program module (.wasm.br, decompressed) validates as WebAssembly 1.0 and is the same module', () => {
+test('the mini-program module (.wasm.br, decompressed) validates as WebAssembly 1.0 and is the compact module', () => {
   const r = validateMvp(shippedBr);
   assert.ok(r.ok, `wasm-validate rejected the mini-program module:\n${r.output}`);
-  assert.ok(shippedBr.equals(shipped), 'the .wasm.br holds the same bytes as the .wasm');
+  assert.ok(shippedBr.equals(compact), 'the .wasm.br holds the same bytes as the compact .wasm');
 });
 
-test('the shipped module exports no Globals', () => {
-  assert.deepEqual(exportedGlobals(shipped), []);
-  const kinds = new Set(WebAssembly.Module.exports(new WebAssembly.Module(shipped)).map((e) => e.kind));
-  assert.deepEqual([...kinds].sort(), ['function', 'memory']);
+test('the shipped modules export no Globals, and the same functions', () => {
+  const exports = (bytes) => WebAssembly.Module.exports(new WebAssembly.Module(bytes));
+  for (const bytes of [shipped, compact]) {
+    assert.deepEqual(exportedGlobals(bytes), []);
+    assert.deepEqual([...new Set(exports(bytes).map((e) => e.kind))].sort(), ['function', 'memory']);
+  }
+  assert.deepEqual(exports(compact), exports(shipped), 'one glue serves both modules');
 });
 
 test('the same checks reject post-MVP modules and exported Globals (the checks can fail)', () => {

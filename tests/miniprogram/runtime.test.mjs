@@ -95,7 +95,7 @@ test('the default export and the named exports are the same API in CommonJS', as
     true,
     version,
     [
-      'ConsentLog', 'MpShieldError', 'SigningKey', 'addEntropy', 'checkpoint', 'consent', 'createOpenStream',
+      'ConsentLog', 'MpShieldError', 'SigningKey', 'Verifier', 'Wallet', 'addEntropy', 'checkpoint', 'consent', 'createOpenStream',
       'createSealStream', 'default', 'deriveStorageKey', 'envelope', 'errorCodes', 'hpke', 'idcard', 'init', 'licence',
       'mask', 'merkle', 'open', 'randomBytes', 'sdjwt', 'seal', 'storage', 'version',
     ],
@@ -141,7 +141,7 @@ test('init({ wasmPath }) loads the module from a sub-package (and the default pa
 test('init({ wasmPath }) also takes an uncompressed .wasm anywhere in the package', async (t) => {
   const { mp, root } = sandbox(t);
   mkdirSync(path.join(root, 'assets'));
-  copyFileSync(path.join(repoRoot, 'pkg/dist/mpshield_bg.wasm'), path.join(root, 'assets/mpshield.wasm'));
+  copyFileSync(path.join(repoRoot, 'pkg/dist/mpshield_compact_bg.wasm'), path.join(root, 'assets/mpshield.wasm'));
   rmSync(path.join(root, 'miniprogram_npm/mpshield/mpshield_bg.wasm.br'));
   const r = await inSandbox(
     mp,
