@@ -75,6 +75,10 @@ const common = {
   // Whitespace only: identifiers and syntax stay as written, so stack traces
   // and the mini-program checks read the same code (saves ~4 KB brotli).
   minifyWhitespace: true,
+  // Chinese text (the error messages) as UTF-8, not \uXXXX escapes: 3 bytes
+  // a character instead of 6, and about 1 KB less brotli. Every host reads
+  // these files as UTF-8 (module scripts always; Node; WeChat).
+  charset: 'utf8',
   banner: { js: banner },
   plugins: [gluePlugin],
 };
