@@ -96,8 +96,8 @@ test('the default export and the named exports are the same API in CommonJS', as
     version,
     [
       'ConsentLog', 'MpShieldError', 'SigningKey', 'addEntropy', 'checkpoint', 'consent', 'createOpenStream',
-      'createSealStream', 'default', 'deriveStorageKey', 'envelope', 'errorCodes', 'hpke', 'idcard', 'init', 'licence',
-      'mask', 'merkle', 'open', 'randomBytes', 'sdjwt', 'seal', 'storage', 'version',
+      'createSealStream', 'default', 'deriveStorageKey', 'describeError', 'envelope', 'errorCodes', 'errorMessages',
+      'hpke', 'idcard', 'init', 'licence', 'mask', 'merkle', 'open', 'randomBytes', 'sdjwt', 'seal', 'storage', 'version',
     ],
   ]);
 });
