@@ -26,7 +26,24 @@ export type ErrorCode =
   | 'UNKNOWN_LICENCE_TYPE'
   | 'INVALID_CLAIM'
   | 'UNKNOWN_MASK_RULE'
-  | 'INTERNAL';
+  | 'INVALID_PROOF'
+  | 'INVALID_CHECKPOINT'
+  | 'INVALID_RECORD'
+  | 'RECORD_NOT_FOUND'
+  | 'INVALID_STATE'
+  | 'INVALID_RECEIPT'
+  | 'STORAGE_CORRUPT'
+  | 'ROLLBACK_DETECTED'
+  | 'CONSENT_NOT_PERSISTED'
+  | 'INTERNAL'
+  // The Wallet / Verifier flow.
+  | 'UNTRUSTED_VERIFIER'
+  | 'INVALID_REQUEST'
+  | 'NOT_REQUESTED'
+  | 'SEPARATE_CONSENT_REQUIRED'
+  | 'CREDENTIAL_NOT_FOUND'
+  | 'REPLAYED'
+  | 'INVALID_RESPONSE';
 
 /** Bytes as input: a `Uint8Array` (Node's `Buffer` included) or an `ArrayBuffer`. */
 export type BytesLike = Uint8Array | ArrayBuffer;
@@ -34,7 +51,7 @@ export type BytesLike = Uint8Array | ArrayBuffer;
 /**
  * Every failure of mpshield — wrong argument types included — is thrown as
  * an `MpShieldError`: an `Error` with a stable {@link ErrorCode} in `code` and
- * a plain English `message` (localise by code).
+ * a plain English `message` (localise by code: {@link describeError}).
  */
 export class MpShieldError extends Error {
   constructor(code: ErrorCode, message: string);
@@ -42,6 +59,33 @@ export class MpShieldError extends Error {
   /** Stable, upper-case code, e.g. `"INVALID_ID_NUMBER"`. */
   readonly code: ErrorCode;
 }
+
+/** A short message in simplified Chinese (`zh`) and English (`en`): plain, and says what to do next. */
+export interface ErrorMessage {
+  readonly zh: string;
+  readonly en: string;
+}
+
+/**
+ * The message of every {@link ErrorCode}, keyed by code (frozen), e.g.
+ * `errorMessages.EXPIRED.zh` is `"证照已过期，请更新证照后再试。"`. Plain data:
+ * readable before {@link init}. The error's own `message` (English) keeps
+ * the detail.
+ */
+export declare const errorMessages: { readonly [C in ErrorCode]: ErrorMessage };
+
+/** `"zh-CN"` (also `"zh"`, `"zh-…"`) or `"en"` (also `"en-…"`). */
+export type MessageLocale = 'zh-CN' | 'en' | 'zh' | `zh-${string}` | `en-${string}`;
+
+/**
+ * The {@link errorMessages} entry for an error (anything caught) or a code,
+ * in `locale` (default `"zh-CN"`). An unknown code falls back to the error's
+ * own `message` (a string argument is returned as it is). Never throws for
+ * `errorOrCode`, and works before {@link init} (so that `init()`'s own
+ * failures can be described).
+ * @throws {MpShieldError} `INVALID_INPUT` for any other locale.
+ */
+export function describeError(errorOrCode: unknown, locale?: MessageLocale): string;
 
 /** Options of {@link init}. */
 export interface InitOptions {
@@ -1005,5 +1049,7 @@ declare const mpshield: {
   deriveStorageKey: typeof deriveStorageKey;
   storage: typeof storage;
   MpShieldError: typeof MpShieldError;
+  errorMessages: typeof errorMessages;
+  describeError: typeof describeError;
 };
 export default mpshield;

@@ -103,6 +103,10 @@ const common = {
   legalComments: 'inline',
   // Whitespace only for Node (readable stack traces; ~4 KB brotli saved).
   minifyWhitespace: true,
+  // Chinese text (the error messages) as UTF-8, not \uXXXX escapes: 3 bytes
+  // a character instead of 6, and about 1 KB less brotli. Every host reads
+  // these files as UTF-8 (module scripts always; Node; WeChat).
+  charset: 'utf8',
   banner: { js: banner },
   plugins: [gluePlugin, namesPlugin],
 };

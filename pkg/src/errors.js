@@ -5,7 +5,9 @@
 // `name` is "MpShieldError" and whose `code` is a stable string; they are
 // re-thrown here as real MpShieldError instances. Anything else is a bug or a
 // host failure and becomes INVALID_INPUT (a TypeError: the glue was handed a
-// value of the wrong type) or INTERNAL.
+// value of the wrong type) or INTERNAL. describeError localises by code.
+
+import { errorMessages } from './messages.js';
 
 /** Every failure of mpshield: an `Error` with a stable string `code`. */
 export class MpShieldError extends Error {
@@ -26,8 +28,8 @@ Object.defineProperty(MpShieldError.prototype, 'name', {
 });
 
 export const MESSAGES = {
-  NOT_INITIALIZED: 'mpshield is not initialised: call and await init() before using it',
-  INTERNAL: 'internal error: this is a bug in mpshield, please report it',
+  NOT_INITIALIZED: errorMessages.NOT_INITIALIZED.en,
+  INTERNAL: errorMessages.INTERNAL.en,
 };
 
 /** Creates an MpShieldError (for `throw fail(...)`). */
@@ -79,6 +81,38 @@ export function toMpShieldError(e, phase) {
     );
   }
   return fail('INTERNAL', 'internal error' + where + ': ' + text + ' — this is a bug in mpshield, please report it', e);
+}
+
+/**
+ * The message for an error (anything thrown) or a code, in simplified
+ * Chinese or English, from errorMessages. An unknown code falls back to the
+ * error's own message (a string argument to itself). `locale`: "zh-CN"
+ * (default; any "zh" or "zh-…" tag) or "en" ("en-…"); anything else is
+ * INVALID_INPUT. Plain JavaScript: it works before init(), so that init()'s
+ * own failures can be described.
+ */
+export function describeError(errorOrCode, locale) {
+  const lang = messageLocale(locale);
+  let code = errorOrCode;
+  let own;
+  if ((typeof errorOrCode === 'object' && errorOrCode !== null) || typeof errorOrCode === 'function') {
+    code = read(errorOrCode, 'code');
+    own = read(errorOrCode, 'message');
+  }
+  if (typeof code === 'string' && Object.prototype.hasOwnProperty.call(errorMessages, code)) {
+    return errorMessages[code][lang];
+  }
+  return typeof own === 'string' ? own : safeString(errorOrCode);
+}
+
+/** "zh" or "en" for a BCP 47 tag, as ConsentLog.history reads it. */
+function messageLocale(tag) {
+  if (tag === undefined) return 'zh';
+  const t = typeof tag === 'string' ? tag.toLowerCase() : '';
+  if (t === 'zh' || t.indexOf('zh-') === 0) return 'zh';
+  if (t === 'en' || t.indexOf('en-') === 0) return 'en';
+  const got = typeof tag === 'string' ? JSON.stringify(tag.slice(0, 32)) : tag === null ? 'null' : typeof tag;
+  throw fail('INVALID_INPUT', 'invalid input: locale must be "zh-CN" or "en", got ' + got);
 }
 
 function safeString(v) {

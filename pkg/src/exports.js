@@ -4,7 +4,8 @@
 // enumerate it (tests/js/no-panic.test.mjs covers new functions unasked).
 
 export { init } from './runtime.js';
-export { MpShieldError } from './errors.js';
+export { MpShieldError, describeError } from './errors.js';
+export { errorMessages } from './messages.js';
 export * from './core.js';
 export * from './idcard.js';
 export { SigningKey } from './keys.js';

@@ -81,6 +81,16 @@ export async function runSmoke(m, assert, options) {
   throwsCode(() => m.hpke.generateKeyPair(), 'NOT_INITIALIZED', 'hpke.generateKeyPair() before init');
   throwsCode(() => m.seal(new Uint8Array(32), new Uint8Array(1)), 'NOT_INITIALIZED', 'seal() before init');
 
+  // --- Error messages: plain data, so they work before init() too ------------
+  const early = throwsCode(() => m.version(), 'NOT_INITIALIZED', 'version() before init, to describe');
+  ok(Object.isFrozen(m.errorMessages) && Object.isFrozen(m.errorMessages.INTERNAL), 'errorMessages is frozen');
+  eq(m.describeError(early), m.errorMessages.NOT_INITIALIZED.zh, 'describeError before init: zh-CN by default');
+  eq(m.describeError(early, 'en'), m.errorMessages.NOT_INITIALIZED.en, 'describeError(e, "en")');
+  if (m.default) {
+    eq(m.default.describeError, m.describeError, 'the default export holds describeError');
+    eq(m.default.errorMessages, m.errorMessages, 'the default export holds errorMessages');
+  }
+
   // --- init ----------------------------------------------------------------
   const pending = m.init(opts.initOptions);
   ok(pending && typeof pending.then === 'function', 'init() returns a Promise');
@@ -205,6 +215,7 @@ export async function runSmoke(m, assert, options) {
   for (let i = 0; i < rejected.length; i++) {
     const e = throwsCode(() => m.idcard.parse(rejected[i][0]), 'INVALID_ID_NUMBER', 'rejects ' + rejected[i][1]);
     ok(e.message.length > 'invalid citizen ID number'.length, 'the reason is in the message: ' + e.message);
+    eq(m.describeError(e, 'zh-CN'), m.errorMessages.INVALID_ID_NUMBER.zh, 'describeError of ' + rejected[i][1]);
   }
   const notStrings = [undefined, null, 11010519491231002, {}, ['11010519491231002X']];
   for (let i = 0; i < notStrings.length; i++) {
