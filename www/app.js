@@ -35,6 +35,8 @@ function t(key, ...args) {
   return typeof v === 'function' ? v(...args) : v;
 }
 const isEn = () => state.locale === 'en';
+/** `text` in parentheses, in the locale's style. */
+const paren = (text) => (isEn() ? ` (${text})` : `（${text}）`);
 /** `{ zh, en }` labels in the current locale. */
 const L = (labels) => (labels ? (isEn() ? labels.en : labels.zh) : '');
 
@@ -300,7 +302,7 @@ function analyse(flow) {
   const partlyChosen = new Set(chosen.filter((i) => choices[i.field].form !== 'full').map((i) => i.field));
   const stays = schema
     ? schema.fields.filter((f) => f.disclosable && !fullyChosen.has(f.id)).map((f) =>
-      partlyChosen.has(f.id) ? `${L(f.labels)}${isEn() ? ' (full value)' : '（完整值）'}` : L(f.labels))
+      partlyChosen.has(f.id) ? L(f.labels) + paren(isEn() ? 'full value' : '完整值') : L(f.labels))
     : [];
   return { chosen, missing, needSeparate, stays, type };
 }
@@ -610,7 +612,7 @@ function renderPanel() {
     h('dl', { class: 'facts' },
       h('dt', {}, t('purpose')), h('dd', {}, (rec.purposes || []).map(purposeText).join(', ')),
       h('dt', {}, t('lawfulBasis')), h('dd', {}, L(LAWFUL_BASIS[rec.lawfulBasis]) || rec.lawfulBasis || '—'),
-      h('dt', {}, t('fields')), h('dd', {}, (rec.fields || []).map((f) => `${fieldLabel(f.licence, f.field)}（${formWord(f.form)}，${t('days', f.retentionDays)}）`).join(isEn() ? '; ' : '；')),
+      h('dt', {}, t('fields')), h('dd', {}, (rec.fields || []).map((f) => fieldLabel(f.licence, f.field) + paren(`${formWord(f.form)}${isEn() ? ', ' : '，'}${t('days', f.retentionDays)}`)).join(isEn() ? '; ' : '；')),
       data.receipt ? [h('dt', {}, t('receiptTitle')), h('dd', {}, t('receiptIndex', data.receipt.index))] : null));
 }
 
@@ -635,7 +637,7 @@ function viewHistory() {
     const who = r.controller?.name ?? '—';
     const isWithdrawn = withdrawnIds.has(r.recordId);
     const canWithdraw = (r.event === 'disclosed' || r.event === 'given') && !isWithdrawn;
-    const fields = (r.fields || []).map((f) => `${fieldLabel(f.licence, f.field)}（${formWord(f.form)}）`).join(isEn() ? '; ' : '；');
+    const fields = (r.fields || []).map((f) => fieldLabel(f.licence, f.field) + paren(formWord(f.form))).join(isEn() ? '; ' : '；');
     const retention = (r.fields || []).length ? retentionText(r.fields) : '—';
     const target = r.refersTo ? byId.get(r.refersTo) : null;
     return h('li', { class: `entry ev-${r.event} ${isWithdrawn ? 'was-withdrawn' : ''}`, 'data-event': r.event, 'data-record': r.recordId },
