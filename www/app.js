@@ -594,9 +594,15 @@ function renderPanel() {
   for (const f of schema ? schema.fields.filter((x) => !x.disclosable) : []) {
     if (claims[f.id] !== undefined) always.push([L(f.labels), renderValue(claims[f.id])]);
   }
-  const disclosedFields = new Set(data.disclosed.map((p) => p.split('/')[1].replace(/_masked$/, '')));
-  if (disclosedFields.has('age_equal_or_over')) disclosedFields.add('birth_date');
-  const notSent = schema ? schema.fields.filter((f) => f.disclosable && !disclosedFields.has(f.id)).map((f) => L(f.labels)) : [];
+  // Fields sent in full, and fields of which only a masked value or a check was sent.
+  const tops = data.disclosed.map((p) => p.split('/')[1]);
+  const full = new Set(tops);
+  const partly = new Set(tops.filter((x) => x.endsWith('_masked')).map((x) => x.replace(/_masked$/, '')));
+  for (const d of schema ? schema.derived : []) if (d.rule === d.id && full.has(d.id)) partly.add(d.from);
+  const notSent = schema
+    ? schema.fields.filter((f) => f.disclosable && !full.has(f.id))
+      .map((f) => (partly.has(f.id) ? L(f.labels) + paren(isEn() ? 'full value' : '完整值') : L(f.labels)))
+    : [];
   const rec = data.consentRecord || {};
   panel.replaceChildren(
     head,

@@ -174,7 +174,7 @@ test('www: the consent screen, clicked through as a citizen in headless Chromium
     assert.ok(!summary.includes(secret.idNumber), 'the full ID number is not in the summary any more');
     assert.match(summary, /\d{6}\*{8}\d{3}[\dX]/);
     await role('group', '「姓名」的提供形式').getByRole('radio', { name: /^完整/ }).check();
-    await role('group', '「出生日期」的提供形式').getByRole('radio', { name: /^仅证明条件/ }).check();
+    await role('group', '「出生日期」的提供形式').getByRole('radio', { name: /^仅验证/ }).check();
 
     // Sensitive fields need their own consent before anything can be sent.
     const confirm = role('button', '同意并发送');
@@ -224,7 +224,12 @@ test('www: the consent screen, clicked through as a citizen in headless Chromium
     assert.equal(await panel.locator('img').count(), 0, 'no photo reached the hotel');
     assert.ok(seen.includes(secret.idNumber.slice(0, 6) + '********' + secret.idNumber.slice(14)));
     assert.equal(await panel.locator('.steps li').count(), 4);
+    const notSent = await panel.locator('#rp-not-sent').innerText();
+    for (const f of ['住址', '公民身份号码（完整值）', '出生日期（完整值）', '相片']) assert.ok(notSent.includes(f), `not sent: ${f}`);
+    // The panel is a full-screen sheet on a phone: a tall viewport shows all of it.
+    await page.setViewportSize({ width: PHONE.width, height: await panel.evaluate((el) => el.scrollHeight) });
     await page.screenshot({ path: path.join(SHOTS, `${String(++shot).padStart(2, '0')}-hotel-received.png`) });
+    await page.setViewportSize(PHONE);
     await audit('hotel panel');
 
     await page.keyboard.press('Escape');
@@ -283,7 +288,7 @@ test('www: the consent screen, clicked through as a citizen in headless Chromium
 
   await t.test('withdraw the hotel consent', async () => {
     await role('heading', '我的授权记录').waitFor();
-    const hotel = page.locator('li.entry[data-event="disclosed"]');
+    const hotel = page.locator('li.entry[data-event="given"], li.entry[data-event="disclosed"]');
     assert.equal(await hotel.count(), 1);
     await hotel.getByRole('button', { name: /^撤回对 示例酒店（演示）有限公司 的授权/ }).click();
     await page.locator('#withdraw-notice').waitFor();
@@ -323,7 +328,7 @@ test('www: the consent screen, clicked through as a citizen in headless Chromium
     const lines = await page.locator('li.entry .line').allInnerTexts();
     assert.equal(lines.length, 3);
     // mpshield's own English lines (names and purposes stay as the requester wrote them).
-    assert.ok(lines.some((l) => / Gave .+ to 示例酒店/.test(l)), lines.join(' | '));
+    assert.ok(lines.some((l) => / (Agreed to give|Gave) .+ to 示例酒店/.test(l)), lines.join(' | '));
     assert.ok(lines.some((l) => / Refused to give .+ to 示例租车/.test(l)), lines.join(' | '));
     assert.ok(lines.some((l) => / Withdrew consent given to 示例酒店/.test(l)), lines.join(' | '));
     await screenshot('english');
