@@ -11,10 +11,10 @@ export WASM_BINDGEN_TEST_TIMEOUT ?= 120
 export MPSHIELD_REQUIRE_PEERS ?= 1
 NODE_TEST := node --test --test-reporter=spec
 
-.PHONY: help setup build pkg demo test lint test-native test-web test-node test-miniprogram size bench fmt clean
+.PHONY: help setup build pkg demo test lint test-native test-web test-node test-miniprogram test-www size bench fmt clean
 
 help:
-	@echo "make demo   build the package and run the end-to-end demo"
+	@echo "make demo   build the package, run the end-to-end demo, serve the demo page"
 	@echo "make test   run every test (installs what is missing first)"
 	@echo "make build  build the WebAssembly module and the npm package in pkg/"
 	@echo "make size   print the shipped sizes"
@@ -32,6 +32,7 @@ pkg: build
 
 demo: build
 	@node scripts/demo.mjs
+	@node scripts/serve.mjs
 
 lint: setup
 	cargo fmt --all -- --check
@@ -50,7 +51,11 @@ test-node: build
 test-miniprogram: build
 	$(NODE_TEST) tests/miniprogram/
 
-test: lint test-native test-web test-node test-miniprogram size
+# The demo page (www/) in headless Chromium; screenshots in build/www-screenshots/.
+test-www: build
+	$(NODE_TEST) tests/www/
+
+test: lint test-native test-web test-node test-miniprogram test-www size
 	@echo "make test: all green"
 
 size: build
