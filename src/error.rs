@@ -162,6 +162,42 @@ pub enum Error {
         /// What the storage reported.
         reason: String,
     },
+    /// A relying party's request is signed by a key that is not in the
+    /// wallet's trusted verifiers (and unverified requesters are not
+    /// allowed).
+    UntrustedVerifier,
+    /// A relying party's request is malformed, of another type, or asks for
+    /// something no licence schema offers.
+    InvalidRequest {
+        /// What was wrong (structure only).
+        reason: String,
+    },
+    /// The citizen's choices name a field or form the request did not ask
+    /// for, or leave out a required field.
+    NotRequested {
+        /// The field, and what was wrong with it.
+        reason: String,
+    },
+    /// A sensitive field (PIPL Art. 28–29) was chosen without the citizen's
+    /// separate consent.
+    SeparateConsentRequired {
+        /// The field id.
+        field: String,
+    },
+    /// The wallet holds no credential of the licence type the choice needs
+    /// (or none that carries the chosen claim).
+    CredentialNotFound {
+        /// The licence type.
+        licence: String,
+    },
+    /// A response to this request nonce was already accepted.
+    Replayed,
+    /// A sealed response is malformed or does not match the request it
+    /// answers.
+    InvalidResponse {
+        /// What was wrong (structure only).
+        reason: String,
+    },
     /// An internal invariant failed; this is a bug in mpshield.
     Internal {
         /// Where it happened.
@@ -204,6 +240,13 @@ impl Error {
             Self::StorageCorrupt { .. } => "STORAGE_CORRUPT",
             Self::RollbackDetected => "ROLLBACK_DETECTED",
             Self::ConsentNotPersisted { .. } => "CONSENT_NOT_PERSISTED",
+            Self::UntrustedVerifier => "UNTRUSTED_VERIFIER",
+            Self::InvalidRequest { .. } => "INVALID_REQUEST",
+            Self::NotRequested { .. } => "NOT_REQUESTED",
+            Self::SeparateConsentRequired { .. } => "SEPARATE_CONSENT_REQUIRED",
+            Self::CredentialNotFound { .. } => "CREDENTIAL_NOT_FOUND",
+            Self::Replayed => "REPLAYED",
+            Self::InvalidResponse { .. } => "INVALID_RESPONSE",
             Self::Internal { .. } => "INTERNAL",
         }
     }
@@ -307,6 +350,32 @@ impl fmt::Display for Error {
                 f,
                 "the consent could not be saved ({reason}): free storage and try again; nothing was disclosed"
             ),
+            Self::UntrustedVerifier => f.write_str(
+                "the requester is not a trusted verifier: do not disclose to it, or add its public JWK to trustedVerifiers if it should be trusted",
+            ),
+            Self::InvalidRequest { reason } => write!(
+                f,
+                "invalid request ({reason}): ask the relying party for a fresh request"
+            ),
+            Self::NotRequested { reason } => write!(
+                f,
+                "the choices do not match the request ({reason}): choose only requested fields in accepted forms"
+            ),
+            Self::SeparateConsentRequired { field } => write!(
+                f,
+                "{field} is sensitive personal information: the citizen must give separate consent for it"
+            ),
+            Self::CredentialNotFound { licence } => write!(
+                f,
+                "the wallet holds no {licence} credential with the chosen claim: add one with addCredential()"
+            ),
+            Self::Replayed => f.write_str(
+                "this request was already answered: a response is accepted once; issue a new request",
+            ),
+            Self::InvalidResponse { reason } => write!(
+                f,
+                "invalid response ({reason}): do not use it; ask the citizen to respond again"
+            ),
             Self::Internal { context } => write!(
                 f,
                 "internal error in {context}: this is a bug in mpshield, please report it"
@@ -354,6 +423,13 @@ pub const ALL_CODES: &[&str] = &[
     "STORAGE_CORRUPT",
     "ROLLBACK_DETECTED",
     "CONSENT_NOT_PERSISTED",
+    "UNTRUSTED_VERIFIER",
+    "INVALID_REQUEST",
+    "NOT_REQUESTED",
+    "SEPARATE_CONSENT_REQUIRED",
+    "CREDENTIAL_NOT_FOUND",
+    "REPLAYED",
+    "INVALID_RESPONSE",
     "INTERNAL",
 ];
 
@@ -508,6 +584,47 @@ pub fn examples() -> Vec<(Error, &'static str, &'static str)> {
             },
             "CONSENT_NOT_PERSISTED",
             "quota exceeded",
+        ),
+        (
+            Error::UntrustedVerifier,
+            "UNTRUSTED_VERIFIER",
+            "trustedVerifiers",
+        ),
+        (
+            Error::InvalidRequest {
+                reason: "expired".into(),
+            },
+            "INVALID_REQUEST",
+            "fresh request",
+        ),
+        (
+            Error::NotRequested {
+                reason: "address".into(),
+            },
+            "NOT_REQUESTED",
+            "address",
+        ),
+        (
+            Error::SeparateConsentRequired {
+                field: "id_number".into(),
+            },
+            "SEPARATE_CONSENT_REQUIRED",
+            "separate consent",
+        ),
+        (
+            Error::CredentialNotFound {
+                licence: "passport".into(),
+            },
+            "CREDENTIAL_NOT_FOUND",
+            "passport",
+        ),
+        (Error::Replayed, "REPLAYED", "accepted once"),
+        (
+            Error::InvalidResponse {
+                reason: "receipt".into(),
+            },
+            "INVALID_RESPONSE",
+            "respond again",
         ),
         (Error::Internal { context: "rng" }, "INTERNAL", "bug"),
     ]

@@ -36,6 +36,7 @@ pub mod clock;
 pub mod consent;
 pub mod credential;
 pub mod error;
+pub mod flow;
 pub mod rng;
 pub mod seal;
 pub mod wasm;

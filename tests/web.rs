@@ -165,3 +165,24 @@ fn json_arguments_and_results() {
         serde_json::from_str(&credential::mask_rules().unwrap()).unwrap();
     assert!(rules.as_array().is_some_and(|r| !r.is_empty()));
 }
+
+#[wasm_bindgen_test]
+fn flow_hotel_check_in_in_browser() {
+    mpshield::wasm::start();
+    mpshield::rng::add_entropy(&browser_entropy()).unwrap();
+    common::flow::hotel_check_in();
+}
+
+#[wasm_bindgen_test]
+fn flow_car_rental_in_browser() {
+    mpshield::wasm::start();
+    mpshield::rng::add_entropy(&browser_entropy()).unwrap();
+    common::flow::car_rental();
+}
+
+#[wasm_bindgen_test]
+fn flow_refusals_in_browser() {
+    mpshield::wasm::start();
+    mpshield::rng::add_entropy(&browser_entropy()).unwrap();
+    common::flow::refusals();
+}

@@ -84,7 +84,7 @@ function required(opts, key, where) {
  * at once, as by every other function before init(); every other failure,
  * wrong arguments included, rejects the Promise.
  */
-function asyncFn(impl, opts) {
+export function asyncFn(impl, opts) {
   const sync = fn(impl, opts);
   const wrapped = function () {
     ensureReady();
@@ -101,10 +101,10 @@ function asyncFn(impl, opts) {
 }
 
 /** Reads a key through an adapter: bytes or undefined; `code` on failure. */
-async function readKey(adapter, key, code) {
+async function readKey(adapter, key, code, timeoutMs) {
   let v;
   try {
-    v = await adapter.get(key);
+    v = await timed(adapter.get(key), timeoutMs, 'read ' + key);
   } catch (e) {
     throw fail(code, 'the storage adapter failed to read ' + key + ': ' + toMpShieldError(e).message, e);
   }
@@ -117,6 +117,108 @@ async function readKey(adapter, key, code) {
 }
 
 // --- ConsentLog ------------------------------------------------------------------
+
+/**
+ * `p` (a value or a Promise), failing with a timeout error naming `what`
+ * after `ms` milliseconds when `ms` is given.
+ */
+export function timed(p, ms, what) {
+  if (ms === undefined || p === null || typeof p !== 'object' || typeof p.then !== 'function') return p;
+  return new Promise(function (resolve, reject) {
+    const t = setTimeout(function () {
+      reject(fail('INVALID_STATE', 'the storage adapter did not ' + what + ' within ' + ms + ' ms'));
+    }, ms);
+    p.then(function (v) {
+      clearTimeout(t);
+      resolve(v);
+    }, function (e) {
+      clearTimeout(t);
+      reject(e);
+    });
+  });
+}
+
+/** The stored log's manifest and segments, by key (a Map). */
+export async function readSegments(store, timeoutMs) {
+  const found = new Map();
+  const manifestKey = consentManifestKey();
+  const manifest = await readKey(store, manifestKey, 'STORAGE_CORRUPT', timeoutMs);
+  if (manifest !== undefined) {
+    found.set(manifestKey, manifest);
+    const keys = consentSegmentKeys(manifest);
+    for (let i = 0; i < keys.length; i++) {
+      const v = await readKey(store, keys[i], 'STORAGE_CORRUPT', timeoutMs);
+      if (v === undefined) break; // the module reports the missing segment
+      found.set(keys[i], v);
+    }
+  }
+  return found;
+}
+
+/** The adapter's largest value (`maxValueBytes`), if it declares one. */
+export function segmentLimit(store) {
+  let limit;
+  try {
+    limit = store.maxValueBytes;
+  } catch (e) {
+    limit = undefined;
+  }
+  return typeof limit === 'number' ? integer(limit, 'storage.maxValueBytes', 4096, 0xffffffff) : undefined;
+}
+
+/**
+ * Writes `segments` ([key, bytes] pairs, manifest last) through `store`,
+ * then removes the previous save's stale segments. A failed (or, with
+ * `timeoutMs`, slow) write is CONSENT_NOT_PERSISTED, and the previous saved
+ * state is still the one on record. Resolves to `{ keys, bytes }`.
+ */
+export async function writeSegments(store, segments, timeoutMs) {
+  const manifestKey = consentManifestKey();
+  const written = new Set();
+  let total = 0;
+  for (let i = 0; i < segments.length; i++) {
+    written.add(segments[i][0]);
+    total += segments[i][0].length + segments[i][1].length;
+  }
+  // The segments of the state being replaced, removed once the new
+  // manifest is in place.
+  let old = [];
+  const oldManifest = await readKey(store, manifestKey, 'CONSENT_NOT_PERSISTED', timeoutMs);
+  if (oldManifest !== undefined) {
+    try {
+      old = consentSegmentKeys(oldManifest);
+    } catch (e) {
+      old = [];
+    }
+  }
+  for (let i = 0; i < segments.length; i++) {
+    await writeKey(store, segments[i][0], segments[i][1], timeoutMs, 'consent log');
+  }
+  for (let i = 0; i < old.length; i++) {
+    if (written.has(old[i])) continue;
+    try {
+      await timed(store.remove(old[i]), timeoutMs, 'remove ' + old[i]);
+    } catch (e) {
+      // Best effort: the new state is saved; a left-over segment of the
+      // old one is unreadable garbage under another state id.
+    }
+  }
+  return { keys: segments.length, bytes: total };
+}
+
+/** One write of `what`; CONSENT_NOT_PERSISTED on failure or timeout. */
+export async function writeKey(store, key, value, timeoutMs, what) {
+  try {
+    await timed(store.set(key, value), timeoutMs, 'write ' + key);
+  } catch (e) {
+    throw fail(
+      'CONSENT_NOT_PERSISTED',
+      'the ' + what + ' could not be saved (' + key + '): ' + toMpShieldError(e).message +
+        '; the previous saved state is unchanged — do not disclose until a save succeeds',
+      e,
+    );
+  }
+}
 
 /** wrapper → glue ConsentLog, or null once freed. */
 const handles = new WeakMap();
@@ -179,18 +281,7 @@ method(
     const origin = text(required(o, 'origin', 'ConsentLog.load'), 'options.origin');
     const trusted = o.trustedCheckpoint === undefined ? undefined : text(o.trustedCheckpoint, 'options.trustedCheckpoint');
     try {
-      const found = new Map();
-      const manifestKey = consentManifestKey();
-      const manifest = await readKey(store, manifestKey, 'STORAGE_CORRUPT');
-      if (manifest !== undefined) {
-        found.set(manifestKey, manifest);
-        const keys = consentSegmentKeys(manifest);
-        for (let i = 0; i < keys.length; i++) {
-          const v = await readKey(store, keys[i], 'STORAGE_CORRUPT');
-          if (v === undefined) break; // the module reports the missing segment
-          found.set(keys[i], v);
-        }
-      }
+      const found = await readSegments(store);
       ensureReady();
       // The key handle is looked up again: it may have been freed meanwhile.
       const glueKey = signingKeyHandle(signingKey, 'options.signingKey');
@@ -273,53 +364,7 @@ const methods = {
       const h = handle(this);
       const store = storageAdapter(adapter, 'storage');
       const key = bytes(storageKey, 'storageKey');
-      let limit;
-      try {
-        limit = store.maxValueBytes;
-      } catch (e) {
-        limit = undefined;
-      }
-      const segments = h.toSegments(key, typeof limit === 'number' ? integer(limit, 'storage.maxValueBytes', 4096, 0xffffffff) : undefined);
-      const manifestKey = consentManifestKey();
-      const written = new Set();
-      let total = 0;
-      for (let i = 0; i < segments.length; i++) {
-        written.add(segments[i][0]);
-        total += segments[i][0].length + segments[i][1].length;
-      }
-      // The segments of the state being replaced, removed once the new
-      // manifest is in place.
-      let old = [];
-      const oldManifest = await readKey(store, manifestKey, 'CONSENT_NOT_PERSISTED');
-      if (oldManifest !== undefined) {
-        try {
-          old = consentSegmentKeys(oldManifest);
-        } catch (e) {
-          old = [];
-        }
-      }
-      for (let i = 0; i < segments.length; i++) {
-        try {
-          await store.set(segments[i][0], segments[i][1]);
-        } catch (e) {
-          throw fail(
-            'CONSENT_NOT_PERSISTED',
-            'the consent log could not be saved (' + segments[i][0] + '): ' + toMpShieldError(e).message +
-              '; the previous saved state is unchanged — do not disclose until a save succeeds',
-            e,
-          );
-        }
-      }
-      for (let i = 0; i < old.length; i++) {
-        if (written.has(old[i])) continue;
-        try {
-          await store.remove(old[i]);
-        } catch (e) {
-          // Best effort: the new state is saved; a left-over segment of the
-          // old one is unreadable garbage under another state id.
-        }
-      }
-      return { keys: segments.length, bytes: total };
+      return writeSegments(store, h.toSegments(key, segmentLimit(store)));
     },
     { random: true },
   ),

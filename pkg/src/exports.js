@@ -11,3 +11,4 @@ export { SigningKey } from './keys.js';
 export * from './credential.js';
 export { ConsentLog, merkle, checkpoint, consent, deriveStorageKey, storage } from './consent.js';
 export { hpke, seal, open, envelope, createSealStream, createOpenStream } from './seal.js';
+export { Verifier, Wallet } from './flow.js';

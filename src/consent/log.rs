@@ -129,6 +129,12 @@ impl ConsentLog {
         &self.origin
     }
 
+    /// The device's signing key (for the wallet, which stores it
+    /// encrypted alongside the log).
+    pub(crate) fn device_key(&self) -> &DeviceKey {
+        &self.key
+    }
+
     /// The device's public key, which verifies checkpoints and receipts.
     #[must_use]
     pub fn device_public_key(&self) -> DevicePublicKey {
@@ -224,6 +230,30 @@ impl ConsentLog {
         self.by_id.insert(record.id().to_owned(), index);
         self.records.push(record);
         Appended { index, leaf_hash }
+    }
+
+    /// Undoes appends back to `size` records: used when an appended record
+    /// could not be persisted, so that memory never holds more than
+    /// storage. A no-op when the log is not larger.
+    pub(crate) fn truncate(&mut self, size: u64) {
+        while self.size() > size {
+            let Some(record) = self.records.pop() else {
+                break;
+            };
+            self.by_id.remove(record.id());
+            if let Some(target) = &record.refers_to {
+                match record.event {
+                    Event::Withdrawn => {
+                        self.withdrawn.remove(target);
+                    }
+                    Event::Expired => {
+                        self.expired_events.remove(target);
+                    }
+                    _ => {}
+                }
+            }
+            self.tree.truncate(self.records.len() as u64);
+        }
     }
 
     /// Re-adds a stored record (used when loading): validated and linked as

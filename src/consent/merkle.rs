@@ -114,6 +114,19 @@ impl MerkleTree {
         index
     }
 
+    /// Drops every leaf from `size` on (no-op when the tree is not larger),
+    /// undoing [`MerkleTree::push`]es: a level-`k` row keeps the
+    /// `size >> k` complete subtrees that lie wholly below `size`.
+    pub(crate) fn truncate(&mut self, size: u64) {
+        for (k, row) in self.levels.iter_mut().enumerate() {
+            let keep = usize::try_from(size >> k.min(63)).unwrap_or(usize::MAX);
+            row.truncate(keep);
+        }
+        while self.levels.last().is_some_and(Vec::is_empty) {
+            self.levels.pop();
+        }
+    }
+
     /// The leaf hash at `index`.
     #[must_use]
     pub fn leaf(&self, index: u64) -> Option<Hash> {

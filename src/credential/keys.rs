@@ -133,6 +133,15 @@ impl SigningKey {
         }
     }
 
+    /// A second handle on the same key, for bindings that must own one
+    /// (a verifier built from a key the caller keeps using).
+    pub(crate) fn duplicate(&self) -> Self {
+        match &self.secret {
+            Secret::Ed25519(k) => Self::from_ed25519(k.clone()),
+            Secret::P256(k) => Self::from_p256(k.clone()),
+        }
+    }
+
     fn from_ed25519(k: ed25519_dalek::SigningKey) -> Self {
         let public = VerifyingKey::from_inner(Public::Ed25519(k.verifying_key()), None);
         Self {

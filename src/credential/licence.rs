@@ -5,7 +5,9 @@
 //! A schema field has a stable English `id`, `labels {zh, en}`, a
 //! `valueType`, whether it is `required` and `disclosable`, whether it is
 //! `sensitive` personal information (PIPL Art. 28: photos, disability
-//! category and level, …), the masking rules it offers (`masks`) and the
+//! category and level; and identity-document numbers, which GB/T
+//! 35273-2020 Annex B lists as sensitive: ID, licence, passport and permit
+//! numbers), the masking rules it offers (`masks`) and the
 //! predicates derived from it (`predicates`).
 //!
 //! [`issue`] validates the fields (ID numbers by GB 11643-1999, dates,

@@ -50,7 +50,7 @@ type JsResult<T> = Result<T, JsValue>;
 /// Largest integer a JavaScript number holds exactly.
 const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
 
-fn object(fields: &[(&str, JsValue)]) -> JsResult<JsValue> {
+pub(crate) fn object(fields: &[(&str, JsValue)]) -> JsResult<JsValue> {
     let o = Object::new();
     for (k, v) in fields {
         Reflect::set(&o, &JsValue::from_str(k), v).map_err(|_| {
@@ -73,7 +73,7 @@ fn whole(v: f64, name: &str) -> JsResult<u64> {
     }
 }
 
-fn time(v: Option<f64>, name: &str) -> JsResult<i64> {
+pub(crate) fn time(v: Option<f64>, name: &str) -> JsResult<i64> {
     match v {
         Some(t) => i64::try_from(whole(t, name)?)
             .map_err(|_| js_err(Error::input(format!("{name} is out of range")))),
@@ -139,7 +139,7 @@ fn record_text(r: &record::ConsentRecord) -> JsResult<String> {
     })
 }
 
-fn storage_key(bytes: &[u8]) -> JsResult<StorageKey> {
+pub(crate) fn storage_key(bytes: &[u8]) -> JsResult<StorageKey> {
     StorageKey::from_slice(bytes).map_err(js_err)
 }
 
@@ -296,26 +296,7 @@ impl JsConsentLog {
     /// # Errors
     /// `INVALID_INPUT` for another locale or time zone.
     pub fn history(&self, locale: Option<String>, time_zone: Option<String>) -> JsResult<Array> {
-        if let Some(tz) = time_zone.as_deref() {
-            if tz != "Asia/Shanghai" {
-                return Err(js_err(Error::input(format!(
-                    "timeZone must be \"Asia/Shanghai\" (the only one supported), got {tz:?}"
-                ))));
-            }
-        }
-        let entries = self
-            .inner
-            .history(locale.as_deref().unwrap_or("zh-CN"))
-            .map_err(js_err)?;
-        let out = Array::new();
-        for e in entries {
-            out.push(&object(&[
-                ("index", JsValue::from_f64(e.index as f64)),
-                ("record", JsValue::from_str(&record_text(&e.record)?)),
-                ("line", JsValue::from_str(&e.line)),
-            ])?);
-        }
-        Ok(out)
+        history_of(&self.inner, locale, time_zone)
     }
 
     /// The log as encrypted segments `[key, bytes]` in write order (data
@@ -331,13 +312,7 @@ impl JsConsentLog {
         storage_key_bytes: &[u8],
         max_segment_bytes: Option<u32>,
     ) -> JsResult<Array> {
-        let key = storage_key(storage_key_bytes)?;
-        let limit = max_segment_bytes.map_or(store::DEFAULT_SEGMENT_BYTES, |n| n as usize);
-        let segments = store::to_segments_with_limit(&self.inner, &key, limit).map_err(js_err)?;
-        Ok(segments
-            .into_iter()
-            .map(|(k, v)| Array::of2(&JsValue::from_str(&k), &Uint8Array::from(&v[..])))
-            .collect())
+        segments_of(&self.inner, storage_key_bytes, max_segment_bytes)
     }
 
     /// Reads a log back through `get(key)` (a synchronous function returning
@@ -365,6 +340,54 @@ impl JsConsentLog {
             .map_err(js_err)?;
         Ok(Self { inner })
     }
+}
+
+/// `log` as encrypted segments `[key, bytes]` (`JsConsentLog::toSegments`).
+///
+/// # Errors
+/// `INVALID_KEY`, `INVALID_INPUT`, `NOT_INITIALIZED`.
+pub(crate) fn segments_of(
+    log: &ConsentLog,
+    storage_key_bytes: &[u8],
+    max_segment_bytes: Option<u32>,
+) -> JsResult<Array> {
+    let key = storage_key(storage_key_bytes)?;
+    let limit = max_segment_bytes.map_or(store::DEFAULT_SEGMENT_BYTES, |n| n as usize);
+    let segments = store::to_segments_with_limit(log, &key, limit).map_err(js_err)?;
+    Ok(segments
+        .into_iter()
+        .map(|(k, v)| Array::of2(&JsValue::from_str(&k), &Uint8Array::from(&v[..])))
+        .collect())
+}
+
+/// Every record of `log` with one readable line (`JsConsentLog::history`).
+///
+/// # Errors
+/// `INVALID_INPUT` for another locale or time zone.
+pub(crate) fn history_of(
+    log: &ConsentLog,
+    locale: Option<String>,
+    time_zone: Option<String>,
+) -> JsResult<Array> {
+    if let Some(tz) = time_zone.as_deref() {
+        if tz != "Asia/Shanghai" {
+            return Err(js_err(Error::input(format!(
+                "timeZone must be \"Asia/Shanghai\" (the only one supported), got {tz:?}"
+            ))));
+        }
+    }
+    let entries = log
+        .history(locale.as_deref().unwrap_or("zh-CN"))
+        .map_err(js_err)?;
+    let out = Array::new();
+    for e in entries {
+        out.push(&object(&[
+            ("index", JsValue::from_f64(e.index as f64)),
+            ("record", JsValue::from_str(&record_text(&e.record)?)),
+            ("line", JsValue::from_str(&e.line)),
+        ])?);
+    }
+    Ok(out)
 }
 
 /// The storage key of the log's manifest.

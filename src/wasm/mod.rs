@@ -21,6 +21,7 @@ use wasm_bindgen::prelude::*;
 
 pub mod consent;
 pub mod credential;
+pub mod flow;
 
 use crate::error::Error;
 

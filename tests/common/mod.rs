@@ -6,6 +6,8 @@
 //! fixed bytes.
 #![allow(dead_code)]
 
+pub mod flow;
+
 use chacha20::ChaCha20Rng;
 use mpshield::credential::date::Date;
 use mpshield::credential::idcard;

@@ -1,0 +1,141 @@
+//! The disclosure flow: a relying party's signed request → the citizen's
+//! consent → a persisted consent record → a key-bound presentation of only
+//! the chosen claims → sealed to the relying party; and on the other side,
+//! open → verify → check against the request → reject replays.
+//!
+//! - [`request`]: the signed request format (`docs/FORMAT.md`, "Request");
+//! - [`wallet::Wallet`]: the phone's side: credentials, evaluation for a
+//!   consent screen, [`wallet::Wallet::respond`] in the enforced order;
+//! - [`verifier::Verifier`]: the relying party's side.
+//!
+//! The order is the point. [`wallet::Wallet::respond`] verifies the request,
+//! checks the choices against it, builds the presentation, appends the
+//! consent record and **persists it**, and only then seals the answer; if
+//! the storage fails, the record is taken back out of memory and no
+//! envelope exists. In JavaScript, where storage is asynchronous, the same
+//! steps run in [`wallet::Wallet::begin_response`] →
+//! (persist) → [`wallet::PendingResponse::seal`], with
+//! [`wallet::Wallet::abort_response`] on failure.
+
+pub mod request;
+pub mod verifier;
+pub mod wallet;
+
+use std::collections::BTreeMap;
+
+use crate::consent::{store, ConsentLog, StorageKey};
+use crate::error::{Error, Result};
+
+/// The HPKE `info` of a sealed response.
+pub const RESPONSE_INFO: &[u8] = b"mpshield response v1";
+/// The `typ` member of a response's plaintext.
+pub const RESPONSE_TYP: &str = "mpshield-response";
+
+/// A key–value store for the wallet's encrypted state (native callers; in
+/// JavaScript the storage adapters play this part).
+pub trait Storage {
+    /// The value stored under `key`, if any.
+    ///
+    /// # Errors
+    /// Whatever the storage reports.
+    fn get(&mut self, key: &str) -> Result<Option<Vec<u8>>>;
+    /// Stores `value` under `key`.
+    ///
+    /// # Errors
+    /// Whatever the storage reports (full, unavailable, …).
+    fn set(&mut self, key: &str, value: &[u8]) -> Result<()>;
+    /// Removes `key` (no error if absent).
+    ///
+    /// # Errors
+    /// Whatever the storage reports.
+    fn remove(&mut self, key: &str) -> Result<()>;
+}
+
+/// [`Storage`] in memory.
+#[derive(Default)]
+pub struct MemoryStorage {
+    entries: BTreeMap<String, Vec<u8>>,
+}
+
+impl MemoryStorage {
+    /// An empty store.
+    #[must_use]
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Every key and value, for inspection in tests.
+    #[must_use]
+    pub fn entries(&self) -> &BTreeMap<String, Vec<u8>> {
+        &self.entries
+    }
+
+    /// Mutable access to the values, for tamper tests.
+    pub fn entries_mut(&mut self) -> &mut BTreeMap<String, Vec<u8>> {
+        &mut self.entries
+    }
+}
+
+impl Storage for MemoryStorage {
+    fn get(&mut self, key: &str) -> Result<Option<Vec<u8>>> {
+        Ok(self.entries.get(key).cloned())
+    }
+    fn set(&mut self, key: &str, value: &[u8]) -> Result<()> {
+        self.entries.insert(key.to_owned(), value.to_vec());
+        Ok(())
+    }
+    fn remove(&mut self, key: &str) -> Result<()> {
+        self.entries.remove(key);
+        Ok(())
+    }
+}
+
+/// Saves `log` through `storage` as `log.save` does in JavaScript: every
+/// segment of the new state, then the stale segments of the old one.
+///
+/// # Errors
+/// [`Error::ConsentNotPersisted`] if a write fails (the previous state is
+/// still the saved one).
+pub fn save_log(log: &ConsentLog, storage: &mut dyn Storage, key: &StorageKey) -> Result<()> {
+    let segments = log.to_segments(key)?;
+    let not_persisted = |e: Error| Error::ConsentNotPersisted {
+        reason: e.to_string(),
+    };
+    let old = match storage.get(store::MANIFEST_KEY).map_err(not_persisted)? {
+        Some(m) => store::segment_keys(&m).unwrap_or_default(),
+        None => Vec::new(),
+    };
+    for (k, v) in &segments {
+        storage.set(k, v).map_err(not_persisted)?;
+    }
+    for k in old {
+        if !segments.iter().any(|(n, _)| *n == k) {
+            // A stale segment left behind only costs space.
+            let _ = storage.remove(&k);
+        }
+    }
+    Ok(())
+}
+
+/// Loads a log saved by [`save_log`].
+///
+/// # Errors
+/// As [`store::from_segments`].
+pub fn load_log(
+    storage: &mut dyn Storage,
+    key: &StorageKey,
+    device_key: crate::consent::DeviceKey,
+    origin: &str,
+) -> Result<ConsentLog> {
+    let mut found = BTreeMap::new();
+    let manifest_key = store::MANIFEST_KEY.to_owned();
+    if let Some(m) = storage.get(&manifest_key)? {
+        for k in store::segment_keys(&m)? {
+            if let Some(v) = storage.get(&k)? {
+                found.insert(k, v);
+            }
+        }
+        found.insert(manifest_key, m);
+    }
+    ConsentLog::from_segments(|k| found.get(k).cloned(), key, device_key, origin, None)
+}

@@ -1,0 +1,953 @@
+//! The citizen's wallet: holder key, credentials, consent log, and the
+//! respond/refuse/withdraw steps in their enforced order.
+
+use chacha20poly1305::aead::{Aead, Payload};
+use chacha20poly1305::{ChaCha20Poly1305, KeyInit};
+use hkdf::Hkdf;
+use serde_json::{json, Map, Value};
+use sha2::Sha256;
+use zeroize::Zeroizing;
+
+use super::request::{self, form_name as form_str, Request};
+use super::{save_log, Storage, RESPONSE_INFO, RESPONSE_TYP};
+use crate::consent::record::{
+    ConsentRecord, ConsentType, Controller, Event, Field, Form, Presentation,
+};
+use crate::consent::{ConsentLog, DeviceKey, HistoryEntry, StorageKey};
+use crate::credential::jose::{b64url, b64url_decode, sha256_b64url};
+use crate::credential::keys::{Algorithm, SigningKey, VerifyingKey};
+use crate::credential::licence;
+use crate::credential::sdjwt::{self, pointer, PresentOptions};
+use crate::error::{Error, Result};
+use crate::seal::envelope::{self, SealOptions};
+use crate::seal::hpke::PublicKey;
+use rand_core::Rng as _;
+
+/// The storage key of the wallet's encrypted keys and credentials.
+pub const STATE_KEY: &str = "mpshield/wallet/state";
+const STATE_MAGIC: &[u8; 4] = b"MPW\x01";
+const NONCE_LEN: usize = 12;
+/// Most credentials one wallet holds.
+pub const MAX_CREDENTIALS: usize = 256;
+
+/// A credential the wallet holds.
+#[derive(Clone, Debug)]
+pub struct StoredCredential {
+    /// Its id: the first 22 characters of the SD-JWT's SHA-256 (base64url).
+    pub id: String,
+    /// The licence type.
+    pub licence: String,
+    /// The issuer (`iss`).
+    pub iss: String,
+    /// Issued at.
+    pub iat: Option<i64>,
+    /// Expires at.
+    pub exp: Option<i64>,
+    /// The issued SD-JWT.
+    pub sd_jwt: String,
+}
+
+impl StoredCredential {
+    /// `{ id, type, vct, iss, iat, exp, labels }` for `wallet.credentials()`.
+    #[must_use]
+    pub fn summary(&self) -> Value {
+        let schema = licence::schema(&self.licence).ok();
+        json!({
+            "id": self.id,
+            "type": self.licence,
+            "vct": schema.map(|s| s.vct.clone()),
+            "iss": self.iss,
+            "iat": self.iat,
+            "exp": self.exp,
+            "labels": schema.map(|s| json!({ "zh": s.labels.zh, "en": s.labels.en })),
+        })
+    }
+}
+
+/// One choice on the consent screen.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Choice {
+    /// Licence type.
+    pub licence: String,
+    /// Field id.
+    pub field: String,
+    /// The chosen form.
+    pub form: Form,
+}
+
+/// Which sensitive fields the citizen gave separate consent for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SeparateConsent {
+    /// None.
+    None,
+    /// Every sensitive field chosen (one separate consent for all of them).
+    All,
+    /// These field ids.
+    Fields(Vec<String>),
+}
+
+impl SeparateConsent {
+    fn covers(&self, field: &str) -> bool {
+        match self {
+            Self::None => false,
+            Self::All => true,
+            Self::Fields(f) => f.iter().any(|x| x == field),
+        }
+    }
+}
+
+/// A response that is built and recorded (in memory) but not yet sealed:
+/// persist the log, then [`PendingResponse::seal`]; on failure,
+/// [`Wallet::abort_response`].
+pub struct PendingResponse {
+    size_before: u64,
+    record_id: String,
+    receipt: Vec<u8>,
+    plaintext: Zeroizing<Vec<u8>>,
+    seal_key: PublicKey,
+}
+
+impl std::fmt::Debug for PendingResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PendingResponse")
+            .field("record_id", &self.record_id)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A sealed answer and its receipt.
+#[derive(Clone, Debug)]
+pub struct Response {
+    /// The envelope for the relying party.
+    pub envelope: Vec<u8>,
+    /// The consent receipt (also inside the envelope).
+    pub receipt: Vec<u8>,
+    /// The consent record's id.
+    pub record_id: String,
+}
+
+impl PendingResponse {
+    /// The consent record's id.
+    #[must_use]
+    pub fn record_id(&self) -> &str {
+        &self.record_id
+    }
+
+    /// Seals the presentation and receipt to the relying party. Call only
+    /// once the log holding the record is persisted.
+    ///
+    /// # Errors
+    /// [`Error::NotInitialized`] before the generator is seeded.
+    pub fn seal(self) -> Result<Response> {
+        let envelope = envelope::seal(
+            &self.seal_key,
+            &self.plaintext,
+            &SealOptions {
+                info: RESPONSE_INFO,
+                ..SealOptions::default()
+            },
+        )?;
+        Ok(Response {
+            envelope,
+            receipt: self.receipt,
+            record_id: self.record_id,
+        })
+    }
+}
+
+/// The citizen's wallet.
+pub struct Wallet {
+    holder: SigningKey,
+    log: ConsentLog,
+    credentials: Vec<StoredCredential>,
+    trusted: Vec<VerifyingKey>,
+    allow_unverified: bool,
+}
+
+impl std::fmt::Debug for Wallet {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Wallet")
+            .field("credentials", &self.credentials.len())
+            .field("log", &self.log)
+            .finish_non_exhaustive()
+    }
+}
+
+fn state_cipher(key: &StorageKey) -> Result<ChaCha20Poly1305> {
+    let hk = Hkdf::<Sha256>::new(Some(b"mpshield wallet"), key.expose_secret());
+    let mut k = Zeroizing::new([0u8; 32]);
+    hk.expand(b"state v1", k.as_mut())
+        .map_err(|_| Error::Internal { context: "hkdf" })?;
+    ChaCha20Poly1305::new_from_slice(k.as_ref()).map_err(|_| Error::Internal {
+        context: "aead key",
+    })
+}
+
+fn corrupt(reason: &'static str) -> Error {
+    Error::StorageCorrupt { reason }
+}
+
+impl Wallet {
+    /// A new wallet with fresh holder and device keys and an empty log.
+    ///
+    /// # Errors
+    /// [`Error::NotInitialized`] before the generator is seeded.
+    pub fn create(trusted: Vec<VerifyingKey>, allow_unverified: bool) -> Result<Self> {
+        let holder = SigningKey::generate(Algorithm::EdDsa)?;
+        let mut seed = Zeroizing::new([0u8; 32]);
+        crate::rng::rng()?.fill_bytes(seed.as_mut());
+        let device = DeviceKey::from_bytes(&seed);
+        let origin = format!(
+            "mpshield.wallet/{}",
+            b64url(&device.verifying_key().to_bytes()[..9])
+        );
+        Ok(Self {
+            holder,
+            log: ConsentLog::create(device, &origin)?,
+            credentials: Vec::new(),
+            trusted,
+            allow_unverified,
+        })
+    }
+
+    /// The encrypted state (keys and credentials; the log is saved
+    /// separately) stored under [`STATE_KEY`].
+    ///
+    /// # Errors
+    /// [`Error::NotInitialized`] before the generator is seeded.
+    pub fn state_bytes(&self, key: &StorageKey) -> Result<Vec<u8>> {
+        let state = json!({
+            "v": 1,
+            "holderKey": self.holder.export_private_jwk_dangerously(),
+            "deviceKey": b64url(self.log.device_key().as_bytes()),
+            "origin": self.log.origin(),
+            "credentials": self.credentials.iter().map(|c| c.sd_jwt.as_str()).collect::<Vec<_>>(),
+        });
+        let plain = Zeroizing::new(serde_json::to_vec(&state).map_err(|_| Error::Internal {
+            context: "wallet state",
+        })?);
+        let nonce = crate::random_bytes(NONCE_LEN)?;
+        let ct = state_cipher(key)?
+            .encrypt(
+                &chacha20poly1305::Nonce::try_from(nonce.as_slice())
+                    .map_err(|_| Error::Internal { context: "nonce" })?,
+                Payload {
+                    msg: &plain,
+                    aad: STATE_MAGIC,
+                },
+            )
+            .map_err(|_| Error::Internal { context: "seal" })?;
+        let mut out = Vec::with_capacity(4 + NONCE_LEN + ct.len());
+        out.extend_from_slice(STATE_MAGIC);
+        out.extend_from_slice(&nonce);
+        out.extend_from_slice(&ct);
+        Ok(out)
+    }
+
+    /// Restores a wallet from [`Wallet::state_bytes`] output and a log
+    /// loader (given the device key and origin).
+    ///
+    /// # Errors
+    /// [`Error::DecryptFailed`] if the state does not decrypt under `key`
+    /// (wrong key or altered); [`Error::StorageCorrupt`] if it is
+    /// malformed; the loader's errors.
+    pub fn restore(
+        state: &[u8],
+        key: &StorageKey,
+        trusted: Vec<VerifyingKey>,
+        allow_unverified: bool,
+        load_log: impl FnOnce(DeviceKey, &str) -> Result<ConsentLog>,
+    ) -> Result<Self> {
+        if state.len() < 4 + NONCE_LEN + 16 || state.get(..4) != Some(&STATE_MAGIC[..]) {
+            return Err(corrupt("the wallet state is not an mpshield wallet"));
+        }
+        let (nonce, ct) = state.split_at(4 + NONCE_LEN);
+        let plain = Zeroizing::new(
+            state_cipher(key)?
+                .decrypt(
+                    &chacha20poly1305::Nonce::try_from(nonce.get(4..).unwrap_or_default())
+                        .map_err(|_| corrupt("bad nonce"))?,
+                    Payload {
+                        msg: ct,
+                        aad: STATE_MAGIC,
+                    },
+                )
+                // As for the log's manifest: a wrong key and an altered
+                // state cannot be told apart.
+                .map_err(|_| Error::DecryptFailed)?,
+        );
+        let v: Value =
+            serde_json::from_slice(&plain).map_err(|_| corrupt("the wallet state is not JSON"))?;
+        let holder = v
+            .get("holderKey")
+            .ok_or(corrupt("the wallet state has no holder key"))
+            .and_then(|j| SigningKey::from_jwk(j).map_err(|_| corrupt("bad holder key")))?;
+        let seed: Zeroizing<Vec<u8>> = Zeroizing::new(
+            v.get("deviceKey")
+                .and_then(Value::as_str)
+                .and_then(|s| b64url_decode(s, "deviceKey").ok())
+                .filter(|b| b.len() == 32)
+                .ok_or(corrupt("bad device key"))?,
+        );
+        let mut arr = Zeroizing::new([0u8; 32]);
+        arr.copy_from_slice(&seed);
+        let device = DeviceKey::from_bytes(&arr);
+        let origin = v
+            .get("origin")
+            .and_then(Value::as_str)
+            .ok_or(corrupt("the wallet state has no origin"))?;
+        let log = load_log(device, origin)?;
+        let mut wallet = Self {
+            holder,
+            log,
+            credentials: Vec::new(),
+            trusted,
+            allow_unverified,
+        };
+        for c in v
+            .get("credentials")
+            .and_then(Value::as_array)
+            .ok_or(corrupt("the wallet state has no credentials"))?
+        {
+            let sd = c
+                .as_str()
+                .ok_or(corrupt("a stored credential is not text"))?;
+            wallet
+                .add_credential_at(sd, None)
+                .map_err(|_| corrupt("a stored credential is malformed"))?;
+        }
+        Ok(wallet)
+    }
+
+    /// The holder key's public JWK, for issuers' `cnf`.
+    #[must_use]
+    pub fn holder_public_jwk(&self) -> Value {
+        self.holder.public_jwk()
+    }
+
+    /// The device key's public JWK, which verifies checkpoints and receipts.
+    #[must_use]
+    pub fn device_public_jwk(&self) -> Value {
+        let vk = self.log.device_public_key();
+        json!({
+            "kty": "OKP",
+            "crv": "Ed25519",
+            "x": b64url(vk.as_bytes()),
+        })
+    }
+
+    /// The consent log.
+    #[must_use]
+    pub fn log(&self) -> &ConsentLog {
+        &self.log
+    }
+
+    /// The credentials held.
+    #[must_use]
+    pub fn credentials(&self) -> &[StoredCredential] {
+        &self.credentials
+    }
+
+    /// Adds an issued credential bound to this wallet's holder key (the
+    /// caller then persists [`Wallet::state_bytes`]). Adding the same one
+    /// twice returns the stored one.
+    ///
+    /// # Errors
+    /// [`Error::InvalidCredential`] if it is malformed, a presentation, not
+    /// bound to the holder key, or of no known licence type;
+    /// [`Error::Expired`] if it has expired.
+    pub fn add_credential(&mut self, sd_jwt: &str, now: i64) -> Result<StoredCredential> {
+        self.add_credential_at(sd_jwt, Some(now))
+    }
+
+    fn add_credential_at(&mut self, sd_jwt: &str, now: Option<i64>) -> Result<StoredCredential> {
+        let id: String = sha256_b64url(sd_jwt.as_bytes()).chars().take(22).collect();
+        if let Some(c) = self.credentials.iter().find(|c| c.id == id) {
+            return Ok(c.clone());
+        }
+        if self.credentials.len() >= MAX_CREDENTIALS {
+            return Err(Error::input(format!(
+                "a wallet holds at most {MAX_CREDENTIALS} credentials"
+            )));
+        }
+        let d = sdjwt::decode(sd_jwt)?;
+        if d.key_binding.is_some() {
+            return Err(Error::credential(
+                "this is a presentation: add the issued credential",
+            ));
+        }
+        let vct = d.payload.get("vct").and_then(Value::as_str).unwrap_or("");
+        let schema = licence::schemas()?
+            .iter()
+            .find(|s| s.vct == vct)
+            .ok_or_else(|| Error::credential(format!("vct {vct:?} is not a known licence")))?;
+        let bound = d
+            .payload
+            .get("cnf")
+            .and_then(|c| c.get("jwk"))
+            .and_then(|j| VerifyingKey::from_jwk(j).ok());
+        if bound.is_none_or(|k| k.kid() != self.holder.kid()) {
+            return Err(Error::credential(
+                "the credential is not bound to this wallet's holder key (issue it to holderPublicJwk())",
+            ));
+        }
+        let exp = d.payload.get("exp").and_then(Value::as_i64);
+        if let (Some(now), Some(exp)) = (now, exp) {
+            if now > exp {
+                return Err(Error::Expired);
+            }
+        }
+        let c = StoredCredential {
+            id,
+            licence: schema.licence_type.clone(),
+            iss: d
+                .payload
+                .get("iss")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_owned(),
+            iat: d.payload.get("iat").and_then(Value::as_i64),
+            exp,
+            sd_jwt: sd_jwt.to_owned(),
+        };
+        self.credentials.push(c.clone());
+        Ok(c)
+    }
+
+    /// Forgets the credentials added after the first `n` (their save
+    /// failed).
+    pub fn keep_credentials(&mut self, n: usize) {
+        self.credentials.truncate(n);
+    }
+
+    /// The newest unexpired credential of `licence_type`.
+    fn credential_for(&self, licence_type: &str, now: i64) -> Option<&StoredCredential> {
+        self.credentials
+            .iter()
+            .rev()
+            .find(|c| c.licence == licence_type && c.exp.is_none_or(|e| e >= now))
+    }
+
+    fn is_trusted(&self, req: &Request) -> bool {
+        self.trusted
+            .iter()
+            .any(|k| k.kid() == req.verifier_key.kid())
+    }
+
+    /// Everything a consent screen needs about `request` at `now`.
+    ///
+    /// An untrusted requester is not an error here: `verified` is `false`
+    /// and `warnings` says `UNTRUSTED_VERIFIER`; [`Wallet::respond`]
+    /// refuses it unless unverified requesters are allowed.
+    ///
+    /// # Errors
+    /// As [`Request::verify`].
+    pub fn evaluate(&self, request: &str, now: i64) -> Result<Value> {
+        let req = Request::verify(request, now)?;
+        let verified = self.is_trusted(&req);
+        let schema = licence::schema(req.licence())?;
+        let cred = self.credential_for(req.licence(), now);
+        let decoded = cred.map(|c| sdjwt::decode(&c.sd_jwt)).transpose()?;
+        let mut items = Vec::new();
+        for f in &req.fields {
+            let sf = schema.fields.iter().find(|s| s.id == f.field);
+            let mut forms = Vec::new();
+            for form in &f.forms {
+                let claim = f.claim(*form);
+                let value = decoded.as_ref().and_then(|d| claim_value(d, &claim));
+                let labels = form_labels(schema, f, *form);
+                forms.push(json!({
+                    "form": form_str(*form),
+                    "available": value.is_some(),
+                    "claim": claim,
+                    "labels": labels,
+                    "preview": value,
+                }));
+            }
+            let satisfiable = forms.iter().any(|x| x["available"] == json!(true));
+            let always_visible = !f.disclosable();
+            items.push(json!({
+                "licence": f.licence,
+                "field": f.field,
+                "labels": sf.map(|s| json!({ "zh": s.labels.zh, "en": s.labels.en })),
+                "required": f.required,
+                "forms": forms,
+                "sensitive": f.sensitive(),
+                "retentionDays": f.retention_days,
+                "satisfiable": satisfiable,
+                "alwaysVisible": always_visible,
+            }));
+        }
+        let mut warnings = Vec::new();
+        if !verified {
+            warnings.push(json!({
+                "code": "UNTRUSTED_VERIFIER",
+                "message": Error::UntrustedVerifier.to_string(),
+            }));
+        }
+        if cred.is_none() {
+            let e = Error::CredentialNotFound {
+                licence: req.licence().to_owned(),
+            };
+            warnings.push(json!({ "code": e.code(), "message": e.to_string() }));
+        }
+        let mut out = Map::new();
+        out.insert("verified".into(), json!(verified));
+        out.insert(
+            "verifier".into(),
+            json!({ "name": req.name, "uscc": req.uscc, "kid": req.verifier_key.kid() }),
+        );
+        out.insert("purpose".into(), json!(req.purpose));
+        out.insert(
+            "lawfulBasis".into(),
+            serde_json::to_value(req.lawful_basis).unwrap_or_default(),
+        );
+        out.insert("expiresAt".into(), json!(req.expires_at));
+        if let Some(u) = &req.notice_url {
+            out.insert("noticeUrl".into(), json!(u));
+        }
+        out.insert("items".into(), Value::Array(items));
+        out.insert("warnings".into(), Value::Array(warnings));
+        Ok(Value::Object(out))
+    }
+
+    fn checked_request(&self, request: &str, now: i64) -> Result<Request> {
+        let req = Request::verify(request, now)?;
+        if !self.allow_unverified && !self.is_trusted(&req) {
+            return Err(Error::UntrustedVerifier);
+        }
+        Ok(req)
+    }
+
+    /// Steps 1–4 of a response: verifies the request, checks the choices,
+    /// builds the key-bound presentation, and appends the consent record to
+    /// the log in memory. Persist the log next; then
+    /// [`PendingResponse::seal`], or [`Wallet::abort_response`] if
+    /// persisting failed.
+    ///
+    /// # Errors
+    /// As [`Request::verify`]; [`Error::UntrustedVerifier`];
+    /// [`Error::NotRequested`] for a choice the request did not make, a
+    /// form it does not accept, a duplicate, a missing required field or no
+    /// choice at all; [`Error::SeparateConsentRequired`];
+    /// [`Error::CredentialNotFound`].
+    pub fn begin_response(
+        &mut self,
+        request: &str,
+        choices: &[Choice],
+        separate: &SeparateConsent,
+        now: i64,
+    ) -> Result<PendingResponse> {
+        let req = self.checked_request(request, now)?;
+        let not_requested = |reason: String| Error::NotRequested { reason };
+        if choices.is_empty() {
+            return Err(not_requested(
+                "nothing was chosen: refuse the request instead".into(),
+            ));
+        }
+        let mut fields = Vec::new();
+        let mut disclose = Vec::new();
+        let mut sensitive_any = false;
+        for (i, c) in choices.iter().enumerate() {
+            let f = req
+                .field(&c.field)
+                .filter(|f| f.licence == c.licence)
+                .ok_or_else(|| {
+                    not_requested(format!("{} of {} was not requested", c.field, c.licence))
+                })?;
+            if !f.forms.contains(&c.form) {
+                return Err(not_requested(format!(
+                    "{} is not accepted in the {} form",
+                    c.field,
+                    form_str(c.form)
+                )));
+            }
+            if choices.iter().take(i).any(|d| d.field == c.field) {
+                return Err(not_requested(format!("{} is chosen twice", c.field)));
+            }
+            let sensitive = f.sensitive();
+            if sensitive && !separate.covers(&c.field) {
+                return Err(Error::SeparateConsentRequired {
+                    field: c.field.clone(),
+                });
+            }
+            sensitive_any |= sensitive;
+            if f.disclosable() {
+                disclose.push(f.claim(c.form));
+            }
+            fields.push(Field {
+                field: c.field.clone(),
+                form: c.form,
+                licence: c.licence.clone(),
+                retention_days: f.retention_days,
+                sensitive,
+            });
+        }
+        if let Some(f) = req
+            .fields
+            .iter()
+            .find(|f| f.required && f.disclosable() && !choices.iter().any(|c| c.field == f.field))
+        {
+            return Err(not_requested(format!("{} is required", f.field)));
+        }
+        // A requested field the licence keeps visible leaves with every
+        // answer: the record says so even if it was not ticked.
+        for f in &req.fields {
+            if !f.disclosable() && !fields.iter().any(|x: &Field| x.field == f.field) {
+                fields.push(Field {
+                    field: f.field.clone(),
+                    form: Form::Full,
+                    licence: f.licence.clone(),
+                    retention_days: f.retention_days,
+                    sensitive: f.sensitive(),
+                });
+            }
+        }
+        let cred =
+            self.credential_for(req.licence(), now)
+                .ok_or_else(|| Error::CredentialNotFound {
+                    licence: req.licence().to_owned(),
+                })?;
+        let decoded = sdjwt::decode(&cred.sd_jwt)?;
+        if disclose.iter().any(|p| claim_value(&decoded, p).is_none()) {
+            return Err(Error::CredentialNotFound {
+                licence: req.licence().to_owned(),
+            });
+        }
+        let presentation = sdjwt::present(
+            &cred.sd_jwt,
+            &self.holder,
+            &PresentOptions {
+                disclose,
+                aud: req.audience(),
+                nonce: req.nonce.clone(),
+                iat: Some(now),
+            },
+        )?;
+        let sd_hash = presentation
+            .rfind('~')
+            .and_then(|i| presentation.get(..=i))
+            .map(|p| sha256_b64url(p.as_bytes()))
+            .ok_or(Error::Internal {
+                context: "presentation",
+            })?;
+        let record = ConsentRecord {
+            consent_type: if sensitive_any {
+                ConsentType::Separate
+            } else {
+                ConsentType::Explicit
+            },
+            presentation: Some(Presentation {
+                audience: req.audience(),
+                nonce: req.nonce.clone(),
+                recipient_key_id: b64url(&req.seal_key.key_id()),
+                sd_hash,
+            }),
+            ..base_record(&req, Event::Given, fields, now)
+        };
+        let size_before = self.log.size();
+        let appended = self.log.append(record)?;
+        let record_id = self.log.get(appended.index)?.id().to_owned();
+        let receipt = self.log.receipt(appended.index);
+        let receipt = match receipt {
+            Ok(r) => r,
+            Err(e) => {
+                self.log.truncate(size_before);
+                return Err(e);
+            }
+        };
+        let body = json!({
+            "typ": RESPONSE_TYP,
+            "request": request,
+            "presentation": presentation,
+            "receipt": b64url(&receipt),
+            "device": self.device_public_jwk(),
+        });
+        let plaintext = Zeroizing::new(serde_json::to_vec(&body).map_err(|_| Error::Internal {
+            context: "response",
+        })?);
+        Ok(PendingResponse {
+            size_before,
+            record_id,
+            receipt,
+            plaintext,
+            seal_key: req.seal_key,
+        })
+    }
+
+    /// Takes a response's record back out of the log after persisting it
+    /// failed; the pending response is dropped unsealed.
+    pub fn abort_response(&mut self, pending: PendingResponse) {
+        self.log.truncate(pending.size_before);
+    }
+
+    /// Undoes appends back to `size` records (a refusal or withdrawal
+    /// whose save failed).
+    pub fn rollback_to(&mut self, size: u64) {
+        self.log.truncate(size);
+    }
+
+    /// Appends a `refused` record for `request` (verified, but refused even
+    /// from an untrusted requester); returns its id. Persist the log next.
+    ///
+    /// # Errors
+    /// As [`Request::verify`].
+    pub fn begin_refuse(&mut self, request: &str, now: i64) -> Result<String> {
+        let req = Request::verify(request, now)?;
+        let fields = req
+            .fields
+            .iter()
+            .map(|f| Field {
+                field: f.field.clone(),
+                form: f.forms.first().copied().unwrap_or(Form::Full),
+                licence: f.licence.clone(),
+                retention_days: f.retention_days,
+                sensitive: f.sensitive(),
+            })
+            .collect();
+        let record = ConsentRecord {
+            presentation: None,
+            ..base_record(&req, Event::Refused, fields, now)
+        };
+        let a = self.log.append(record)?;
+        Ok(self.log.get(a.index)?.id().to_owned())
+    }
+
+    /// Appends a `withdrawn` record for `record_id`. Persist the log next.
+    ///
+    /// # Errors
+    /// As [`ConsentLog::withdraw`].
+    pub fn begin_withdraw(&mut self, record_id: &str, now: i64) -> Result<()> {
+        self.log.withdraw(record_id, now).map(|_| ())
+    }
+
+    /// The log's history, as `log.history`.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] for an unsupported locale.
+    pub fn history(&self, locale: &str) -> Result<Vec<HistoryEntry>> {
+        self.log.history(locale)
+    }
+
+    /// Opens the wallet stored in `storage` under `key`, or creates and
+    /// stores a new one.
+    ///
+    /// # Errors
+    /// [`Error::StorageCorrupt`] / [`Error::RollbackDetected`] if the stored
+    /// state was altered; the storage's errors.
+    pub fn open(
+        storage: &mut dyn Storage,
+        key: &StorageKey,
+        trusted: Vec<VerifyingKey>,
+        allow_unverified: bool,
+    ) -> Result<Self> {
+        match storage.get(STATE_KEY)? {
+            Some(state) => Self::restore(&state, key, trusted, allow_unverified, |d, o| {
+                super::load_log(storage, key, d, o)
+            }),
+            None => {
+                let w = Self::create(trusted, allow_unverified)?;
+                storage.set(STATE_KEY, &w.state_bytes(key)?)?;
+                Ok(w)
+            }
+        }
+    }
+
+    /// [`Wallet::add_credential`] and persist the state.
+    ///
+    /// # Errors
+    /// As [`Wallet::add_credential`]; the storage's errors (the credential
+    /// is then not kept).
+    pub fn store_credential(
+        &mut self,
+        storage: &mut dyn Storage,
+        key: &StorageKey,
+        sd_jwt: &str,
+        now: i64,
+    ) -> Result<StoredCredential> {
+        let before = self.credentials.len();
+        let c = self.add_credential(sd_jwt, now)?;
+        if self.credentials.len() != before {
+            if let Err(e) = self
+                .state_bytes(key)
+                .and_then(|s| storage.set(STATE_KEY, &s))
+            {
+                self.credentials.truncate(before);
+                return Err(e);
+            }
+        }
+        Ok(c)
+    }
+
+    /// The whole response in order: [`Wallet::begin_response`], persist
+    /// the log, seal. If persisting fails the record is taken back and no
+    /// envelope is made.
+    ///
+    /// # Errors
+    /// As [`Wallet::begin_response`]; [`Error::ConsentNotPersisted`].
+    pub fn respond(
+        &mut self,
+        storage: &mut dyn Storage,
+        key: &StorageKey,
+        request: &str,
+        choices: &[Choice],
+        separate: &SeparateConsent,
+        now: i64,
+    ) -> Result<Response> {
+        let pending = self.begin_response(request, choices, separate, now)?;
+        if let Err(e) = save_log(&self.log, storage, key) {
+            self.abort_response(pending);
+            return Err(e);
+        }
+        pending.seal()
+    }
+
+    /// Records and persists a refusal; returns the record id.
+    ///
+    /// # Errors
+    /// As [`Wallet::begin_refuse`]; [`Error::ConsentNotPersisted`].
+    pub fn refuse(
+        &mut self,
+        storage: &mut dyn Storage,
+        key: &StorageKey,
+        request: &str,
+        now: i64,
+    ) -> Result<String> {
+        let size = self.log.size();
+        let id = self.begin_refuse(request, now)?;
+        if let Err(e) = save_log(&self.log, storage, key) {
+            self.rollback_to(size);
+            return Err(e);
+        }
+        Ok(id)
+    }
+
+    /// Records and persists a withdrawal.
+    ///
+    /// # Errors
+    /// As [`Wallet::begin_withdraw`]; [`Error::ConsentNotPersisted`].
+    pub fn withdraw(
+        &mut self,
+        storage: &mut dyn Storage,
+        key: &StorageKey,
+        record_id: &str,
+        now: i64,
+    ) -> Result<()> {
+        let size = self.log.size();
+        self.begin_withdraw(record_id, now)?;
+        if let Err(e) = save_log(&self.log, storage, key) {
+            self.rollback_to(size);
+            return Err(e);
+        }
+        Ok(())
+    }
+}
+
+/// The fields every record of a request shares.
+fn base_record(req: &Request, event: Event, fields: Vec<Field>, now: i64) -> ConsentRecord {
+    ConsentRecord {
+        consent_type: ConsentType::Explicit,
+        controller: Controller {
+            contact: None,
+            name: req.name.clone(),
+            uscc: req.uscc.clone(),
+        },
+        cross_border: None,
+        event,
+        fields,
+        jurisdiction: Some("CN".into()),
+        lawful_basis: req.lawful_basis,
+        notice: None,
+        presentation: None,
+        principal: None,
+        purposes: vec![req.purpose.clone()],
+        recipients: Vec::new(),
+        record_id: None,
+        refers_to: None,
+        schema_version: None,
+        storage_location: None,
+        time: now,
+        withdrawal_method: None,
+    }
+}
+
+/// The value the credential holds at `claim`, disclosable or visible.
+fn claim_value(d: &sdjwt::Decoded, claim: &str) -> Option<Value> {
+    if let Some(x) = d.disclosures.iter().find(|x| x.path == claim) {
+        return Some(x.value.clone());
+    }
+    let tokens = pointer::parse(claim).ok()?;
+    pointer::get(&d.payload, &tokens)
+        .filter(|v| !v.is_object())
+        .cloned()
+}
+
+fn form_labels(schema: &licence::Schema, f: &request::RequestField, form: Form) -> Value {
+    let base = schema.fields.iter().find(|s| s.id == f.field);
+    let (zh, en) = base.map_or(("", ""), |b| (b.labels.zh.as_str(), b.labels.en.as_str()));
+    match form {
+        Form::Full => json!({ "zh": zh, "en": en }),
+        Form::Masked => json!({ "zh": format!("{zh}（脱敏）"), "en": format!("{en} (masked)") }),
+        Form::Predicate => {
+            let p = f.predicate.as_deref().unwrap_or_default();
+            match p.split_once('/') {
+                Some(("age_equal_or_over", n)) => json!({
+                    "zh": format!("年满{n}周岁"),
+                    "en": format!("Aged {n} or over"),
+                }),
+                _ => json!({ "zh": "户籍所在省份", "en": "Province of household registration" }),
+            }
+        }
+    }
+}
+
+/// Parses choices from JSON: `[{ licence, field, form }]`.
+///
+/// # Errors
+/// [`Error::InvalidInput`] for another shape.
+pub fn parse_choices(v: &Value) -> Result<Vec<Choice>> {
+    let list = v
+        .as_array()
+        .ok_or_else(|| Error::input("choices must be an array"))?;
+    list.iter()
+        .map(|c| {
+            let o = c
+                .as_object()
+                .ok_or_else(|| Error::input("each choice must be an object"))?;
+            if let Some(k) = o
+                .keys()
+                .find(|k| !["licence", "field", "form"].contains(&k.as_str()))
+            {
+                return Err(Error::input(format!("unknown choice member {k}")));
+            }
+            Ok(Choice {
+                licence: request::str_member(o, "licence")?.to_owned(),
+                field: request::str_member(o, "field")?.to_owned(),
+                form: request::parse_form(request::str_member(o, "form")?)?,
+            })
+        })
+        .collect()
+}
+
+/// Parses `separateConsent`: `true`/`false`, or an array of field ids.
+///
+/// # Errors
+/// [`Error::InvalidInput`] for another shape.
+pub fn parse_separate(v: &Value) -> Result<SeparateConsent> {
+    match v {
+        Value::Null | Value::Bool(false) => Ok(SeparateConsent::None),
+        Value::Bool(true) => Ok(SeparateConsent::All),
+        Value::Array(a) => a
+            .iter()
+            .map(|x| {
+                x.as_str()
+                    .map(str::to_owned)
+                    .ok_or_else(|| Error::input("separateConsent lists field ids"))
+            })
+            .collect::<Result<Vec<_>>>()
+            .map(SeparateConsent::Fields),
+        _ => Err(Error::input(
+            "separateConsent must be a boolean or an array of field ids",
+        )),
+    }
+}

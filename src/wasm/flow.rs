@@ -1,0 +1,487 @@
+//! Bindings for the disclosure flow. The JavaScript layer
+//! (`pkg/src/flow.js`) owns the asynchronous parts — storage writes, their
+//! timeouts, the nonce store — and calls these steps in order; structured
+//! values cross as JSON text.
+
+use js_sys::{Array, Function, Uint8Array};
+use serde_json::Value;
+use wasm_bindgen::prelude::*;
+
+use super::consent::{history_of, segments_of, storage_key, time};
+use super::credential::JsSigningKey;
+use super::{from_json, js_err, to_json};
+use crate::consent::store;
+use crate::credential::keys::VerifyingKey;
+use crate::error::Error;
+use crate::flow::request::{self, RequestOptions};
+use crate::flow::verifier::Verifier;
+use crate::flow::wallet::{self, PendingResponse, Wallet};
+use crate::seal::hpke::SecretKey;
+
+type JsResult<T> = Result<T, JsValue>;
+
+fn keys(jwks_json: &str, what: &str) -> JsResult<Vec<VerifyingKey>> {
+    let list: Vec<Value> = from_json(jwks_json, what)?;
+    list.iter()
+        .map(|j| VerifyingKey::from_jwk(j).map_err(js_err))
+        .collect()
+}
+
+fn reader(get: &Function) -> impl Fn(&str) -> Option<Vec<u8>> + '_ {
+    move |k: &str| {
+        let v = get.call1(&JsValue::NULL, &JsValue::from_str(k)).ok()?;
+        v.dyn_into::<Uint8Array>().ok().map(|a| a.to_vec())
+    }
+}
+
+/// The relying party (an opaque handle).
+#[wasm_bindgen(js_name = FlowVerifier)]
+pub struct JsVerifier {
+    inner: Verifier,
+}
+
+#[wasm_bindgen(js_class = FlowVerifier)]
+impl JsVerifier {
+    /// A verifier; `trusted_issuers_json` is a JSON array of public JWKs.
+    ///
+    /// # Errors
+    /// `INVALID_INPUT`, `INVALID_RECORD` (USCC), `INVALID_KEY`, `INVALID_JWK`.
+    pub fn create(
+        name: &str,
+        uscc: &str,
+        signing_key: &JsSigningKey,
+        hpke_secret_key: &[u8],
+        trusted_issuers_json: &str,
+    ) -> JsResult<JsVerifier> {
+        let secret = SecretKey::from_bytes(hpke_secret_key).map_err(js_err)?;
+        let trusted = keys(trusted_issuers_json, "trustedIssuers")?;
+        let inner = Verifier::new(name, uscc, signing_key.inner().duplicate(), secret, trusted)
+            .map_err(js_err)?;
+        Ok(Self { inner })
+    }
+
+    /// The verifier's public JWK, as JSON text.
+    ///
+    /// # Errors
+    /// `INTERNAL` only.
+    #[wasm_bindgen(js_name = publicJwk)]
+    pub fn public_jwk(&self) -> JsResult<String> {
+        to_json(&self.inner.public_jwk())
+    }
+
+    /// The key-binding audience of its requests.
+    #[must_use]
+    pub fn audience(&self) -> String {
+        self.inner.audience()
+    }
+
+    /// A signed request; `options_json` is `{ purpose, lawfulBasis,
+    /// fields, ttlSeconds?, noticeUrl?, iat? }` (`iat`: issue time, default
+    /// `now`).
+    ///
+    /// # Errors
+    /// `INVALID_INPUT`, `INVALID_REQUEST`, `NOT_INITIALIZED`.
+    #[wasm_bindgen(js_name = createRequest)]
+    pub fn create_request(&self, options_json: &str, now: Option<f64>) -> JsResult<String> {
+        let o: serde_json::Map<String, Value> = from_json(options_json, "options")?;
+        let allowed = [
+            "purpose",
+            "lawfulBasis",
+            "fields",
+            "ttlSeconds",
+            "noticeUrl",
+            "iat",
+        ];
+        if let Some(k) = o.keys().find(|k| !allowed.contains(&k.as_str())) {
+            return Err(js_err(Error::input(format!("unknown option {k}"))));
+        }
+        let purpose = request::str_member(&o, "purpose").map_err(js_err)?;
+        let basis = request::str_member(&o, "lawfulBasis")
+            .and_then(request::parse_lawful_basis)
+            .map_err(js_err)?;
+        let fields = o
+            .get("fields")
+            .and_then(Value::as_array)
+            .ok_or_else(|| js_err(Error::input("fields must be an array")))?
+            .iter()
+            .map(request::parse_field)
+            .collect::<crate::Result<Vec<_>>>()
+            .map_err(js_err)?;
+        let ttl = match o.get("ttlSeconds") {
+            None => 300,
+            Some(v) => v
+                .as_i64()
+                .ok_or_else(|| js_err(Error::input("ttlSeconds must be a whole number")))?,
+        };
+        let notice_url = match o.get("noticeUrl") {
+            None => None,
+            Some(Value::String(u)) => Some(u.clone()),
+            Some(_) => return Err(js_err(Error::input("noticeUrl must be a string"))),
+        };
+        let options = RequestOptions {
+            purpose: purpose.to_owned(),
+            lawful_basis: basis,
+            fields,
+            ttl_seconds: ttl,
+            notice_url,
+        };
+        let iat = match o.get("iat") {
+            None => time(now, "now")?,
+            Some(v) => v
+                .as_i64()
+                .filter(|t| *t >= 0)
+                .ok_or_else(|| js_err(Error::input("iat must be seconds since the epoch")))?,
+        };
+        self.inner.create_request(&options, iat).map_err(js_err)
+    }
+
+    /// Opens and checks a response (all but replay, which the caller's
+    /// nonce store decides). Returns JSON text `{ claims, disclosed,
+    /// consentRecord, receipt: { index, checkpoint }, devicePublicJwk,
+    /// nonce, expiresAt }`.
+    ///
+    /// # Errors
+    /// `DECRYPT_FAILED`, `TRUNCATED`, `INVALID_ENVELOPE`,
+    /// `INVALID_RESPONSE`, `VERIFY_FAILED`, `EXPIRED`, `UNTRUSTED_ISSUER`,
+    /// `INVALID_KEY_BINDING`, `INVALID_CREDENTIAL`, `INVALID_RECEIPT`, ….
+    pub fn check(&self, envelope: &[u8], now: Option<f64>) -> JsResult<String> {
+        let o = self
+            .inner
+            .check(envelope, time(now, "now")?)
+            .map_err(js_err)?;
+        to_json(&serde_json::json!({
+            "claims": o.claims,
+            "disclosed": o.disclosed,
+            "consentRecord": o.consent_record,
+            "receipt": { "index": o.receipt.index, "checkpoint": o.receipt.note },
+            "devicePublicJwk": o.device_public_jwk,
+            "nonce": o.nonce,
+            "expiresAt": o.expires_at,
+        }))
+    }
+}
+
+/// The citizen's wallet (an opaque handle).
+#[wasm_bindgen(js_name = FlowWallet)]
+pub struct JsWallet {
+    inner: Wallet,
+    pending: Option<PendingResponse>,
+    persisted: bool,
+}
+
+#[wasm_bindgen(js_class = FlowWallet)]
+impl JsWallet {
+    /// A new wallet; `trusted_json` is a JSON array of verifier JWKs.
+    ///
+    /// # Errors
+    /// `INVALID_JWK`, `INVALID_INPUT`, `NOT_INITIALIZED`.
+    pub fn create(trusted_json: &str, allow_unverified: bool) -> JsResult<JsWallet> {
+        let trusted = keys(trusted_json, "trustedVerifiers")?;
+        Ok(Self::wrap(
+            Wallet::create(trusted, allow_unverified).map_err(js_err)?,
+        ))
+    }
+
+    /// A stored wallet: its state bytes, and `get(key)` for the log's
+    /// segments.
+    ///
+    /// # Errors
+    /// `DECRYPT_FAILED`, `STORAGE_CORRUPT`, `INVALID_KEY`, `INVALID_JWK`.
+    pub fn restore(
+        state: &[u8],
+        get: &Function,
+        storage_key_bytes: &[u8],
+        trusted_json: &str,
+        allow_unverified: bool,
+    ) -> JsResult<JsWallet> {
+        let key = storage_key(storage_key_bytes)?;
+        let trusted = keys(trusted_json, "trustedVerifiers")?;
+        let read = reader(get);
+        let inner = Wallet::restore(state, &key, trusted, allow_unverified, |d, o| {
+            store::from_segments(read, &key, d, o, None)
+        })
+        .map_err(js_err)?;
+        Ok(Self::wrap(inner))
+    }
+
+    fn wrap(inner: Wallet) -> Self {
+        Self {
+            inner,
+            pending: None,
+            persisted: false,
+        }
+    }
+
+    /// The storage key of the wallet's state.
+    #[wasm_bindgen(js_name = stateKey)]
+    #[must_use]
+    pub fn state_key() -> String {
+        wallet::STATE_KEY.to_owned()
+    }
+
+    /// The encrypted state (keys and credentials).
+    ///
+    /// # Errors
+    /// `INVALID_KEY`, `NOT_INITIALIZED`.
+    #[wasm_bindgen(js_name = stateBytes)]
+    pub fn state_bytes(&self, storage_key_bytes: &[u8]) -> JsResult<Vec<u8>> {
+        let key = storage_key(storage_key_bytes)?;
+        self.inner.state_bytes(&key).map_err(js_err)
+    }
+
+    /// The consent log as encrypted segments `[key, bytes]`.
+    ///
+    /// # Errors
+    /// `INVALID_KEY`, `INVALID_INPUT`, `NOT_INITIALIZED`.
+    pub fn segments(
+        &self,
+        storage_key_bytes: &[u8],
+        max_segment_bytes: Option<u32>,
+    ) -> JsResult<Array> {
+        segments_of(self.inner.log(), storage_key_bytes, max_segment_bytes)
+    }
+
+    /// Checks that the stored log (read through `get`) is the one in
+    /// memory.
+    ///
+    /// # Errors
+    /// `DECRYPT_FAILED`, `STORAGE_CORRUPT`, `ROLLBACK_DETECTED`.
+    #[wasm_bindgen(js_name = checkStored)]
+    pub fn check_stored(&self, get: &Function, storage_key_bytes: &[u8]) -> JsResult<()> {
+        let key = storage_key(storage_key_bytes)?;
+        let log = self.inner.log();
+        let stored = store::from_segments(
+            reader(get),
+            &key,
+            log.device_key().clone(),
+            log.origin(),
+            None,
+        )
+        .map_err(js_err)?;
+        if stored.size() < log.size() {
+            return Err(js_err(Error::RollbackDetected));
+        }
+        if stored.size() != log.size() || stored.root() != log.root() {
+            return Err(js_err(Error::StorageCorrupt {
+                reason: "the stored log differs from the wallet's",
+            }));
+        }
+        Ok(())
+    }
+
+    /// The holder key's public JWK, as JSON text.
+    ///
+    /// # Errors
+    /// `INTERNAL` only.
+    #[wasm_bindgen(js_name = holderPublicJwk)]
+    pub fn holder_public_jwk(&self) -> JsResult<String> {
+        to_json(&self.inner.holder_public_jwk())
+    }
+
+    /// The device key's public JWK, as JSON text.
+    ///
+    /// # Errors
+    /// `INTERNAL` only.
+    #[wasm_bindgen(js_name = devicePublicJwk)]
+    pub fn device_public_jwk(&self) -> JsResult<String> {
+        to_json(&self.inner.device_public_jwk())
+    }
+
+    /// Adds a credential (in memory); JSON text `{ id, type, … }`.
+    ///
+    /// # Errors
+    /// `INVALID_CREDENTIAL`, `EXPIRED`, `INVALID_INPUT`.
+    #[wasm_bindgen(js_name = addCredential)]
+    pub fn add_credential(&mut self, sd_jwt: &str, now: Option<f64>) -> JsResult<String> {
+        let c = self
+            .inner
+            .add_credential(sd_jwt, time(now, "now")?)
+            .map_err(js_err)?;
+        to_json(&c.summary())
+    }
+
+    /// How many credentials the wallet holds.
+    #[wasm_bindgen(js_name = credentialCount)]
+    #[must_use]
+    pub fn credential_count(&self) -> u32 {
+        u32::try_from(self.inner.credentials().len()).unwrap_or(u32::MAX)
+    }
+
+    /// Forgets credentials added after the first `n` (their save failed).
+    #[wasm_bindgen(js_name = keepCredentials)]
+    pub fn keep_credentials(&mut self, n: u32) {
+        self.inner.keep_credentials(n as usize);
+    }
+
+    /// The credentials, as JSON text.
+    ///
+    /// # Errors
+    /// `INTERNAL` only.
+    pub fn credentials(&self) -> JsResult<String> {
+        let list: Vec<Value> = self
+            .inner
+            .credentials()
+            .iter()
+            .map(wallet::StoredCredential::summary)
+            .collect();
+        to_json(&list)
+    }
+
+    /// The consent screen's view of a request, as JSON text.
+    ///
+    /// # Errors
+    /// `INVALID_REQUEST`, `VERIFY_FAILED`, `EXPIRED`, `NOT_YET_VALID`.
+    pub fn evaluate(&self, request: &str, now: Option<f64>) -> JsResult<String> {
+        let v = self
+            .inner
+            .evaluate(request, time(now, "now")?)
+            .map_err(js_err)?;
+        to_json(&v)
+    }
+
+    /// Steps 1–4 of a response; returns the record id. The caller persists
+    /// [`JsWallet::segments`], then calls `markPersisted` and
+    /// `finishRespond`, or `abortRespond` if the save failed.
+    ///
+    /// # Errors
+    /// As `Wallet::begin_response`; `INVALID_STATE` if a response is
+    /// already pending.
+    #[wasm_bindgen(js_name = beginRespond)]
+    pub fn begin_respond(
+        &mut self,
+        request: &str,
+        choices_json: &str,
+        separate_json: &str,
+        now: Option<f64>,
+    ) -> JsResult<String> {
+        if self.pending.is_some() {
+            return Err(js_err(Error::InvalidState {
+                reason: "another response is being saved; await it first".into(),
+            }));
+        }
+        let choices: Value = from_json(choices_json, "choices")?;
+        let choices = wallet::parse_choices(&choices).map_err(js_err)?;
+        let separate: Value = from_json(separate_json, "separateConsent")?;
+        let separate = wallet::parse_separate(&separate).map_err(js_err)?;
+        let p = self
+            .inner
+            .begin_response(request, &choices, &separate, time(now, "now")?)
+            .map_err(js_err)?;
+        let id = p.record_id().to_owned();
+        self.pending = Some(p);
+        self.persisted = false;
+        Ok(id)
+    }
+
+    /// Records that the log holding the pending record was saved.
+    #[wasm_bindgen(js_name = markPersisted)]
+    pub fn mark_persisted(&mut self) {
+        self.persisted = self.pending.is_some();
+    }
+
+    /// Takes the pending record back out (its save failed).
+    #[wasm_bindgen(js_name = abortRespond)]
+    pub fn abort_respond(&mut self) {
+        if let Some(p) = self.pending.take() {
+            self.inner.abort_response(p);
+        }
+        self.persisted = false;
+    }
+
+    /// Seals the pending response: `[envelope, receipt, recordId]`.
+    ///
+    /// # Errors
+    /// `INVALID_STATE` if nothing is pending or it was not persisted.
+    #[wasm_bindgen(js_name = finishRespond)]
+    pub fn finish_respond(&mut self) -> JsResult<Array> {
+        if !self.persisted {
+            return Err(js_err(Error::InvalidState {
+                reason: "the consent record is not persisted: nothing may be sealed".into(),
+            }));
+        }
+        let p = self.pending.take().ok_or_else(|| {
+            js_err(Error::InvalidState {
+                reason: "no response is pending".into(),
+            })
+        })?;
+        self.persisted = false;
+        let r = p.seal().map_err(js_err)?;
+        Ok(Array::of3(
+            &Uint8Array::from(&r.envelope[..]),
+            &Uint8Array::from(&r.receipt[..]),
+            &JsValue::from_str(&r.record_id),
+        ))
+    }
+
+    /// The log's size.
+    #[must_use]
+    pub fn size(&self) -> f64 {
+        self.inner.log().size() as f64
+    }
+
+    /// Undoes appends back to `size` records (a save failed).
+    #[wasm_bindgen(js_name = rollbackTo)]
+    pub fn rollback_to(&mut self, size: f64) {
+        if size >= 0.0 {
+            self.inner.rollback_to(size as u64);
+        }
+    }
+
+    /// Appends a refusal of `request`; returns its record id.
+    ///
+    /// # Errors
+    /// As `Wallet::begin_refuse`.
+    #[wasm_bindgen(js_name = beginRefuse)]
+    pub fn begin_refuse(&mut self, request: &str, now: Option<f64>) -> JsResult<String> {
+        self.inner
+            .begin_refuse(request, time(now, "now")?)
+            .map_err(js_err)
+    }
+
+    /// Appends a withdrawal of `record_id`.
+    ///
+    /// # Errors
+    /// `RECORD_NOT_FOUND`, `INVALID_STATE`.
+    #[wasm_bindgen(js_name = beginWithdraw)]
+    pub fn begin_withdraw(&mut self, record_id: &str, now: Option<f64>) -> JsResult<()> {
+        self.inner
+            .begin_withdraw(record_id, time(now, "now")?)
+            .map_err(js_err)
+    }
+
+    /// As `ConsentLog.history`.
+    ///
+    /// # Errors
+    /// `INVALID_INPUT` for an unsupported locale or time zone.
+    pub fn history(&self, locale: Option<String>, time_zone: Option<String>) -> JsResult<Array> {
+        history_of(self.inner.log(), locale, time_zone)
+    }
+
+    /// The log's signed checkpoint.
+    ///
+    /// # Errors
+    /// `INTERNAL` only.
+    pub fn checkpoint(&self) -> JsResult<String> {
+        self.inner.log().checkpoint().map_err(js_err)
+    }
+
+    /// The log's receipt for `index`.
+    ///
+    /// # Errors
+    /// `RECORD_NOT_FOUND`.
+    pub fn receipt(&self, index: f64) -> JsResult<Vec<u8>> {
+        self.inner.log().receipt(index as u64).map_err(js_err)
+    }
+
+    /// The log's status at `now`, as JSON text.
+    ///
+    /// # Errors
+    /// `INVALID_INPUT`.
+    pub fn status(&self, now: Option<f64>) -> JsResult<String> {
+        let s = self.inner.log().status(time(now, "now")?);
+        to_json(&serde_json::json!({
+            "active": s.active, "withdrawn": s.withdrawn,
+            "expired": s.expired, "refused": s.refused,
+        }))
+    }
+}

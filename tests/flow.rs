@@ -1,0 +1,188 @@
+//! The disclosure flow natively: the shared scenarios (`tests/common/flow.rs`,
+//! also run in Chromium by `tests/web.rs`) and failure injection: when the
+//! consent record cannot be persisted, no envelope is made, the record is
+//! taken back out of memory and storage keeps its previous state.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+mod common;
+
+use common::flow::{hotel_choices, hotel_request, world};
+use common::NOW;
+use mpshield::error::{Error, Result};
+use mpshield::flow::verifier::MemoryNonceStore;
+use mpshield::flow::wallet::{SeparateConsent, Wallet};
+use mpshield::flow::{MemoryStorage, Storage};
+
+fn seed() {
+    let entropy: Vec<u8> = (0..32u8).map(|i| i.wrapping_mul(29) ^ 0x5c).collect();
+    mpshield::rng::add_entropy(&entropy).unwrap();
+}
+
+#[test]
+fn hotel_check_in() {
+    seed();
+    common::flow::hotel_check_in();
+}
+
+#[test]
+fn car_rental() {
+    seed();
+    common::flow::car_rental();
+}
+
+#[test]
+fn refusals() {
+    seed();
+    common::flow::refusals();
+}
+
+/// How a broken storage fails.
+#[derive(Clone, Copy, Debug)]
+enum Fault {
+    /// Every write throws.
+    Throws,
+    /// Writes take longer than the caller waits (as the JavaScript layer
+    /// reports a timeout).
+    TimesOut,
+    /// The quota is reached.
+    Full,
+}
+
+/// Storage that fails its writes the way `fault` says, over a working
+/// store whose contents the test compares before and after.
+struct Broken {
+    inner: MemoryStorage,
+    fault: Option<Fault>,
+    quota: usize,
+}
+
+impl Storage for Broken {
+    fn get(&mut self, key: &str) -> Result<Option<Vec<u8>>> {
+        self.inner.get(key)
+    }
+    fn set(&mut self, key: &str, value: &[u8]) -> Result<()> {
+        let used: usize = self.inner.entries().values().map(Vec::len).sum();
+        match self.fault {
+            Some(Fault::Throws) => Err(Error::InvalidState {
+                reason: "storage unavailable".into(),
+            }),
+            Some(Fault::TimesOut) => Err(Error::InvalidState {
+                reason: "storage timed out".into(),
+            }),
+            Some(Fault::Full) if used + value.len() > self.quota => Err(Error::InvalidState {
+                reason: "storage full".into(),
+            }),
+            _ => self.inner.set(key, value),
+        }
+    }
+    fn remove(&mut self, key: &str) -> Result<()> {
+        self.inner.remove(key)
+    }
+}
+
+#[test]
+fn nothing_is_sealed_unless_the_consent_is_persisted() {
+    seed();
+    for fault in [Fault::Throws, Fault::TimesOut, Fault::Full] {
+        let w = world();
+        let (mut wallet, key) = (w.wallet, w.key);
+        let before = w.storage.entries().clone();
+        let used: usize = before.values().map(Vec::len).sum();
+        let mut storage = Broken {
+            inner: w.storage,
+            fault: Some(fault),
+            quota: used + 64,
+        };
+        let req = hotel_request(&w.hotel, NOW);
+        let sep = SeparateConsent::All;
+        let r = wallet.respond(&mut storage, &key, &req, &hotel_choices(), &sep, NOW);
+        let err = r.expect_err("an envelope came back although the consent was not saved");
+        assert_eq!(err.code(), "CONSENT_NOT_PERSISTED", "{fault:?}");
+        assert_eq!(
+            wallet.log().size(),
+            0,
+            "{fault:?}: the record stayed in memory"
+        );
+        assert_eq!(
+            storage.inner.entries(),
+            &before,
+            "{fault:?}: storage changed"
+        );
+        // Refusals and withdrawals follow the same rule.
+        let r = wallet.refuse(&mut storage, &key, &req, NOW);
+        assert_eq!(r.unwrap_err().code(), "CONSENT_NOT_PERSISTED");
+        assert_eq!(wallet.log().size(), 0);
+
+        // Once storage works again, the same request is answered and the
+        // record is the log's first.
+        storage.fault = None;
+        let resp = wallet
+            .respond(&mut storage, &key, &req, &hotel_choices(), &sep, NOW)
+            .unwrap();
+        let got = w
+            .hotel
+            .open(&resp.envelope, &mut MemoryNonceStore::default(), NOW)
+            .unwrap();
+        assert_eq!(got.receipt.index, 0);
+        let reopened = Wallet::open(&mut storage.inner, &key, Vec::new(), false).unwrap();
+        assert_eq!(reopened.log().size(), 1);
+    }
+}
+
+#[test]
+fn tampered_storage_is_detected_on_open() {
+    seed();
+    let mut w = world();
+    let req = hotel_request(&w.hotel, NOW);
+    w.wallet
+        .respond(
+            &mut w.storage,
+            &w.key,
+            &req,
+            &hotel_choices(),
+            &SeparateConsent::All,
+            NOW,
+        )
+        .unwrap();
+    let keys: Vec<String> = w.storage.entries().keys().cloned().collect();
+    for k in keys {
+        let mut s = MemoryStorage::new();
+        for (k2, v) in w.storage.entries() {
+            s.set(k2, v).unwrap();
+        }
+        let v = s.entries_mut().get_mut(&k).unwrap();
+        let n = v.len();
+        v[n / 2] ^= 1;
+        let r = Wallet::open(&mut s, &w.key, Vec::new(), false);
+        // A manifest that does not open cannot be told from a wrong key.
+        let code = r.unwrap_err().code();
+        assert!(
+            ["STORAGE_CORRUPT", "DECRYPT_FAILED"].contains(&code),
+            "{k}: {code}"
+        );
+    }
+    // The wrong storage key.
+    let other = mpshield::consent::StorageKey::from_bytes([8; 32]);
+    let r = Wallet::open(&mut w.storage, &other, Vec::new(), false);
+    assert_eq!(r.unwrap_err().code(), "DECRYPT_FAILED");
+    assert_eq!(
+        w.storage.entries().len(),
+        3,
+        "state, manifest and one segment"
+    );
+}
+
+#[test]
+fn a_credential_for_another_holder_is_refused() {
+    seed();
+    let w = world();
+    let mut other = Wallet::create(Vec::new(), false).unwrap();
+    let cred = w.wallet.credentials()[0].sd_jwt.clone();
+    let err = other.add_credential(&cred, NOW).unwrap_err();
+    assert_eq!(err.code(), "INVALID_CREDENTIAL");
+}
