@@ -206,7 +206,7 @@ for (const profile of ['ios', 'android']) {
       r.items.map((i) => [i.field, i.label, i.required, i.sensitive, i.retentionDays, i.options.map((o) => o.form), i.chosen]),
       [
         ['name', '姓名', true, false, 30, ['full'], 'full'],
-        ['id_number', '公民身份号码', true, false, 30, ['full', 'masked'], 'masked'],
+        ['id_number', '公民身份号码', true, true, 30, ['full', 'masked'], 'masked'],
         ['birth_date', '出生日期', true, false, 30, ['predicate'], 'predicate'],
         ['photo', '相片', false, true, 1, ['full', ''], ''],
       ],
@@ -217,6 +217,7 @@ for (const profile of ['ios', 'android']) {
     const maskedPreview = idItem.options.find((o) => o.form === 'masked').preview;
     assert.match(maskedPreview, /^\d{6}\*{8}\d{3}[\dX]$/, 'the masked form is previewed');
     assert.equal(idItem.options.find((o) => o.form === 'masked').label, '公民身份号码（脱敏）');
+    assert.equal(r.items[2].options[0].preview, '是', 'the predicate is previewed as yes/no');
 
     // The citizen looks at the full form, then picks the masked ID number; no photo.
     const id = ui.itemIndex('id_number');
@@ -224,6 +225,15 @@ for (const profile of ['ios', 'android']) {
     assert.equal(data().request.items[id].chosen, 'full');
     await tap('onPickForm', pick(id, 'masked'));
     assert.equal(data().request.items[id].chosen, 'masked');
+    // The ID number is sensitive (in any form): without separate consent nothing is sent.
+    await tap('onAgree');
+    d = data();
+    assert.equal(d.phase, 'request', 'still on the request');
+    assert.match(d.error, /“公民身份号码”属于敏感个人信息，需要您单独同意/);
+    assert.equal(ui.received().length, 0, 'nothing reached the hotel');
+    assert.equal(d.history.length, 0, 'and nothing was recorded');
+    await tap('onSeparateConsent', toggle(id, true));
+    assert.equal(data().request.items[id].separateConsent, true);
     await tap('onAgree');
     d = data();
     assert.equal(d.error, '', d.error);
@@ -232,7 +242,13 @@ for (const profile of ['ios', 'android']) {
     assert.ok(d.result.receiptBytes > 0);
     assert.equal(d.result.logSize, d.result.receiptIndex + 1, 'the receipt is for the newest record');
     const chosen = ['/age_equal_or_over/18', '/id_number_masked', '/name'];
-    assert.deepEqual(d.result.hotelGot.map((g) => g.claim), chosen);
+    assert.deepEqual(d.result.hotelGot.map((g) => [g.claim, g.label]), [
+      ['/age_equal_or_over/18', '年满18周岁'],
+      ['/id_number_masked', '公民身份号码（脱敏）'],
+      ['/name', '姓名'],
+    ]);
+    assert.deepEqual(d.result.alwaysSent.map((g) => g.claim), ['/valid_until'], 'the page also shows what the card never hides');
+    const firstEnvelopeBytes = d.result.envelopeBytes;
 
     // The hotel's side: verifier.open got exactly those claims.
     let received = ui.received();
@@ -241,25 +257,38 @@ for (const profile of ['ios', 'android']) {
     const c0 = received[0].claims;
     assert.equal(c0.id_number_masked, maskedPreview);
     assert.equal(c0.age_equal_or_over['18'], true);
-    for (const hidden of ['id_number', 'birth_date', 'address', 'photo', 'sex', 'ethnicity', 'name_masked', 'household_province']) {
-      assert.equal(c0[hidden], undefined, `the hotel did not get ${hidden}`);
-    }
+    // Exactly the chosen claims, plus what an ID card never hides (its
+    // expiry) and the credential's own JWT claims.
+    const JWT_CLAIMS = ['iss', 'vct', 'cnf', 'iat', 'nbf', 'exp', 'status'];
+    assert.deepEqual(
+      Object.keys(c0).filter((k) => !JWT_CLAIMS.includes(k)).sort(),
+      ['age_equal_or_over', 'id_number_masked', 'name', 'valid_until'],
+    );
     assert.deepEqual(Object.keys(c0.age_equal_or_over), ['18'], 'only the predicate asked for');
-    assert.equal(received[0].consentRecord.event, 'disclosed');
+    assert.equal(received[0].consentRecord.event, 'given');
+    assert.equal(received[0].consentRecord.consentType, 'separate');
     assert.deepEqual(received[0].consentRecord.purposes, ['住宿登记']);
+    assert.deepEqual(
+      received[0].consentRecord.fields.map((f) => [f.field, f.form, f.sensitive]),
+      [['name', 'full', false], ['id_number', 'masked', true], ['birth_date', 'predicate', false]],
+      'the record the hotel got says what was given, in which form',
+    );
     assert.equal(received[0].receiptIndex, d.result.receiptIndex);
     assert.equal(d.history[0].recordId, d.result.recordId);
 
-    // Next check-in: the photo is sensitive — without separate consent nothing is sent.
+    // Next check-in: full ID number and the (optional, sensitive) photo;
+    // consenting separately to the ID number alone is not enough.
     await tap('onNextRequest');
     assert.equal(data().phase, 'request');
+    assert.equal(data().request.items[id].separateConsent, false, 'separate consent is asked again for each request');
     const photo = ui.itemIndex('photo');
     await tap('onPickForm', pick(photo, 'full'));
     await tap('onPickForm', pick(id, 'full'));
+    await tap('onSeparateConsent', toggle(id, true));
     await tap('onAgree');
     d = data();
     assert.equal(d.phase, 'request', 'still on the request');
-    assert.match(d.error, /单独同意/);
+    assert.match(d.error, /“相片”属于敏感个人信息/);
     assert.equal(ui.received().length, 1, 'nothing reached the hotel');
     await tap('onSeparateConsent', toggle(photo, true));
     assert.equal(data().request.items[photo].separateConsent, true);
@@ -290,7 +319,7 @@ for (const profile of ['ios', 'android']) {
     assert.equal(d.history[0].eventText, '拒绝');
     assert.match(d.history[0].line, /示例酒店有限公司/);
     assert.equal(d.history.filter((h) => h.event === 'refused').length, 1);
-    assert.equal(d.history.filter((h) => h.event === 'disclosed').length, 2);
+    assert.equal(d.history.filter((h) => h.event === 'given').length, 2);
     assert.equal(ui.received().length, 2, 'a refusal sends the hotel nothing');
     const historyLength = d.history.length;
 
@@ -338,7 +367,7 @@ for (const profile of ['ios', 'android']) {
     assert.equal(d.history.length, historyLength);
     assert.equal(d.history[0].event, 'refused');
     again.mp.run('page.onUnload()');
-    t.diagnostic(`${profile}: ${Date.now() - started} ms; envelope ${data().result ? data().result.envelopeBytes : '-'} B`);
+    t.diagnostic(`${profile}: ${Date.now() - started} ms for two launches; first envelope ${firstEnvelopeBytes} B`);
   });
 }
 

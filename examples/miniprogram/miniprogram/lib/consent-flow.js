@@ -154,11 +154,13 @@ function formatTime(seconds) {
     p(d.getUTCHours()) + ':' + p(d.getUTCMinutes());
 }
 
-function previewText(form) {
-  if (form.preview === undefined || form.preview === null) return '';
-  if (typeof form.preview !== 'string') return String(form.preview);
-  if (form.preview.indexOf('data:image/') === 0) return '（图像）';
-  return form.preview;
+/** A claim value as text for the page: 是/否 for predicates, no image data. */
+function displayValue(v) {
+  if (v === true) return '是';
+  if (v === false) return '否';
+  if (v === undefined || v === null) return '';
+  if (typeof v === 'string' && v.indexOf('data:image/') === 0) return '（相片）';
+  return typeof v === 'string' ? v : JSON.stringify(v);
 }
 
 /**
@@ -187,7 +189,7 @@ function requestView(ev) {
           form: f.form,
           claim: f.claim,
           label: f.labels.zh,
-          preview: previewText(f),
+          preview: displayValue(f.preview),
           available: f.available === true,
         };
       });
@@ -204,12 +206,14 @@ function requestView(ev) {
         key: item.licence + '/' + item.field,
         licence: item.licence,
         field: item.field,
-        label: item.labels.zh,
-        labelEn: item.labels.en,
+        label: item.labels ? item.labels.zh : item.field,
+        labelEn: item.labels ? item.labels.en : item.field,
         required: item.required === true,
         sensitive: item.sensitive === true,
         retentionDays: item.retentionDays,
         satisfiable: item.satisfiable !== false,
+        // A field the licence does not let the holder withhold (sent with every answer).
+        alwaysVisible: item.alwaysVisible === true,
         options: options,
         chosen: chosen,
         separateConsent: false,
@@ -230,19 +234,27 @@ function choicesFrom(view) {
   return { choices: choices, separateConsent: separateConsent };
 }
 
+/**
+ * Labels of the chosen sensitive fields the citizen has not separately
+ * consented to (the wallet refuses to answer with SEPARATE_CONSENT_REQUIRED
+ * until there are none).
+ */
+function missingSeparateConsent(view) {
+  return view.items
+    .filter(function (item) {
+      return item.chosen && item.sensitive && !item.separateConsent;
+    })
+    .map(function (item) {
+      return item.label;
+    });
+}
+
 /** Resolves a JSON Pointer (RFC 6901) in `doc`. */
 function pointer(doc, path) {
   return path.split('/').slice(1).reduce(function (v, part) {
     const key = part.replace(/~1/g, '/').replace(/~0/g, '~');
     return v !== undefined && v !== null ? v[key] : undefined;
   }, doc);
-}
-
-function displayValue(v) {
-  if (v === true) return '是';
-  if (v === false) return '否';
-  if (typeof v === 'string' && v.indexOf('data:image/') === 0) return '（相片）';
-  return v === undefined ? '' : String(v);
 }
 
 /**
@@ -265,6 +277,19 @@ async function respond(mpshield, session, view) {
       if (o.claim) labels[o.claim] = o.label;
     });
   });
+  // Besides what was chosen, the hotel sees the fields the licence does not
+  // let the holder withhold (on an ID card: its expiry date), whether or not
+  // the request named them. Shown, so that the page does not understate it.
+  const schema = mpshield.licence.schemas().filter(function (x) {
+    return x.type === 'resident_id_card';
+  })[0];
+  const alwaysSent = schema.fields
+    .filter(function (f) {
+      return !f.disclosable && reply.claims[f.id] !== undefined && reply.disclosed.indexOf('/' + f.id) < 0;
+    })
+    .map(function (f) {
+      return { claim: '/' + f.id, label: f.labels.zh, value: displayValue(reply.claims[f.id]) };
+    });
   return {
     recordId: out.recordId,
     envelopeBytes: out.envelope.length,
@@ -275,6 +300,7 @@ async function respond(mpshield, session, view) {
     hotelGot: reply.disclosed.slice().sort().map(function (claim) {
       return { claim: claim, label: labels[claim] || claim, value: displayValue(pointer(reply.claims, claim)) };
     }),
+    alwaysSent: alwaysSent,
   };
 }
 
@@ -325,14 +351,23 @@ const MESSAGES = {
   REPLAYED: '该请求已经使用过，请重新获取。',
   NOT_REQUESTED: '所选内容不在请求范围内。',
   CREDENTIAL_NOT_FOUND: '钱包中没有所需证照。',
-  SEPARATE_CONSENT_REQUIRED: '提供敏感个人信息需要您单独同意：请打开该项下方的开关，或选择“不提供”。',
+  SEPARATE_CONSENT_REQUIRED: '提供敏感个人信息需要您单独同意：请打开该项下方的开关。',
   NOT_INITIALIZED: '安全组件尚未加载完成。',
   NO_ENTROPY: '安全组件无法获取随机数，请升级微信后重试。',
 };
 
-/** A message for the citizen, from an error's code. */
-function errorMessage(e) {
+/**
+ * A message for the citizen, from an error's code. With the request's view,
+ * SEPARATE_CONSENT_REQUIRED names the fields that still need it.
+ */
+function errorMessage(e, view) {
   const code = e && e.code;
+  if (code === 'SEPARATE_CONSENT_REQUIRED' && view) {
+    const labels = missingSeparateConsent(view);
+    if (labels.length) {
+      return '“' + labels.join('”“') + '”属于敏感个人信息，需要您单独同意：请打开该项下方的开关，或不提供（选填项）、拒绝本次请求。';
+    }
+  }
   return MESSAGES[code] || ('出错了（' + (code || (e && e.message) || e) + '）');
 }
 
@@ -346,6 +381,7 @@ module.exports = {
   nextRequest: nextRequest,
   requestView: requestView,
   choicesFrom: choicesFrom,
+  missingSeparateConsent: missingSeparateConsent,
   respond: respond,
   refuse: refuse,
   historyView: historyView,

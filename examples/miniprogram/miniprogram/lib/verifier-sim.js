@@ -29,9 +29,11 @@ const HOTEL_USCC = USCC_BODY + usccCheckCharacter(USCC_BODY);
 
 // What the front desk asks for. Which forms a hotel may accept is for it
 // (and the lodging rules it is under) to decide; the demo offers the full
-// and the masked ID number so that the citizen's choice is visible. The
-// photo is optional and sensitive (PIPL Art. 28): it is for comparing face
-// and card at the desk, and needs the citizen's separate consent.
+// and the masked ID number so that the citizen's choice is visible. The ID
+// number (an identity-document number, GB/T 35273-2020 Annex B) and the
+// photo are sensitive personal information (PIPL Art. 28): giving either, in
+// any form, needs the citizen's separate consent (Art. 29). The photo is
+// optional: it is for comparing face and card at the desk.
 const CHECK_IN_FIELDS = [
   { licence: 'resident_id_card', field: 'name', required: true, forms: ['full'], retentionDays: 30 },
   { licence: 'resident_id_card', field: 'id_number', required: true, forms: ['full', 'masked'], retentionDays: 30 },

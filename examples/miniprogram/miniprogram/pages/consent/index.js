@@ -98,7 +98,7 @@ Page({
       this.setData({ busy: false, phase: 'responded', result: result, history: flow.historyView(this.session.wallet) });
     } catch (e) {
       // SEPARATE_CONSENT_REQUIRED and the like: nothing was sent, the citizen can change the choice.
-      this.setData({ busy: false, error: flow.errorMessage(e) });
+      this.setData({ busy: false, error: flow.errorMessage(e, this.data.request) });
     }
   },
 
