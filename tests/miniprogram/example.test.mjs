@@ -202,6 +202,7 @@ for (const profile of ['ios', 'android']) {
     assert.equal(r.lawfulBasis, 'legal_duty');
     assert.equal(r.lawfulBasisText, '履行法定职责或者法定义务所必需');
     assert.deepEqual(r.warnings, []);
+    assert.deepEqual(r.alwaysSent, ['有效期截止日期'], 'said before consenting: the card\'s expiry is never hidden');
     assert.deepEqual(
       r.items.map((i) => [i.field, i.label, i.required, i.sensitive, i.retentionDays, i.options.map((o) => o.form), i.chosen]),
       [
@@ -213,6 +214,7 @@ for (const profile of ['ios', 'android']) {
       'fields, labels, required, sensitivity, retention, forms and the least revealing default',
     );
     assert.ok(r.items.every((i) => i.satisfiable && i.options.every((o) => o.available)), 'the wallet can give every form');
+    const namePreview = r.items[0].options[0].preview;
     const idItem = r.items[1];
     const maskedPreview = idItem.options.find((o) => o.form === 'masked').preview;
     assert.match(maskedPreview, /^\d{6}\*{8}\d{3}[\dX]$/, 'the masked form is previewed');
@@ -247,7 +249,8 @@ for (const profile of ['ios', 'android']) {
       ['/id_number_masked', '公民身份号码（脱敏）'],
       ['/name', '姓名'],
     ]);
-    assert.deepEqual(d.result.alwaysSent.map((g) => g.claim), ['/valid_until'], 'the page also shows what the card never hides');
+    assert.deepEqual(d.result.hotelGot.map((g) => g.value), ['是', maskedPreview, namePreview], 'with the values previewed');
+    assert.equal(d.result.alwaysSentText, '有效期截止日期', 'the page also says what the card never hides');
     const firstEnvelopeBytes = d.result.envelopeBytes;
 
     // The hotel's side: verifier.open got exactly those claims.
@@ -256,6 +259,7 @@ for (const profile of ['ios', 'android']) {
     assert.deepEqual([...received[0].disclosed].sort(), chosen);
     const c0 = received[0].claims;
     assert.equal(c0.id_number_masked, maskedPreview);
+    assert.equal(c0.name, namePreview);
     assert.equal(c0.age_equal_or_over['18'], true);
     // Exactly the chosen claims, plus what an ID card never hides (its
     // expiry) and the credential's own JWT claims.
@@ -299,6 +303,10 @@ for (const profile of ['ios', 'android']) {
     received = ui.received();
     assert.equal(received.length, 2);
     assert.deepEqual([...received[1].disclosed].sort(), ['/age_equal_or_over/18', '/id_number', '/name', '/photo']);
+    assert.deepEqual(
+      Object.keys(received[1].claims).filter((k) => !JWT_CLAIMS.includes(k)).sort(),
+      ['age_equal_or_over', 'id_number', 'name', 'photo', 'valid_until'],
+    );
     assert.ok(received[1].consentRecord.fields.some((f) => f.field === 'photo' && f.sensitive === true));
     // The synthetic person, as the hotel now knows them.
     const name = received[1].claims.name;

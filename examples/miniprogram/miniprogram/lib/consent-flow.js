@@ -19,14 +19,17 @@ const testIssuer = require('./test-issuer.js');
 // two ways:
 //   - from a PIN or passphrase the citizen sets, with
 //     mpshield.deriveStorageKey({ pin, salt }) (Argon2id). The salt is random,
-//     not secret, and kept next to the data (as below). A 6-digit PIN only
-//     slows down someone who copies the stored data: each guess costs an
-//     Argon2id run, but there are only 10^6 of them. A longer passphrase is
+//     not secret, and kept next to the data (as below). Each guess costs an
+//     Argon2id run, but a 6-digit PIN has only 10^6 of them: whoever copies
+//     the stored data can search them offline within hours (docs/FORMAT.md),
+//     so a PIN guards against casual access only; a long passphrase is
 //     stronger;
-//   - from a key the platform keeps for the app outside wx storage (a key
-//     released by the app's own server after the citizen logs in and passes
-//     a face or SOTER biometric check, for example), so that the phone's
-//     storage alone cannot be decrypted.
+//   - from a key kept outside wx storage: in a hardware-backed keystore
+//     where the host offers one (an app's native shell: Android Keystore,
+//     iOS Keychain); in WeChat, which gives mini-programs no keystore, a key
+//     that the app's own server releases after the citizen logs in and
+//     authenticates again (a face or SOTER biometric check, for example).
+//     Then the phone's storage alone cannot be decrypted.
 // This example uses a PIN.
 
 const SALT_KEY = 'mpshield-example/pin-salt';
@@ -46,7 +49,8 @@ function fromHex(s) {
 
 /** Whether a wallet was set up on this phone (a PIN was chosen). */
 function hasWallet(wx) {
-  return typeof wx.getStorageSync(SALT_KEY) === 'string' && wx.getStorageSync(SALT_KEY).length === 32;
+  const salt = wx.getStorageSync(SALT_KEY);
+  return typeof salt === 'string' && /^[0-9a-f]{32}$/.test(salt);
 }
 
 /** The storage key from the citizen's PIN and this phone's salt (made on first use). */
@@ -81,14 +85,18 @@ async function openSession(mpshield, wx, pin) {
   let wallet = null;
   try {
     const storageKey = await storageKeyFromPin(mpshield, wx, pin);
-    wallet = await mpshield.Wallet.open({
-      storage: mpshield.storage.wx(wx),
-      storageKey: storageKey,
-      // A real app ships (or fetches from the province's registry) the keys
-      // of the relying parties it may answer; here, the simulated hotel's.
-      trustedVerifiers: [hotel.publicJwk()],
-      allowUnverified: false,
-    });
+    try {
+      wallet = await mpshield.Wallet.open({
+        storage: mpshield.storage.wx(wx),
+        storageKey: storageKey,
+        // A real app ships (or fetches from the province's registry) the keys
+        // of the relying parties it may answer; here, the simulated hotel's.
+        trustedVerifiers: [hotel.publicJwk()],
+        allowUnverified: false,
+      });
+    } finally {
+      storageKey.fill(0); // the wallet keeps its own copy
+    }
     let issued = false;
     const hasCard = wallet.credentials().some(function (c) {
       return c.type === 'resident_id_card';
@@ -154,7 +162,7 @@ function formatTime(seconds) {
     p(d.getUTCHours()) + ':' + p(d.getUTCMinutes());
 }
 
-/** A claim value as text for the page: 是/否 for predicates, no image data. */
+/** A previewed value as text for the page: 是/否 for predicates, no image data. */
 function displayValue(v) {
   if (v === true) return '是';
   if (v === false) return '否';
@@ -170,7 +178,21 @@ function displayValue(v) {
  * of what would be sent) and the citizen's current choice (`chosen`: a form,
  * or '' for "not provided", allowed for optional fields only).
  */
-function requestView(ev) {
+function requestView(ev, schemas) {
+  const licence = ev.items.length ? ev.items[0].licence : '';
+  const schema = (schemas || []).filter(function (x) {
+    return x.type === licence;
+  })[0];
+  const requested = ev.items.map(function (item) {
+    return item.field;
+  });
+  const alwaysSent = !schema ? [] : schema.fields
+    .filter(function (f) {
+      return !f.disclosable && requested.indexOf(f.id) < 0;
+    })
+    .map(function (f) {
+      return f.labels.zh;
+    });
   return {
     verified: ev.verified === true,
     verifierName: ev.verifier.name,
@@ -183,6 +205,10 @@ function requestView(ev) {
     warnings: (ev.warnings || []).map(function (w) {
       return w.code + ': ' + w.message;
     }),
+    // Fields the licence does not let the holder withhold (on an ID card: its
+    // expiry date) leave with every answer, requested or not: said up front.
+    alwaysSent: alwaysSent,
+    alwaysSentText: alwaysSent.join('、'),
     items: ev.items.map(function (item) {
       const options = item.forms.map(function (f) {
         return {
@@ -249,14 +275,6 @@ function missingSeparateConsent(view) {
     });
 }
 
-/** Resolves a JSON Pointer (RFC 6901) in `doc`. */
-function pointer(doc, path) {
-  return path.split('/').slice(1).reduce(function (v, part) {
-    const key = part.replace(/~1/g, '/').replace(/~0/g, '~');
-    return v !== undefined && v !== null ? v[key] : undefined;
-  }, doc);
-}
-
 /**
  * Answers the current request with the citizen's choices: the wallet
  * discloses only what was chosen, seals it to the hotel, records the
@@ -271,25 +289,14 @@ async function respond(mpshield, session, view) {
   // A real app: wx.request({ url: 'https://hotel.example/checkin', method: 'POST', data: { envelope: text } })
   const reply = await session.hotel.receive(text);
   const checked = mpshield.consent.verifyReceipt(out.receipt, session.wallet.devicePublicJwk());
-  const labels = {};
+  // The hotel acknowledges the claims it accepted; their values are what
+  // this phone previewed.
+  const sent = {};
   view.items.forEach(function (item) {
     item.options.forEach(function (o) {
-      if (o.claim) labels[o.claim] = o.label;
+      if (o.claim) sent[o.claim] = o;
     });
   });
-  // Besides what was chosen, the hotel sees the fields the licence does not
-  // let the holder withhold (on an ID card: its expiry date), whether or not
-  // the request named them. Shown, so that the page does not understate it.
-  const schema = mpshield.licence.schemas().filter(function (x) {
-    return x.type === 'resident_id_card';
-  })[0];
-  const alwaysSent = schema.fields
-    .filter(function (f) {
-      return !f.disclosable && reply.claims[f.id] !== undefined && reply.disclosed.indexOf('/' + f.id) < 0;
-    })
-    .map(function (f) {
-      return { claim: '/' + f.id, label: f.labels.zh, value: displayValue(reply.claims[f.id]) };
-    });
   return {
     recordId: out.recordId,
     envelopeBytes: out.envelope.length,
@@ -298,9 +305,10 @@ async function respond(mpshield, session, view) {
     receiptIndex: checked.index,
     logSize: checked.checkpoint.size,
     hotelGot: reply.disclosed.slice().sort().map(function (claim) {
-      return { claim: claim, label: labels[claim] || claim, value: displayValue(pointer(reply.claims, claim)) };
+      const o = sent[claim];
+      return { claim: claim, label: o ? o.label : claim, value: o ? o.preview : '' };
     }),
-    alwaysSent: alwaysSent,
+    alwaysSentText: view.alwaysSentText,
   };
 }
 

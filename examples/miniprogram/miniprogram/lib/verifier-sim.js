@@ -114,12 +114,13 @@ function createHotel(mpshield, options) {
     /**
      * The server's side of the check-in: opens and verifies the envelope
      * (issuer signature, holder binding, audience, nonce, the consent record
-     * and its receipt) and answers what it accepted.
+     * and its receipt), keeps the result and acknowledges which claims it
+     * accepted (names only: a server does not echo personal data back).
      */
     async receive(envelopeText) {
       const got = await verifier.open(mpshield.envelope.fromText(envelopeText));
       hotel.received.push(got);
-      return { accepted: true, disclosed: got.disclosed.slice(), claims: got.claims, receiptIndex: got.receipt.index };
+      return { accepted: true, disclosed: got.disclosed.slice(), receiptIndex: got.receipt.index };
     },
 
     free() {

@@ -69,7 +69,7 @@ Page({
       this.setData({
         phase: 'request',
         error: '',
-        request: flow.requestView(ev),
+        request: flow.requestView(ev, mpshield.licence.schemas()),
         result: null,
         history: flow.historyView(this.session.wallet),
       });
