@@ -759,6 +759,174 @@ export class ConsentLog {
 }
 
 /** RFC 6962 / RFC 9162 Merkle proofs. */
+/** A requested field of one licence (`docs/FORMAT.md`, "Request"). */
+export interface RequestedField {
+  licence: string;
+  field: string;
+  /** Default `true`. */
+  required?: boolean;
+  /** Accepted forms, in order of preference; default `["full"]`. */
+  forms?: Array<'full' | 'masked' | 'predicate'>;
+  /** How many days the relying party keeps it. */
+  retentionDays: number;
+  /** For the `predicate` form: e.g. `"age_equal_or_over/18"`, `"household_province"`. */
+  predicate?: string;
+}
+
+/** Options of {@link Verifier.createRequest}. */
+export interface CreateRequestOptions {
+  purpose: string;
+  lawfulBasis: ConsentRecord['lawfulBasis'];
+  /** Fields of one licence type. */
+  fields: RequestedField[];
+  /** Default 300; at most 86400. */
+  ttlSeconds?: number;
+  noticeUrl?: string;
+  /** Issue time; default now. */
+  iat?: number;
+}
+
+/** Remembers answered request nonces: `consume` is `true` the first time only. */
+export interface NonceStore {
+  consume(nonce: string, expiresAt: number): boolean | Promise<boolean>;
+}
+
+/** What {@link Verifier.open} learned. */
+export interface OpenedResponse {
+  /** The disclosed claims plus those the licence keeps visible (`iss`, `vct`, `iat`, `exp`, `cnf`, `valid_until`). */
+  claims: Record<string, unknown>;
+  /** JSON Pointers of the disclosed claims. */
+  disclosed: string[];
+  /** The citizen's consent record, from the verified receipt. */
+  consentRecord: StoredConsentRecord;
+  receipt: { index: number; checkpoint: string };
+  /** The wallet's device key, which signed the receipt. */
+  devicePublicJwk: PublicJwk;
+}
+
+/** A relying party (hotel, department): signs requests and opens the sealed answers. */
+export class Verifier {
+  private constructor();
+  /** @throws {MpShieldError} `INVALID_INPUT`, `INVALID_RECORD` (USCC), `INVALID_KEY`, `INVALID_JWK`. */
+  static create(options: {
+    name: string;
+    uscc: string;
+    signingKey: SigningKey;
+    hpkeKeyPair: { publicKey?: BytesLike; secretKey: BytesLike };
+    trustedIssuers: PublicJwk[];
+    nonceStore?: NonceStore;
+  }): Verifier;
+  /** For wallets' `trustedVerifiers`. */
+  publicJwk(): PublicJwk;
+  /** The key-binding audience (RFC 9278 JWK thumbprint URI). */
+  audience(): string;
+  /** A signed request (compact JWS, `typ: mpshield-request+jwt`). @throws {MpShieldError} `INVALID_REQUEST`, `INVALID_INPUT`. */
+  createRequest(options: CreateRequestOptions): string;
+  /**
+   * Rejects with `DECRYPT_FAILED` (sealed to another key), `TRUNCATED`,
+   * `INVALID_RESPONSE`, `VERIFY_FAILED`, `EXPIRED`, `UNTRUSTED_ISSUER`,
+   * `INVALID_KEY_BINDING`, `INVALID_RECEIPT`, `REPLAYED`.
+   */
+  open(envelope: BytesLike): Promise<OpenedResponse>;
+  free(): void;
+  [Symbol.dispose](): void;
+}
+
+/** One accepted form of a requested field, as the wallet can answer it. */
+export interface EvaluatedForm {
+  form: 'full' | 'masked' | 'predicate';
+  available: boolean;
+  /** The claim it discloses, e.g. `/id_number_masked`. */
+  claim: string;
+  labels: Labels;
+  /** What would leave the phone (from the citizen's own credential), or `null`. */
+  preview: unknown;
+}
+
+/** A requested field on the consent screen. */
+export interface EvaluatedItem {
+  licence: string;
+  field: string;
+  labels: Labels | null;
+  required: boolean;
+  forms: EvaluatedForm[];
+  /** Sensitive personal information: needs separate consent. */
+  sensitive: boolean;
+  retentionDays: number;
+  satisfiable: boolean;
+  /** The licence keeps it visible: it leaves with any answer. */
+  alwaysVisible: boolean;
+}
+
+/** Everything a consent screen needs, from {@link Wallet.evaluate}. */
+export interface Evaluation {
+  /** Whether the requester is in `trustedVerifiers`. */
+  verified: boolean;
+  verifier: { name: string; uscc: string; kid: string };
+  purpose: string;
+  lawfulBasis: ConsentRecord['lawfulBasis'];
+  expiresAt: number;
+  noticeUrl?: string;
+  items: EvaluatedItem[];
+  /** e.g. `UNTRUSTED_VERIFIER`, `CREDENTIAL_NOT_FOUND`. */
+  warnings: Array<{ code: ErrorCode | string; message: string }>;
+}
+
+/** A credential in the wallet. */
+export interface WalletCredential {
+  id: string;
+  type: string;
+  vct: string | null;
+  iss: string;
+  iat: number | null;
+  exp: number | null;
+  labels: Labels | null;
+}
+
+/** The citizen's wallet: holder key, credentials and consent log, encrypted in storage. */
+export class Wallet {
+  private constructor();
+  /** Rejects with `DECRYPT_FAILED` (wrong storage key), `STORAGE_CORRUPT`, `INVALID_KEY`, `INVALID_JWK`, `CONSENT_NOT_PERSISTED` (a new wallet could not be saved). */
+  static open(options: {
+    storage: StorageAdapter;
+    storageKey: BytesLike;
+    trustedVerifiers: PublicJwk[];
+    allowUnverified?: boolean;
+    /** Each storage call must settle within this; default 10000. */
+    timeoutMs?: number;
+  }): Promise<Wallet>;
+  holderPublicJwk(): PublicJwk;
+  devicePublicJwk(): PublicJwk;
+  /** Rejects with `INVALID_CREDENTIAL` (malformed, or not bound to this wallet), `EXPIRED`, `CONSENT_NOT_PERSISTED`. */
+  addCredential(sdJwt: string): Promise<{ id: string; type: string }>;
+  credentials(): WalletCredential[];
+  /** @throws {MpShieldError} `INVALID_REQUEST`, `VERIFY_FAILED`, `EXPIRED`, `NOT_YET_VALID`. */
+  evaluate(request: string): Evaluation;
+  /**
+   * Rejects with `UNTRUSTED_VERIFIER`, `NOT_REQUESTED`,
+   * `SEPARATE_CONSENT_REQUIRED`, `CREDENTIAL_NOT_FOUND`, the request's
+   * errors, or `CONSENT_NOT_PERSISTED` — then there is no envelope.
+   */
+  respond(
+    request: string,
+    options: {
+      choices: Array<{ licence: string; field: string; form: 'full' | 'masked' | 'predicate' }>;
+      /** `true` for every sensitive field chosen, or the field ids. */
+      separateConsent?: boolean | string[];
+    },
+  ): Promise<{ envelope: Uint8Array; receipt: Uint8Array; recordId: string }>;
+  refuse(request: string): Promise<{ recordId: string }>;
+  withdraw(recordId: string): Promise<void>;
+  history(options?: { locale?: string; timeZone?: 'Asia/Shanghai' }): HistoryEntry[];
+  status(): ConsentStatus;
+  checkpoint(): string;
+  receipt(index: number): Uint8Array;
+  /** Re-reads storage and checks it against memory: resolves `true` or rejects with `DECRYPT_FAILED`, `STORAGE_CORRUPT`, `ROLLBACK_DETECTED`. */
+  verifyStorage(): Promise<true>;
+  free(): void;
+  [Symbol.dispose](): void;
+}
+
 export declare const merkle: {
   /** SHA-256(0x00 ‖ data). */
   leafHash(data: BytesLike): Uint8Array;
@@ -829,6 +997,8 @@ declare const mpshield: {
   createSealStream: typeof createSealStream;
   createOpenStream: typeof createOpenStream;
   ConsentLog: typeof ConsentLog;
+  Verifier: typeof Verifier;
+  Wallet: typeof Wallet;
   merkle: typeof merkle;
   checkpoint: typeof checkpoint;
   consent: typeof consent;

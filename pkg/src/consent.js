@@ -84,8 +84,10 @@ function required(opts, key, where) {
  * at once, as by every other function before init(); every other failure,
  * wrong arguments included, rejects the Promise.
  */
-export function asyncFn(impl, opts) {
-  const sync = fn(impl, opts);
+export function asyncFn(impl, opts, named) {
+  if (typeof impl === 'string') return asyncFn(opts, named, impl);
+  const name = named || impl.name;
+  const sync = fn(impl, opts, name);
   const wrapped = function () {
     ensureReady();
     const self = this;
@@ -93,10 +95,10 @@ export function asyncFn(impl, opts) {
     return new Promise(function (resolve) {
       resolve(sync.apply(self, args));
     }).catch(function (e) {
-      throw toMpShieldError(e, impl.name);
+      throw toMpShieldError(e, name);
     });
   };
-  Object.defineProperty(wrapped, 'name', { value: impl.name, configurable: true });
+  Object.defineProperty(wrapped, 'name', { value: name, configurable: true });
   return wrapped;
 }
 

@@ -195,9 +195,12 @@ function topUp() {
  * The implementation checks its own arguments (see args.js). It is called
  * with the wrapper's `this`, so methods of handle classes (keys.js) use it too.
  */
-export function fn(impl, opts) {
+export function fn(impl, opts, named) {
+  // fn(name, impl, opts): how scripts/build-pkg.mjs calls it, since
+  // minification renames the function expressions.
+  if (typeof impl === 'string') return fn(opts, named, impl);
   const random = Boolean(opts && opts.random);
-  const name = impl.name || 'anonymous';
+  const name = named || impl.name || 'anonymous';
   const wrapped = function () {
     if (!state.ready) throw notInitialised();
     if (state.trapped) throw afterTrap();

@@ -38,3 +38,11 @@ test('index.d.ts: correct usage compiles, misuse does not', (t) => {
   assert.equal(errors.length, 7, errors.join('\n'));
   assert.match(errors.join('\n'), /wasmpath/);
 });
+
+test('index.d.ts: the flow (Verifier, Wallet) as a consumer writes it compiles under tsc --noEmit', (t) => {
+  const link = linkPackage();
+  t.after(link.cleanup);
+  const flow = path.join(link.dir, 'flow.mts');
+  copyFileSync(fixture('types-flow.mts'), flow);
+  assert.deepEqual(diagnostics(flow), []);
+});

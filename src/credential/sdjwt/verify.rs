@@ -134,7 +134,7 @@ pub(crate) struct Split<'a> {
 fn decode_disclosure(encoded: &str) -> Result<Disclosure<'_>> {
     let bad = |why: &str| Error::credential(format!("a disclosure {why}"));
     let bytes = b64url_decode(encoded, "disclosure").map_err(|_| bad("is not base64url"))?;
-    let Ok(Value::Array(mut items)) = serde_json::from_slice::<Value>(&bytes) else {
+    let Some(Value::Array(mut items)) = crate::credential::jose::json_from_bytes(&bytes) else {
         return Err(bad("is not a JSON array"));
     };
     let (name, value) = match items.len() {
