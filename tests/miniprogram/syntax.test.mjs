@@ -1,4 +1,5 @@
-// Every file shipped to mini-programs (pkg/dist/miniprogram/*.js) must parse
+// Every file shipped to mini-programs (pkg/dist/miniprogram/*.js, and the
+// example mini-program's own .js files in examples/miniprogram) must parse
 // as ES2017 — the mini-program parser is reported to reject `?.` and `??` —
 // and must not use what WeChat lacks: import.meta, eval / new Function, or
 // free references to web globals (TextEncoder, fetch, WebAssembly, …). The
@@ -8,7 +9,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as acorn from 'acorn';
-import { MISSING_GLOBALS, mpDist } from './emulator.mjs';
+import { MISSING_GLOBALS, mpDist, repoRoot } from './emulator.mjs';
 
 /** Problems found in `source` (empty if it is fine for WeChat). */
 export function checkMiniProgramSource(source) {
@@ -123,6 +124,25 @@ test('every .js file in pkg/dist/miniprogram is ES2017 and uses nothing WeChat l
   assert.deepEqual(files.sort(), ['index.js', 'mpshield_bg.wasm.br'], 'exactly the loader and the module');
   for (const f of files.filter((f) => /\.(c|m)?js$/.test(f))) {
     const problems = checkMiniProgramSource(readFileSync(path.join(mpDist, f), 'utf8'));
+    assert.deepEqual(problems, [], `${f}:\n${problems.join('\n')}`);
+  }
+});
+
+test('every .js file of the example mini-program is ES2017 and uses nothing WeChat lacks', () => {
+  const root = path.join(repoRoot, 'examples/miniprogram/miniprogram');
+  // Its own code only: a developer's "Build npm" output (miniprogram_npm) is the package, checked above.
+  const files = readdirSync(root, { recursive: true })
+    .filter((f) => f.endsWith('.js') && !f.split(path.sep).includes('miniprogram_npm'))
+    .sort();
+  assert.deepEqual(files, [
+    'app.js',
+    path.join('lib', 'consent-flow.js'),
+    path.join('lib', 'test-issuer.js'),
+    path.join('lib', 'verifier-sim.js'),
+    path.join('pages', 'consent', 'index.js'),
+  ]);
+  for (const f of files) {
+    const problems = checkMiniProgramSource(readFileSync(path.join(root, f), 'utf8'));
     assert.deepEqual(problems, [], `${f}:\n${problems.join('\n')}`);
   }
 });
