@@ -43,6 +43,153 @@ fn main() {
     report("idcard.parse", ops, 18);
 
     consent_log();
+    flow();
+}
+
+/// The flow's hotel check-in: `Wallet::respond` (on small logs, as in
+/// scripts/bench.mjs) and `Verifier::open` (each envelope once).
+fn flow() {
+    use mpshield::consent::record::{Form, LawfulBasis};
+    use mpshield::consent::StorageKey;
+    use mpshield::credential::keys::{Algorithm, SigningKey, VerifyingKey};
+    use mpshield::credential::licence::{self, LicenceOptions};
+    use mpshield::flow::request::{RequestField, RequestOptions};
+    use mpshield::flow::verifier::{MemoryNonceStore, Verifier};
+    use mpshield::flow::wallet::{Choice, SeparateConsent, Wallet};
+    use mpshield::flow::MemoryStorage;
+
+    let now = 1_795_392_000;
+    let issuer = SigningKey::generate(Algorithm::Es256).unwrap();
+    let hotel = Verifier::new(
+        "测试酒店有限公司",
+        "91440300MA0000000H",
+        SigningKey::generate(Algorithm::EdDsa).unwrap(),
+        mpshield::seal::hpke::generate_key_pair()
+            .unwrap()
+            .secret_key,
+        vec![issuer.verifying_key().clone()],
+    )
+    .unwrap();
+    let field = |f: &str, forms: &[Form], p: Option<&str>| RequestField {
+        licence: "resident_id_card".into(),
+        field: f.into(),
+        required: true,
+        forms: forms.to_vec(),
+        retention_days: 30,
+        predicate: p.map(str::to_owned),
+    };
+    let request = || {
+        hotel
+            .create_request(
+                &RequestOptions {
+                    purpose: "住宿登记".into(),
+                    lawful_basis: LawfulBasis::LegalDuty,
+                    fields: vec![
+                        field("name", &[Form::Full], None),
+                        field("id_number", &[Form::Full, Form::Masked], None),
+                        field(
+                            "birth_date",
+                            &[Form::Predicate],
+                            Some("age_equal_or_over/18"),
+                        ),
+                    ],
+                    ttl_seconds: 300,
+                    notice_url: None,
+                },
+                now,
+            )
+            .unwrap()
+    };
+    let choice = |f: &str, form| Choice {
+        licence: "resident_id_card".into(),
+        field: f.into(),
+        form,
+    };
+    let choices = [
+        choice("name", Form::Full),
+        choice("id_number", Form::Masked),
+        choice("birth_date", Form::Predicate),
+    ];
+    let key = StorageKey::from_bytes([7; 32]);
+    let trusted = vec![VerifyingKey::from_jwk(&hotel.public_jwk()).unwrap()];
+    let fresh = || {
+        let mut storage = MemoryStorage::new();
+        let mut wallet = Wallet::open(&mut storage, &key, trusted.clone(), false).unwrap();
+        let serde_json::Value::Object(fields) = serde_json::json!({
+            "name": "测试甲", "sex": "male", "ethnicity": "汉", "birth_date": "1990-05-17",
+            "address": "广东省深圳市南山区测试路1号", "id_number": "440305199005171230",
+            "issuing_authority": "深圳市公安局南山分局", "valid_from": "2024-01-01", "valid_until": "2034-01-01"
+        }) else {
+            unreachable!()
+        };
+        let sd = licence::issue(
+            &issuer,
+            &LicenceOptions {
+                licence_type: "resident_id_card".into(),
+                fields,
+                holder_public_jwk: wallet.holder_public_jwk(),
+                iss: "https://gov.example/issuer".into(),
+                iat: Some(now - 86_400),
+                exp: Some(now + 86_400 * 365),
+            },
+        )
+        .unwrap();
+        wallet
+            .store_credential(&mut storage, &key, &sd, now)
+            .unwrap();
+        (wallet, storage)
+    };
+    let req = request();
+    let mut total = Duration::ZERO;
+    let mut n = 0u32;
+    for _ in 0..10 {
+        let (mut wallet, mut storage) = fresh();
+        let start = Instant::now();
+        for _ in 0..20 {
+            black_box(
+                wallet
+                    .respond(
+                        &mut storage,
+                        &key,
+                        &req,
+                        &choices,
+                        &SeparateConsent::All,
+                        now,
+                    )
+                    .unwrap(),
+            );
+        }
+        total += start.elapsed();
+        n += 20;
+    }
+    report("flow.respond", f64::from(n) / total.as_secs_f64(), 0);
+
+    let (mut wallet, mut storage) = fresh();
+    let envelopes: Vec<Vec<u8>> = (0..200)
+        .map(|_| {
+            wallet
+                .respond(
+                    &mut storage,
+                    &key,
+                    &request(),
+                    &choices,
+                    &SeparateConsent::All,
+                    now,
+                )
+                .unwrap()
+                .envelope
+        })
+        .collect();
+    let mut nonces = MemoryNonceStore::default();
+    let start = Instant::now();
+    for e in &envelopes {
+        black_box(hotel.open(e, &mut nonces, now).unwrap());
+    }
+    report(
+        "flow.open",
+        envelopes.len() as f64 / start.elapsed().as_secs_f64(),
+        0,
+    );
 }
 
 /// A synthetic consent record (no real organisation or person).

@@ -1,7 +1,8 @@
 // The end-to-end demo in the terminal (`make demo`): loads the built
-// package as a Node user would (pkg/dist/node.mjs) and walks through what
-// mpshield can do so far. Each step is one section; later capabilities add
-// theirs (seal → disclose → account).
+// package as a Node user would (pkg/dist/node.mjs) and runs a hotel
+// check-in from end to end: a test issuer, the hotel's signed request, the
+// citizen's consent screen and choices, the sealed answer, what the hotel
+// learned, and the consent history. Synthetic data only.
 //
 //   node scripts/demo.mjs
 import path from 'node:path';
@@ -40,13 +41,31 @@ try {
   console.log(`one wrong character → ${e.name} ${e.code}: ${e.message}`);
 }
 
-section('4. an issuer signs a resident ID card (SD-JWT VC, every field disclosable)');
+/** A synthetic unified social credit code (GB 32100-2015 check character). */
+function syntheticUscc(body17) {
+  const chars = '0123456789ABCDEFGHJKLMNPQRTUWXY';
+  const w = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+  let sum = 0;
+  for (let i = 0; i < 17; i++) sum += chars.indexOf(body17[i]) * w[i];
+  return body17 + chars[(31 - (sum % 31)) % 31];
+}
+
+section('4. the citizen opens a wallet; a test issuer issues a synthetic ID card into it');
+const storage = mpshield.storage.memory(); // on a phone: mpshield.storage.wx(wx)
+const storageKey = await mpshield.deriveStorageKey({ pin: '246810', salt: mpshield.randomBytes(16) });
 const issuerKey = mpshield.SigningKey.generate('ES256');
-const holderKey = mpshield.SigningKey.generate('EdDSA'); // stays on the phone
+const hotel = mpshield.Verifier.create({
+  name: '示例酒店（演示）',
+  uscc: syntheticUscc('91440300MA5D8K7Q2'),
+  signingKey: mpshield.SigningKey.generate('EdDSA'),
+  hpkeKeyPair: mpshield.hpke.generateKeyPair(), // kept on the hotel's server
+  trustedIssuers: [issuerKey.publicJwk()],
+});
+const wallet = await mpshield.Wallet.open({ storage, storageKey, trustedVerifiers: [hotel.publicJwk()] });
 const credential = mpshield.licence.issue({
   type: 'resident_id_card',
   issuerKey,
-  holderPublicJwk: holderKey.publicJwk(),
+  holderPublicJwk: wallet.holderPublicJwk(),
   iss: 'https://issuer.gov.example',
   fields: {
     name: '测试甲',
@@ -60,71 +79,61 @@ const credential = mpshield.licence.issue({
     valid_until: '2044-01-01',
   },
 });
-const decoded = mpshield.sdjwt.decode(credential);
-console.log(`credential: ${credential.length} characters, ${decoded.disclosures.length} disclosures, typ ${decoded.header.typ}`);
-console.log(`disclosable: ${decoded.disclosures.map((d) => d.path).join(' ')}`);
+console.log(`credential ${JSON.stringify(await wallet.addCredential(credential))}: ${credential.length} characters, ${mpshield.sdjwt.decode(credential).disclosures.length} disclosures`);
 
-section('5. the hotel asks; the citizen discloses only the masked ID number and "18 or over"');
-const hotel = mpshield.hpke.generateKeyPair(); // the hotel's sealing key (kept on its server)
-const nonce = Array.from(mpshield.randomBytes(12), (b) => b.toString(16).padStart(2, '0')).join('');
-const presentation = mpshield.sdjwt.present({
-  credential,
-  disclose: ['/id_number_masked', '/age_equal_or_over/18'],
-  holderKey,
-  aud: 'https://hotel.example',
-  nonce,
+section('5. the hotel asks: name, ID number (masked accepted), and "18 or over" instead of the birth date');
+const request = hotel.createRequest({
+  purpose: '住宿登记',
+  lawfulBasis: 'legal_duty',
+  fields: [
+    { licence: 'resident_id_card', field: 'name', required: true, forms: ['full'], retentionDays: 30 },
+    { licence: 'resident_id_card', field: 'id_number', required: true, forms: ['full', 'masked'], retentionDays: 30 },
+    { licence: 'resident_id_card', field: 'birth_date', required: true, forms: ['predicate'], predicate: 'age_equal_or_over/18', retentionDays: 30 },
+  ],
+  noticeUrl: 'https://hotel.example/privacy',
 });
-const envelope = mpshield.seal(hotel.publicKey, new TextEncoder().encode(presentation));
+console.log(`signed request: ${request.length} characters (${request.slice(0, 40)}…)`);
+
+section('6. the consent screen (wallet.evaluate)');
+const ev = wallet.evaluate(request);
+console.log(`${ev.verified ? '✔ verified' : '⚠ UNVERIFIED'} requester: ${ev.verifier.name} (${ev.verifier.uscc}); purpose ${ev.purpose}; basis ${ev.lawfulBasis}`);
+for (const item of ev.items) {
+  const forms = item.forms.map((f) => `${f.labels.zh} = ${JSON.stringify(f.preview)}`).join(' | ');
+  console.log(`  ${item.labels.zh}${item.required ? '（必填）' : ''}${item.sensitive ? '［敏感，需单独同意］' : ''} 保存 ${item.retentionDays} 天: ${forms}`);
+}
+
+section('7. the citizen chooses: name, the masked ID number (separate consent), "18 or over"');
+const { envelope, receipt, recordId } = await wallet.respond(request, {
+  choices: [
+    { licence: 'resident_id_card', field: 'name', form: 'full' },
+    { licence: 'resident_id_card', field: 'id_number', form: 'masked' },
+    { licence: 'resident_id_card', field: 'birth_date', form: 'predicate' },
+  ],
+  separateConsent: ['id_number'],
+});
 const info = mpshield.envelope.inspect(envelope);
-console.log(`sealed envelope: ${envelope.length} bytes, AEAD 0x${info.aead.toString(16).padStart(4, '0')}, key id ${hex(info.keyId)}`);
+console.log(`consent ${recordId} saved first; then sealed: ${envelope.length} bytes, AEAD 0x${info.aead.toString(16).padStart(4, '0')}, key id ${hex(info.keyId)}; receipt ${receipt.length} bytes`);
 console.log(`what the operator and transport see: ${mpshield.envelope.toText(envelope).slice(0, 48)}…`);
 
-section('6. the hotel opens and verifies');
-const opened = new TextDecoder().decode(mpshield.open(hotel.secretKey, envelope));
-const verified = mpshield.sdjwt.verify({
-  presentation: opened,
-  issuerKeys: [issuerKey.publicJwk()],
-  aud: 'https://hotel.example',
-  nonce,
-});
-console.log(`disclosed: ${verified.disclosed.join(', ')}`);
-console.log(`claims the hotel learns: ${JSON.stringify({ id_number_masked: verified.claims.id_number_masked, age_equal_or_over: verified.claims.age_equal_or_over })}`);
-console.log(`name, birth date, address in the hotel's view: ${[verified.claims.name, verified.claims.birth_date, verified.claims.address].map(String).join(', ')}`);
+section('8. the hotel opens and verifies (verifier.open): exactly what it learned');
+const got = await hotel.open(envelope);
+const learned = {};
+for (const p of got.disclosed) learned[p] = p.split('/').slice(1).reduce((o, k) => o[k], got.claims);
+console.log(learned);
+console.log(`always visible in any ID card answer: valid_until ${got.claims.valid_until}, issuer ${got.claims.iss}`);
+console.log(`not received: ${['id_number', 'birth_date', 'address', 'sex', 'ethnicity'].filter((k) => !(k in got.claims)).join(', ')}`);
+console.log(`consent record from the receipt: ${got.consentRecord.event}, ${got.consentRecord.consentType}, fields ${got.consentRecord.fields.map((f) => `${f.field}:${f.form}`).join(', ')}; receipt index ${got.receipt.index}`);
 try {
-  mpshield.sdjwt.verify({ presentation: opened, issuerKeys: [issuerKey.publicJwk()], aud: 'https://other.example', nonce });
+  await hotel.open(envelope);
 } catch (e) {
-  console.log(`replayed to another audience → ${e.code}`);
+  console.log(`the same envelope again → ${e.code}`);
 }
 
-section('7. the consent is recorded in the device-signed log; its receipt travels with the data');
-/** A synthetic unified social credit code (GB 32100-2015 check character). */
-function syntheticUscc(body17) {
-  const chars = '0123456789ABCDEFGHJKLMNPQRTUWXY';
-  const w = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
-  let sum = 0;
-  for (let i = 0; i < 17; i++) sum += chars.indexOf(body17[i]) * w[i];
-  return body17 + chars[(31 - (sum % 31)) % 31];
-}
-const deviceKey = mpshield.SigningKey.generate('EdDSA');
-const log = mpshield.ConsentLog.create({ signingKey: deviceKey, origin: 'demo.mpshield.example/device/1' });
-const now = Math.floor(Date.now() / 1000);
-const { index } = log.append({
-  event: 'disclosed',
-  time: now,
-  controller: { name: '示例酒店（演示）', uscc: syntheticUscc('91440300MA5D8K7Q2') },
-  purposes: ['住宿登记'],
-  lawfulBasis: 'legal_duty',
-  consentType: 'explicit',
-  fields: [
-    { licence: 'resident_id_card', field: 'id_number', form: 'masked', sensitive: false, retentionDays: 30 },
-    { licence: 'resident_id_card', field: 'age_equal_or_over', form: 'predicate', sensitive: false, retentionDays: 30 },
-  ],
-});
-const receipt = log.receipt(index);
-const checked = mpshield.consent.verifyReceipt(receipt, deviceKey.publicJwk());
-console.log(`log size ${log.size}, receipt ${receipt.length} bytes, verified at index ${checked.index}`);
-console.log(log.checkpoint().trimEnd());
-for (const entry of log.history({ locale: 'zh-CN' })) console.log(entry.line);
-for (const entry of log.history({ locale: 'en' })) console.log(entry.line);
-log.free();
+section("9. the citizen's consent history (我的授权记录), on the phone");
+for (const entry of wallet.history({ locale: 'zh-CN' })) console.log(entry.line);
+for (const entry of wallet.history({ locale: 'en' })) console.log(entry.line);
+console.log(wallet.checkpoint().trimEnd());
+console.log(`stored state verified: ${await wallet.verifyStorage()}; ${storage.entries().length} keys, ${storage.bytesUsed()} bytes, all ciphertext`);
+wallet.free();
+hotel.free();
 console.log('');
