@@ -186,3 +186,99 @@ fn a_credential_for_another_holder_is_refused() {
     let err = other.add_credential(&cred, NOW).unwrap_err();
     assert_eq!(err.code(), "INVALID_CREDENTIAL");
 }
+
+/// A receipt must describe exactly this disclosure: the genuine record,
+/// changed one way at a time, signed into a log of its own and resealed to
+/// the hotel, is refused each time (and the genuine one is accepted).
+#[test]
+fn a_receipt_that_does_not_describe_the_disclosure_is_refused() {
+    use common::rng;
+    use mpshield::consent::record::Form;
+    use mpshield::consent::{ConsentLog, ConsentRecord, DeviceKey};
+    use mpshield::credential::jose::{b64url, b64url_decode};
+    use mpshield::seal::envelope::{self, OpenOptions, SealOptions};
+    use mpshield::seal::hpke;
+    use serde_json::{json, Value};
+
+    seed();
+    let mut w = world();
+    let req = hotel_request(&w.hotel, NOW);
+    let resp = w
+        .wallet
+        .respond(
+            &mut w.storage,
+            &w.key,
+            &req,
+            &hotel_choices(),
+            &SeparateConsent::All,
+            NOW,
+        )
+        .unwrap();
+    // The test knows the hotel's sealing key (tests/common/flow.rs, seed 41).
+    let kp = hpke::generate_key_pair_with_rng(&mut rng(41));
+    let info = mpshield::flow::RESPONSE_INFO;
+    let plain = envelope::open(
+        &kp.secret_key,
+        &resp.envelope,
+        &OpenOptions { info, aad: &[] },
+    )
+    .unwrap();
+    let body: Value = serde_json::from_slice(&plain).unwrap();
+    let receipt = b64url_decode(body["receipt"].as_str().unwrap(), "receipt").unwrap();
+    let device = w.wallet.log().device_public_key();
+    let genuine: ConsentRecord = mpshield::consent::verify_receipt(&receipt, &device)
+        .unwrap()
+        .record;
+
+    let resealed = |record: ConsentRecord| {
+        let key = DeviceKey::from_bytes(&[9; 32]);
+        let jwk =
+            json!({ "kty": "OKP", "crv": "Ed25519", "x": b64url(key.verifying_key().as_bytes()) });
+        let mut log = ConsentLog::create(key, "mpshield.example/forged").unwrap();
+        let index = log.append(record).unwrap().index;
+        let mut b = body.clone();
+        b["receipt"] = json!(b64url(&log.receipt(index).unwrap()));
+        b["device"] = jwk;
+        let opts = SealOptions {
+            info,
+            ..SealOptions::default()
+        };
+        envelope::seal(&kp.public_key, &serde_json::to_vec(&b).unwrap(), &opts).unwrap()
+    };
+    // Control: the genuine record in a log of its own is accepted.
+    assert!(w.hotel.check(&resealed(genuine.clone()), NOW).is_ok());
+
+    let mut cases: Vec<(&str, ConsentRecord)> = Vec::new();
+    let mut r = genuine.clone();
+    r.fields[1] = r.fields[0].clone();
+    cases.push(("a field listed twice instead of another", r));
+    let mut r = genuine.clone();
+    r.fields.pop();
+    cases.push(("a field left out", r));
+    let mut r = genuine.clone();
+    r.fields[1].form = Form::Full;
+    cases.push(("another form", r));
+    let mut r = genuine.clone();
+    r.fields[0].retention_days = 365;
+    cases.push(("another retention", r));
+    let mut r = genuine.clone();
+    r.controller.name = "另一家酒店".into();
+    cases.push(("another controller", r));
+    let mut r = genuine.clone();
+    r.purposes = vec!["营销".into()];
+    cases.push(("another purpose", r));
+    let mut r = genuine.clone();
+    r.presentation.as_mut().unwrap().sd_hash = b64url(&[1; 32]);
+    cases.push(("another presentation", r));
+    let mut r = genuine.clone();
+    r.presentation.as_mut().unwrap().nonce = b64url(&[2; 16]);
+    cases.push(("another request", r));
+    let mut r = genuine.clone();
+    r.presentation = None;
+    cases.push(("no presentation", r));
+    for (what, mut record) in cases {
+        record.record_id = None;
+        let code = w.hotel.check(&resealed(record), NOW).unwrap_err().code();
+        assert_eq!(code, "INVALID_RECEIPT", "{what}");
+    }
+}

@@ -330,7 +330,13 @@ fn check_record(
     if record.purposes != [req.purpose.clone()] || record.lawful_basis != req.lawful_basis {
         return Err(mismatch("the record states another purpose or basis"));
     }
-    if record.fields.len() != fields.len() {
+    let listed = |field: &str, form: Form| {
+        record
+            .fields
+            .iter()
+            .any(|rf| rf.field == field && rf.form == form)
+    };
+    if record.fields.len() != fields.len() || !fields.iter().all(|(f, form)| listed(f, *form)) {
         return Err(mismatch(
             "the record's fields differ from what was disclosed",
         ));
