@@ -31,12 +31,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# flavour <cargo profile> <glue dir> <module dir>
+# flavour <cargo profile> <glue dir> <module dir> [cargo args…]
 flavour() {
   local profile=$1 gen=$2 out=$3
+  shift 3
   RUSTFLAGS="-C target-cpu=mvp -Z unstable-options -C panic=immediate-abort" cargo +nightly build -q \
     -Z build-std=std,panic_abort \
-    --target wasm32-unknown-unknown --profile "$profile" --lib --target-dir target/mvp
+    --target wasm32-unknown-unknown --profile "$profile" --lib --target-dir target/mvp "$@"
 
   rm -rf "$gen" "$out"
   mkdir -p "$gen" "$out"
@@ -54,8 +55,9 @@ flavour() {
 }
 
 # Two modules from the same source (Cargo.toml, profiles "release" and
-# "compact"): release for Node (servers and benchmarks: the AEAD, curve and
-# hash crates at opt 3), compact for browsers and mini-programs (every crate
-# for size, to stay within the 250 KB budget a phone downloads).
-flavour release build/gen build/wasm
+# "compact"): release for Node (servers and benchmarks: opt 3 and the
+# precomputed curve tables of feature "fast"), compact for browsers and
+# mini-programs (every crate for size, to stay within the 250 KB budget a
+# phone downloads).
+flavour release build/gen build/wasm --features fast
 flavour compact build/gen-compact build/wasm-compact

@@ -64,8 +64,8 @@ export function makeVerifier(rp, name, n, issuer) {
 }
 
 /** Issuer, hotel, car rental, an untrusted stranger and a wallet holding an ID card and a driving licence. */
-export async function world(w, rp, storage) {
-  const issuer = rp.SigningKey.generate('ES256');
+export async function world(w, rp, storage, issuerAlg = 'ES256') {
+  const issuer = rp.SigningKey.generate(issuerAlg);
   const hotel = makeVerifier(rp, '测试酒店有限公司', 1, issuer);
   const rental = makeVerifier(rp, '测试租车有限公司', 2, issuer);
   const stranger = makeVerifier(rp, '未知商户', 3, issuer);
