@@ -912,6 +912,8 @@ export interface Evaluation {
   expiresAt: number;
   noticeUrl?: string;
   items: EvaluatedItem[];
+  /** Fields the licence keeps visible: they leave with any answer (e.g. `valid_until`), with the citizen's values. */
+  alwaysVisible: Array<{ field: string; labels: Labels; value: unknown }>;
   /** e.g. `UNTRUSTED_VERIFIER`, `CREDENTIAL_NOT_FOUND`. */
   warnings: Array<{ code: ErrorCode | string; message: string }>;
 }

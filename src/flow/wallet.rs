@@ -507,6 +507,26 @@ impl Wallet {
             out.insert("noticeUrl".into(), json!(u));
         }
         out.insert("items".into(), Value::Array(items));
+        // What leaves with any answer from this licence: the fields it keeps
+        // visible (a consent screen says so even when they are not asked).
+        let visible: Vec<Value> = schema
+            .fields
+            .iter()
+            .filter(|f| !f.disclosable)
+            .filter(|f| {
+                decoded
+                    .as_ref()
+                    .is_some_and(|d| d.payload.get(&f.id).is_some())
+            })
+            .map(|f| {
+                json!({
+                    "field": f.id,
+                    "labels": { "zh": f.labels.zh, "en": f.labels.en },
+                    "value": decoded.as_ref().and_then(|d| d.payload.get(&f.id)),
+                })
+            })
+            .collect();
+        out.insert("alwaysVisible".into(), Value::Array(visible));
         out.insert("warnings".into(), Value::Array(warnings));
         Ok(Value::Object(out))
     }

@@ -126,6 +126,7 @@ export async function hotelCheckIn(w, rp, assert, storage) {
   assert.equal(ev.items[1].forms[1].preview, rp.mask.apply('id_number', ID_NUMBER));
   assert.equal(ev.items[2].forms[0].preview, true);
   assert.deepEqual(ev.warnings, []);
+  assert.deepEqual(ev.alwaysVisible.map((v) => [v.field, v.value]), [['valid_until', '2034-01-01']]);
 
   const { envelope, receipt, recordId } = await s.wallet.respond(request, { choices: HOTEL_CHOICES, separateConsent: ['id_number'] });
   const isBytes = (b) => Object.prototype.toString.call(b) === '[object Uint8Array]';
