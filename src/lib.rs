@@ -36,6 +36,7 @@ pub mod clock;
 pub mod consent;
 pub mod credential;
 pub mod error;
+mod json;
 pub mod rng;
 pub mod seal;
 pub mod wasm;
