@@ -37,6 +37,7 @@ pub mod consent;
 pub mod credential;
 pub mod error;
 pub mod flow;
+mod json;
 pub mod rng;
 pub mod seal;
 pub mod wasm;

@@ -134,6 +134,24 @@ fn every_schema_parses_and_is_listed() {
     );
 }
 
+/// The module reads the schema files without the derived `Deserialize`
+/// impls (src/json.rs); what it reads is exactly what the derive reads.
+#[test]
+fn schemas_read_as_the_derived_deserialize_reads_them() {
+    let schemas = licence::schemas().unwrap();
+    assert_eq!(schemas.len(), licence::SCHEMA_FILES.len());
+    for (text, s) in licence::SCHEMA_FILES.iter().zip(schemas) {
+        let derived: licence::Schema = serde_json::from_str(text).unwrap();
+        assert!(derived.derived.is_empty());
+        let without_derived = licence::Schema {
+            derived: Vec::new(),
+            ..s.clone()
+        };
+        assert_eq!(derived, without_derived, "{}", s.licence_type);
+        assert!(!s.derived.is_empty(), "{}", s.licence_type);
+    }
+}
+
 #[test]
 fn field_ids_are_the_contracts() {
     let ids = |t: &str| -> Vec<String> {

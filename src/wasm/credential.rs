@@ -3,9 +3,9 @@
 //! The package layer (`pkg/src/api.js`) wraps these into the CONTRACT.md
 //! API (`SigningKey`, `sdjwt.*`, `licence.*`, `mask.*`). Key handles are
 //! passed as separate arguments; every options object and JWK comes as JSON
-//! text (`json:` below) and is parsed into a camelCase struct that rejects
-//! unknown keys (`INVALID_INPUT`); every structured result is JSON text
-//! (`→ json`) that the package layer parses.
+//! text (`json:` below) and is read strictly with `crate::json` (camelCase;
+//! unknown keys, missing members and wrong types are `INVALID_INPUT`); every
+//! structured result is JSON text (`→ json`) that the package layer parses.
 //!
 //! | export | signature |
 //! |---|---|
@@ -24,11 +24,10 @@
 //! | `maskRules` | `(): → json [{ id, labels: { zh, en }, example }]` |
 //! | `maskApply` | `(ruleId: string, value: string): string` |
 
-use serde::Deserialize;
-use serde_json::{Map, Value};
+use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
-use super::{from_json, js_err, to_json};
+use super::{bad_args, from_json, js_err, members, to_json};
 use crate::credential::keys::{Algorithm, SigningKey, VerifyingKey};
 use crate::credential::{licence, mask, sdjwt};
 
@@ -96,23 +95,36 @@ impl JsSigningKey {
     }
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct IssueArgs {
-    claims: Value,
-    disclosable: Vec<String>,
-    #[serde(default)]
-    holder_public_jwk: Option<Value>,
-    vct: String,
-    iss: String,
-    #[serde(default)]
-    iat: Option<i64>,
-    #[serde(default)]
-    nbf: Option<i64>,
-    #[serde(default)]
-    exp: Option<i64>,
-    #[serde(default)]
-    decoys: Option<u32>,
+// The options objects below are read with `crate::json` rather than derived
+// `Deserialize` structs: the derives' parsers cost 4.4 KB brotli in the
+// module (measured with the licence schemas read the same way).
+
+fn issue_options(text: &str) -> Result<sdjwt::IssueOptions, String> {
+    let mut a = members(
+        text,
+        &[
+            "claims",
+            "disclosable",
+            "holderPublicJwk",
+            "vct",
+            "iss",
+            "iat",
+            "nbf",
+            "exp",
+            "decoys",
+        ],
+    )?;
+    Ok(sdjwt::IssueOptions {
+        claims: a.value("claims")?,
+        disclosable: a.strings("disclosable")?,
+        holder_public_jwk: a.opt("holderPublicJwk"),
+        vct: a.string("vct")?,
+        iss: a.string("iss")?,
+        iat: a.opt_i64("iat")?,
+        nbf: a.opt_i64("nbf")?,
+        exp: a.opt_i64("exp")?,
+        decoys: a.opt_u32("decoys")?,
+    })
 }
 
 /// Issues a compact SD-JWT.
@@ -121,33 +133,21 @@ struct IssueArgs {
 /// `INVALID_INPUT`, `NOT_DISCLOSABLE`, `INVALID_JWK`, `NOT_INITIALIZED`.
 #[wasm_bindgen(js_name = sdjwtIssue)]
 pub fn sdjwt_issue(issuer_key: &JsSigningKey, options: &str) -> Result<String, JsValue> {
-    let a: IssueArgs = from_json(options, "sdjwt.issue options")?;
-    sdjwt::issue(
-        &issuer_key.inner,
-        &sdjwt::IssueOptions {
-            claims: a.claims,
-            disclosable: a.disclosable,
-            holder_public_jwk: a.holder_public_jwk,
-            vct: a.vct,
-            iss: a.iss,
-            iat: a.iat,
-            nbf: a.nbf,
-            exp: a.exp,
-            decoys: a.decoys,
-        },
-    )
-    .map_err(js_err)
+    let o = issue_options(options).map_err(|e| bad_args("sdjwt.issue options", e))?;
+    sdjwt::issue(&issuer_key.inner, &o).map_err(js_err)
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct PresentArgs {
-    credential: String,
-    disclose: Vec<String>,
-    aud: String,
-    nonce: String,
-    #[serde(default)]
-    iat: Option<i64>,
+fn present_options(text: &str) -> Result<(String, sdjwt::PresentOptions), String> {
+    let mut a = members(text, &["credential", "disclose", "aud", "nonce", "iat"])?;
+    Ok((
+        a.string("credential")?,
+        sdjwt::PresentOptions {
+            disclose: a.strings("disclose")?,
+            aud: a.string("aud")?,
+            nonce: a.string("nonce")?,
+            iat: a.opt_i64("iat")?,
+        },
+    ))
 }
 
 /// Presents a credential with the chosen disclosures and key binding.
@@ -156,37 +156,44 @@ struct PresentArgs {
 /// `INVALID_CREDENTIAL`, `INVALID_KEY`, `INVALID_INPUT`.
 #[wasm_bindgen(js_name = sdjwtPresent)]
 pub fn sdjwt_present(holder_key: &JsSigningKey, options: &str) -> Result<String, JsValue> {
-    let a: PresentArgs = from_json(options, "sdjwt.present options")?;
-    sdjwt::present(
-        &a.credential,
-        &holder_key.inner,
-        &sdjwt::PresentOptions {
-            disclose: a.disclose,
-            aud: a.aud,
-            nonce: a.nonce,
-            iat: a.iat,
-        },
-    )
-    .map_err(js_err)
+    let (credential, o) =
+        present_options(options).map_err(|e| bad_args("sdjwt.present options", e))?;
+    sdjwt::present(&credential, &holder_key.inner, &o).map_err(js_err)
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct VerifyArgs {
-    presentation: String,
-    issuer_keys: Vec<Value>,
-    #[serde(default)]
-    aud: Option<String>,
-    #[serde(default)]
-    nonce: Option<String>,
-    #[serde(default)]
-    require_key_binding: Option<bool>,
-    #[serde(default)]
-    now: Option<i64>,
-    #[serde(default)]
-    max_key_binding_age: Option<i64>,
-    #[serde(default)]
-    clock_skew: Option<i64>,
+/// The presentation, the issuer JWKs and the other options (no keys yet).
+fn verify_options(text: &str) -> Result<(String, Vec<Value>, sdjwt::VerifyOptions), String> {
+    let mut a = members(
+        text,
+        &[
+            "presentation",
+            "issuerKeys",
+            "aud",
+            "nonce",
+            "requireKeyBinding",
+            "now",
+            "maxKeyBindingAge",
+            "clockSkew",
+        ],
+    )?;
+    let defaults = sdjwt::VerifyOptions::default();
+    Ok((
+        a.string("presentation")?,
+        a.array("issuerKeys")?,
+        sdjwt::VerifyOptions {
+            issuer_keys: Vec::new(),
+            aud: a.opt_string("aud")?,
+            nonce: a.opt_string("nonce")?,
+            require_key_binding: a
+                .opt_bool("requireKeyBinding")?
+                .unwrap_or(defaults.require_key_binding),
+            now: a.opt_i64("now")?,
+            max_key_binding_age: a
+                .opt_i64("maxKeyBindingAge")?
+                .unwrap_or(defaults.max_key_binding_age),
+            clock_skew: a.opt_i64("clockSkew")?.unwrap_or(defaults.clock_skew),
+        },
+    ))
 }
 
 /// Verifies a presentation; the result as JSON text.
@@ -197,32 +204,14 @@ struct VerifyArgs {
 /// `INVALID_JWK`, `INVALID_INPUT`.
 #[wasm_bindgen(js_name = sdjwtVerify)]
 pub fn sdjwt_verify(options: &str) -> Result<String, JsValue> {
-    let a: VerifyArgs = from_json(options, "sdjwt.verify options")?;
-    let issuer_keys = a
-        .issuer_keys
+    let (presentation, keys, mut o) =
+        verify_options(options).map_err(|e| bad_args("sdjwt.verify options", e))?;
+    o.issuer_keys = keys
         .iter()
         .map(VerifyingKey::from_jwk)
         .collect::<Result<Vec<_>, _>>()
         .map_err(js_err)?;
-    let defaults = sdjwt::VerifyOptions::default();
-    let verified = sdjwt::verify(
-        &a.presentation,
-        &sdjwt::VerifyOptions {
-            issuer_keys,
-            aud: a.aud,
-            nonce: a.nonce,
-            require_key_binding: a
-                .require_key_binding
-                .unwrap_or(defaults.require_key_binding),
-            now: a.now,
-            max_key_binding_age: a
-                .max_key_binding_age
-                .unwrap_or(defaults.max_key_binding_age),
-            clock_skew: a.clock_skew.unwrap_or(defaults.clock_skew),
-        },
-    )
-    .map_err(js_err)?;
-    to_json(&verified)
+    to_json(&sdjwt::verify(&presentation, &o).map_err(js_err)?)
 }
 
 /// Lists what an SD-JWT contains, without verifying it (JSON text).
@@ -243,18 +232,19 @@ pub fn licence_schemas() -> Result<String, JsValue> {
     to_json(&licence::schemas().map_err(js_err)?)
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct LicenceArgs {
-    #[serde(rename = "type")]
-    licence_type: String,
-    fields: Map<String, Value>,
-    holder_public_jwk: Value,
-    iss: String,
-    #[serde(default)]
-    iat: Option<i64>,
-    #[serde(default)]
-    exp: Option<i64>,
+fn licence_options(text: &str) -> Result<licence::LicenceOptions, String> {
+    let mut a = members(
+        text,
+        &["type", "fields", "holderPublicJwk", "iss", "iat", "exp"],
+    )?;
+    Ok(licence::LicenceOptions {
+        licence_type: a.string("type")?,
+        fields: a.object("fields")?,
+        holder_public_jwk: a.value("holderPublicJwk")?,
+        iss: a.string("iss")?,
+        iat: a.opt_i64("iat")?,
+        exp: a.opt_i64("exp")?,
+    })
 }
 
 /// Issues a licence as an SD-JWT VC.
@@ -264,19 +254,8 @@ struct LicenceArgs {
 /// `NOT_INITIALIZED`.
 #[wasm_bindgen(js_name = licenceIssue)]
 pub fn licence_issue(issuer_key: &JsSigningKey, options: &str) -> Result<String, JsValue> {
-    let a: LicenceArgs = from_json(options, "licence.issue options")?;
-    licence::issue(
-        &issuer_key.inner,
-        &licence::LicenceOptions {
-            licence_type: a.licence_type,
-            fields: a.fields,
-            holder_public_jwk: a.holder_public_jwk,
-            iss: a.iss,
-            iat: a.iat,
-            exp: a.exp,
-        },
-    )
-    .map_err(js_err)
+    let o = licence_options(options).map_err(|e| bad_args("licence.issue options", e))?;
+    licence::issue(&issuer_key.inner, &o).map_err(js_err)
 }
 
 /// Every masking rule, as JSON text.

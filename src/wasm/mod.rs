@@ -60,6 +60,16 @@ fn from_json<T: DeserializeOwned>(text: &str, what: &str) -> Result<T, JsValue> 
     serde_json::from_str(text).map_err(|e| js_err(Error::input(format!("{what}: {e}"))))
 }
 
+/// An options object given as JSON text, read with [`crate::json`].
+fn members(text: &str, known: &[&str]) -> Result<crate::json::Members, String> {
+    let v = serde_json::from_str(text).map_err(|e| e.to_string())?;
+    crate::json::Members::new(v, known)
+}
+
+fn bad_args(what: &str, reason: String) -> JsValue {
+    js_err(Error::input(format!("{what}: {reason}")))
+}
+
 fn host_now() -> f64 {
     js_sys::Date::now() / 1000.0
 }

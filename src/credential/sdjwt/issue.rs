@@ -79,6 +79,9 @@ pub fn issue_with_rng(
     }
     check_reserved(&options.claims)?;
 
+    // RFC 6901 pointers (pointer::format is injective over token lists) in a
+    // BTreeSet<String>, a type the module has anyway (-0.9 KB brotli against
+    // a BTreeSet<Vec<String>>).
     let mut targets = BTreeSet::new();
     for p in &options.disclosable {
         let tokens = pointer::parse(p)?;
@@ -91,7 +94,7 @@ pub fn issue_with_rng(
         if pointer::get(&options.claims, &tokens).is_none() {
             return Err(Error::input(format!("disclosable {p:?} names no claim")));
         }
-        targets.insert(tokens);
+        targets.insert(pointer::format(&tokens));
     }
 
     let mut builder = Builder {
@@ -161,7 +164,7 @@ fn check_reserved(v: &Value) -> Result<()> {
 }
 
 struct Builder<'a, R> {
-    targets: &'a BTreeSet<Vec<String>>,
+    targets: &'a BTreeSet<String>,
     decoys: Option<u32>,
     rng: &'a mut R,
     disclosures: Vec<String>,
@@ -193,7 +196,7 @@ impl<R: CryptoRng> Builder<'_, R> {
                 for (i, el) in a.iter().enumerate() {
                     path.push(i.to_string());
                     let inner = self.value(el, path)?;
-                    if self.targets.contains(path) {
+                    if self.targets.contains(&pointer::format(path)) {
                         let salt = self.salt();
                         let digest = self.disclose(json!([salt, inner]))?;
                         out.push(json!({ "...": digest }));
@@ -214,7 +217,7 @@ impl<R: CryptoRng> Builder<'_, R> {
         for (k, child) in m {
             path.push(k.clone());
             let inner = self.value(child, path)?;
-            if self.targets.contains(path) {
+            if self.targets.contains(&pointer::format(path)) {
                 let salt = self.salt();
                 digests.push(self.disclose(json!([salt, k, inner]))?);
             } else {
@@ -231,10 +234,16 @@ impl<R: CryptoRng> Builder<'_, R> {
                 let salt = self.salt();
                 digests.push(sha256_b64url(salt.as_bytes()));
             }
-            digests.sort();
+            // Sorted through a BTreeSet<String>, which the module has anyway,
+            // rather than a slice sort instantiated for this one use (-2.0 KB
+            // brotli). Digests of random salts never repeat.
+            let mut sorted = BTreeSet::new();
+            for d in digests {
+                sorted.insert(d);
+            }
             out.insert(
                 "_sd".into(),
-                Value::Array(digests.into_iter().map(Value::String).collect()),
+                Value::Array(sorted.into_iter().map(Value::String).collect()),
             );
         }
         Ok(Value::Object(out))

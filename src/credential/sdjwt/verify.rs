@@ -181,9 +181,11 @@ pub(crate) fn split(sd_jwt: &str) -> Result<Split<'_>> {
         }
         disclosures.push(decode_disclosure(d)?);
     }
-    let mut seen = BTreeSet::new();
-    for d in &disclosures {
-        if !seen.insert(d.digest.as_str()) {
+    // A map, not a set: one BTreeMap instantiation serves here and in
+    // `process` (a BTreeSet<&str> cost the module 0.9 KB brotli).
+    let mut seen = BTreeMap::new();
+    for (i, d) in disclosures.iter().enumerate() {
+        if seen.insert(d.digest.as_str(), i).is_some() {
             return Err(Error::credential("the same disclosure appears twice"));
         }
     }
@@ -333,11 +335,12 @@ pub(crate) fn process(
     disclosures: &[Disclosure<'_>],
     keep_slots: bool,
 ) -> Result<Processed> {
-    let by_digest = disclosures
-        .iter()
-        .enumerate()
-        .map(|(i, d)| (d.digest.as_str(), i))
-        .collect();
+    // Inserted one by one: `collect()` instantiates BTreeMap's sorting bulk
+    // builder for this key type (2.0 KB brotli).
+    let mut by_digest = BTreeMap::new();
+    for (i, d) in disclosures.iter().enumerate() {
+        by_digest.insert(d.digest.as_str(), i);
+    }
     let mut w = Walker {
         disclosures,
         by_digest,
@@ -550,12 +553,16 @@ fn check_key_binding(
 /// Strips nested digests from a disclosed value.
 fn strip(v: &Value) -> Value {
     match v {
-        Value::Object(m) => Value::Object(
-            m.iter()
-                .filter(|(k, _)| k.as_str() != "_sd")
-                .map(|(k, v)| (k.clone(), strip(v)))
-                .collect(),
-        ),
+        Value::Object(m) => {
+            // Inserted one by one, as in `process` (2.2 KB brotli).
+            let mut out = Map::new();
+            for (k, v) in m {
+                if k != "_sd" {
+                    out.insert(k.clone(), strip(v));
+                }
+            }
+            Value::Object(out)
+        }
         Value::Array(a) => Value::Array(
             a.iter()
                 .filter(
