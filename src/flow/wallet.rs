@@ -776,8 +776,9 @@ impl Wallet {
     /// [`Wallet::add_credential`] and persist the state.
     ///
     /// # Errors
-    /// As [`Wallet::add_credential`]; the storage's errors (the credential
-    /// is then not kept).
+    /// As [`Wallet::add_credential`]; [`Error::ConsentNotPersisted`] if the
+    /// state could not be saved (the credential is then not kept), as in
+    /// JavaScript.
     pub fn store_credential(
         &mut self,
         storage: &mut dyn Storage,
@@ -793,7 +794,9 @@ impl Wallet {
                 .and_then(|s| storage.set(STATE_KEY, &s))
             {
                 self.credentials.truncate(before);
-                return Err(e);
+                return Err(Error::ConsentNotPersisted {
+                    reason: e.to_string(),
+                });
             }
         }
         Ok(c)
@@ -833,13 +836,7 @@ impl Wallet {
         request: &str,
         now: i64,
     ) -> Result<String> {
-        let size = self.log.size();
-        let id = self.begin_refuse(request, now)?;
-        if let Err(e) = save_log(&self.log, storage, key) {
-            self.rollback_to(size);
-            return Err(e);
-        }
-        Ok(id)
+        self.append_and_save(storage, key, |w| w.begin_refuse(request, now))
     }
 
     /// Records and persists a withdrawal.
@@ -853,13 +850,24 @@ impl Wallet {
         record_id: &str,
         now: i64,
     ) -> Result<()> {
+        self.append_and_save(storage, key, |w| w.begin_withdraw(record_id, now))
+    }
+
+    /// Runs `append`, then saves the log; if the save fails, the appended
+    /// records are taken back.
+    fn append_and_save<T>(
+        &mut self,
+        storage: &mut dyn Storage,
+        key: &StorageKey,
+        append: impl FnOnce(&mut Self) -> Result<T>,
+    ) -> Result<T> {
         let size = self.log.size();
-        self.begin_withdraw(record_id, now)?;
+        let out = append(self)?;
         if let Err(e) = save_log(&self.log, storage, key) {
             self.rollback_to(size);
             return Err(e);
         }
-        Ok(())
+        Ok(out)
     }
 }
 
