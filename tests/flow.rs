@@ -166,6 +166,15 @@ fn tampered_storage_is_detected_on_open() {
             "{k}: {code}"
         );
     }
+    // The wallet state removed, the log left: not a new wallet.
+    let mut s = MemoryStorage::new();
+    for (k, v) in w.storage.entries() {
+        if k != mpshield::flow::wallet::STATE_KEY {
+            s.set(k, v).unwrap();
+        }
+    }
+    let r = Wallet::open(&mut s, &w.key, Vec::new(), false);
+    assert_eq!(r.unwrap_err().code(), "STORAGE_CORRUPT");
     // The wrong storage key.
     let other = mpshield::consent::StorageKey::from_bytes([8; 32]);
     let r = Wallet::open(&mut w.storage, &other, Vec::new(), false);

@@ -228,6 +228,11 @@ Object.defineProperty(Wallet, 'open', {
       }
       let g;
       if (stored === undefined || stored === null) {
+        // No wallet yet — unless a consent log is stored: then the state was
+        // removed, and starting afresh would discard the log on the next save.
+        if ((await readSegments(store, timeoutMs)).size > 0) {
+          throw fail('STORAGE_CORRUPT', 'the stored consent log is damaged or was altered (the wallet state is missing but a consent log is stored): restore it from a backup');
+        }
         ensureReady();
         g = GlueWallet.create(trusted, allow);
         try {

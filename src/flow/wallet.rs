@@ -765,6 +765,13 @@ impl Wallet {
             Some(state) => Self::restore(&state, key, trusted, allow_unverified, |d, o| {
                 super::load_log(storage, key, d, o)
             }),
+            // No wallet yet, unless a consent log is stored: then the state
+            // was removed, and starting afresh would discard the log.
+            None if storage.get(crate::consent::store::MANIFEST_KEY)?.is_some() => {
+                Err(Error::StorageCorrupt {
+                    reason: "the wallet state is missing but a consent log is stored",
+                })
+            }
             None => {
                 let w = Self::create(trusted, allow_unverified)?;
                 storage.set(STATE_KEY, &w.state_bytes(key)?)?;

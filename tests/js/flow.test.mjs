@@ -5,7 +5,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { importByName, linkPackage, requireByName } from './helpers/link.mjs';
-import { runFlow } from './helpers/flow-scenario.mjs';
+import { HOTEL_CHOICES, HOTEL_FIELDS, runFlow, world } from './helpers/flow-scenario.mjs';
 
 const link = linkPackage();
 const { m } = await importByName(link.dir);
@@ -25,4 +25,18 @@ test('the flow, wallet and relying party in ESM', async () => {
 
 test('the flow, wallet in CommonJS and relying party in ESM', async () => {
   await runFlow(cjs, m, assert, snapshot);
+});
+
+test('a stored consent log without its wallet state is STORAGE_CORRUPT, not a new wallet', async () => {
+  const s = await world(m, m);
+  const request = s.hotel.v.createRequest({ purpose: '住宿登记', lawfulBasis: 'legal_duty', fields: HOTEL_FIELDS });
+  await s.wallet.respond(request, { choices: HOTEL_CHOICES, separateConsent: true });
+  s.store.remove('mpshield/wallet/state');
+  const code = await m.Wallet.open({ storage: s.store, storageKey: s.storageKey, trustedVerifiers: [] }).then(
+    () => 'opened',
+    (e) => e.code,
+  );
+  assert.equal(code, 'STORAGE_CORRUPT');
+  assert.equal(await s.wallet.verifyStorage().then(() => 'ok', (e) => e.code), 'ROLLBACK_DETECTED');
+  s.wallet.free();
 });
