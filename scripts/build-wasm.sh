@@ -8,16 +8,19 @@
 #      Globals (unused by the glue when panic=abort) are un-exported, since
 #      iOS WeChat cannot load modules that export Globals;
 #   4. wasm-opt -Oz --converge --low-memory-unused, then brotli for the
-#      mini-program's .wasm.br. Measured (binaryen 108, module brotli q11):
-#        -O3                                  229,917 B
-#        -O3 --converge                       229,155 B
-#        -Oz --converge                       228,457 B
-#        -Oz --converge --low-memory-unused   227,149 B  (-2,768 B) — chosen
-#      with ChaCha20-Poly1305, AES-GCM, X25519 and envelope throughput in
-#      Node unchanged (±2 %, best of 6 runs each): the AEAD hot paths are
-#      compiled at opt 3 by rustc (crates/mpshield-aead), so wasm-opt's level
-#      no longer decides their speed (-Oz once halved ChaCha20-Poly1305, when
-#      that code was compiled at mpshield's opt "s").
+#      mini-program's .wasm.br. Measured on the single module before the
+#      flow (mpshield at "s", AEAD crates at opt 3; binaryen 108, brotli
+#      q11): -O3 229,917 B; -O3 --converge 229,155 B; -Oz --converge
+#      228,457 B; -Oz --converge --low-memory-unused 227,149 B (-2,768 B).
+#      There, the AEADs and X25519 ran at the same speed under every level
+#      (rustc had compiled them at opt 3), but -Oz made SD-JWT issue 7 %,
+#      decode 12 % and ES256 signing 9 % slower than -O3.
+#      With the two flavours (measured with the flow, Node 20, best batch):
+#        release (opt 3 everywhere): -O3 and -Oz give the same size
+#          (313.0 / 312.9 KB) and speed (±3 %);
+#        compact (every crate "z"): -O3 costs +495 B (217,753 against
+#          217,258 B) and makes ChaCha20-Poly1305 and AES-GCM 25-35 %,
+#          SD-JWT issue/decode and ES256 signing 4-12 % faster.
 #      --low-memory-unused lets wasm-opt fold `ptr + c` (c < 1024) into load
 #      and store offsets; it assumes nothing lives in the low 1 KiB. Here that
 #      is the far end of the 1 MiB shadow stack (data, heap and the stack
