@@ -201,13 +201,11 @@ fn a_credential_for_another_holder_is_refused() {
 /// the hotel, is refused each time (and the genuine one is accepted).
 #[test]
 fn a_receipt_that_does_not_describe_the_disclosure_is_refused() {
-    use common::rng;
+    use common::flow::reseal_to_hotel;
     use mpshield::consent::record::Form;
     use mpshield::consent::{ConsentLog, ConsentRecord, DeviceKey};
-    use mpshield::credential::jose::{b64url, b64url_decode};
-    use mpshield::seal::envelope::{self, OpenOptions, SealOptions};
-    use mpshield::seal::hpke;
-    use serde_json::{json, Value};
+    use mpshield::credential::jose::b64url;
+    use serde_json::json;
 
     seed();
     let mut w = world();
@@ -223,19 +221,8 @@ fn a_receipt_that_does_not_describe_the_disclosure_is_refused() {
             NOW,
         )
         .unwrap();
-    // The test knows the hotel's sealing key (tests/common/flow.rs, seed 41).
-    let kp = hpke::generate_key_pair_with_rng(&mut rng(41));
-    let info = mpshield::flow::RESPONSE_INFO;
-    let plain = envelope::open(
-        &kp.secret_key,
-        &resp.envelope,
-        &OpenOptions { info, aad: &[] },
-    )
-    .unwrap();
-    let body: Value = serde_json::from_slice(&plain).unwrap();
-    let receipt = b64url_decode(body["receipt"].as_str().unwrap(), "receipt").unwrap();
     let device = w.wallet.log().device_public_key();
-    let genuine: ConsentRecord = mpshield::consent::verify_receipt(&receipt, &device)
+    let genuine: ConsentRecord = mpshield::consent::verify_receipt(&resp.receipt, &device)
         .unwrap()
         .record;
 
@@ -245,14 +232,11 @@ fn a_receipt_that_does_not_describe_the_disclosure_is_refused() {
             json!({ "kty": "OKP", "crv": "Ed25519", "x": b64url(key.verifying_key().as_bytes()) });
         let mut log = ConsentLog::create(key, "mpshield.example/forged").unwrap();
         let index = log.append(record).unwrap().index;
-        let mut b = body.clone();
-        b["receipt"] = json!(b64url(&log.receipt(index).unwrap()));
-        b["device"] = jwk;
-        let opts = SealOptions {
-            info,
-            ..SealOptions::default()
-        };
-        envelope::seal(&kp.public_key, &serde_json::to_vec(&b).unwrap(), &opts).unwrap()
+        let receipt = log.receipt(index).unwrap();
+        reseal_to_hotel(&resp.envelope, |body| {
+            body["receipt"] = json!(b64url(&receipt));
+            body["device"] = jwk;
+        })
     };
     // Control: the genuine record in a log of its own is accepted.
     assert!(w.hotel.check(&resealed(genuine.clone()), NOW).is_ok());

@@ -434,7 +434,9 @@ pub fn refusals() {
         .wallet
         .respond(&mut w.storage, &w.key, &req2, &hotel_choices(), &sep, NOW)
         .unwrap();
-    let forged = reseal_with_receipt(&w, &req, &resp.envelope, &resp2.receipt);
+    let forged = reseal_to_hotel(&resp.envelope, |body| {
+        body["receipt"] = json!(mpshield::credential::jose::b64url(&resp2.receipt));
+    });
     assert_eq!(code(w.hotel.check(&forged, NOW)), "INVALID_RECEIPT");
 
     // A refusal is recorded.
@@ -442,31 +444,19 @@ pub fn refusals() {
     assert_eq!(w.wallet.log().status(NOW).refused, [id]);
 }
 
-/// Opens `envelope` as the hotel would (the test knows the hotel's key
-/// seed), replaces the receipt and seals it again to the hotel.
-fn reseal_with_receipt(w: &World, _req: &str, envelope: &[u8], receipt: &[u8]) -> Vec<u8> {
-    use mpshield::credential::jose::b64url;
+/// Opens `envelope` as the hotel would (the test knows the hotel's sealing
+/// key: seed 41 in [`world`]), lets `edit` change the response body, and
+/// seals it to the hotel again — what someone holding that key could forge.
+pub fn reseal_to_hotel(envelope: &[u8], edit: impl FnOnce(&mut Value)) -> Vec<u8> {
     use mpshield::seal::envelope::{self, OpenOptions, SealOptions};
     let kp = hpke::generate_key_pair_with_rng(&mut rng(41));
-    let plain = envelope::open(
-        &kp.secret_key,
-        envelope,
-        &OpenOptions {
-            info: mpshield::flow::RESPONSE_INFO,
-            aad: &[],
-        },
-    )
-    .unwrap();
+    let info = mpshield::flow::RESPONSE_INFO;
+    let plain = envelope::open(&kp.secret_key, envelope, &OpenOptions { info, aad: &[] }).unwrap();
     let mut body: Value = serde_json::from_slice(&plain).unwrap();
-    body["receipt"] = json!(b64url(receipt));
-    let _ = w;
-    envelope::seal(
-        &kp.public_key,
-        &serde_json::to_vec(&body).unwrap(),
-        &SealOptions {
-            info: mpshield::flow::RESPONSE_INFO,
-            ..SealOptions::default()
-        },
-    )
-    .unwrap()
+    edit(&mut body);
+    let opts = SealOptions {
+        info,
+        ..SealOptions::default()
+    };
+    envelope::seal(&kp.public_key, &serde_json::to_vec(&body).unwrap(), &opts).unwrap()
 }
