@@ -69,6 +69,14 @@ export function bytes(value, name) {
   throw invalid(name, 'a Uint8Array or an ArrayBuffer', value);
 }
 
+/** `opts[key]`, which must be present: INVALID_INPUT naming `where` otherwise. */
+export function required(opts, key, where) {
+  if (opts[key] === undefined) {
+    throw fail('INVALID_INPUT', 'invalid input: ' + where + ': options.' + key + ' is required');
+  }
+  return opts[key];
+}
+
 /** A string. */
 export function string(value, name) {
   if (typeof value !== 'string') throw invalid(name, 'a string', value);

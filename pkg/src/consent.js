@@ -28,7 +28,7 @@ import {
   merkleVerifyInclusion,
 } from 'mpshield-glue';
 import { fail, toMpShieldError } from './errors.js';
-import { bytes, describe, integer, invalid, jsonText, options, seconds, string, text } from './args.js';
+import { bytes, describe, integer, invalid, jsonText, options, required, seconds, string, text } from './args.js';
 import { ensureReady, fn, hasTrapped, namespace } from './runtime.js';
 import { signingKeyHandle } from './keys.js';
 import { storageAdapter } from './storage.js';
@@ -70,13 +70,6 @@ function hashArg(value, name) {
   const h = bytes(value, name);
   if (h.length !== 32) throw fail('INVALID_INPUT', 'invalid input: ' + name + ' must be 32 bytes, got ' + h.length);
   return h;
-}
-
-function required(opts, key, where) {
-  if (opts[key] === undefined) {
-    throw fail('INVALID_INPUT', 'invalid input: ' + where + ': options.' + key + ' is required');
-  }
-  return opts[key];
 }
 
 /**

@@ -9,7 +9,7 @@
 
 import { FlowVerifier as GlueVerifier, FlowWallet as GlueWallet } from 'mpshield-glue';
 import { fail, toMpShieldError } from './errors.js';
-import { boolean, bytes, describe, integer, invalid, json, jsonText, options, text } from './args.js';
+import { boolean, bytes, describe, integer, invalid, json, jsonText, options, required, text } from './args.js';
 import { ensureReady, fn, hasTrapped } from './runtime.js';
 import { signingKeyHandle } from './keys.js';
 import { storageAdapter } from './storage.js';
@@ -23,11 +23,6 @@ function state(self, name) {
   if (s === undefined) throw fail('INVALID_INPUT', 'invalid input: this must be a ' + name + ', got ' + describe(self));
   if (s === null) throw fail('INVALID_INPUT', 'invalid input: the ' + name + ' has been freed (free()); it can no longer be used');
   return s;
-}
-
-function required(o, key, where) {
-  if (o[key] === undefined) throw fail('INVALID_INPUT', 'invalid input: ' + where + ': options.' + key + ' is required');
-  return o[key];
 }
 
 function jwkList(value, name) {
