@@ -96,7 +96,7 @@ export function asyncFn(impl, opts, named) {
 }
 
 /** Reads a key through an adapter: bytes or undefined; `code` on failure. */
-async function readKey(adapter, key, code, timeoutMs) {
+export async function readKey(adapter, key, code, timeoutMs) {
   let v;
   try {
     v = await timed(adapter.get(key), timeoutMs, 'read ' + key);

@@ -7,13 +7,13 @@
 // answer as "pending" until markPersisted(), and takes the record back out
 // of memory (abortRespond) when the save fails.
 
-import { FlowVerifier as GlueVerifier, FlowWallet as GlueWallet } from 'mpshield-glue';
+import { FlowVerifier as GlueVerifier, FlowWallet as GlueWallet, StoreOpener } from 'mpshield-glue';
 import { fail, toMpShieldError } from './errors.js';
 import { boolean, bytes, describe, integer, invalid, json, jsonText, options, required, text } from './args.js';
 import { ensureReady, fn, hasTrapped } from './runtime.js';
 import { signingKeyHandle } from './keys.js';
 import { storageAdapter } from './storage.js';
-import { asyncFn, readSegments, segmentLimit, timed, writeKey, writeSegments } from './consent.js';
+import { asyncFn, readKey, readSegments, timed, writeKey } from './consent.js';
 
 /** wrapper → { g: glue object, … } or null once freed. */
 const handles = new WeakMap();
@@ -187,14 +187,138 @@ function queued(s, op) {
   return run;
 }
 
-async function saveLog(s) {
-  await writeSegments(s.store, s.g.segments(s.key, segmentLimit(s.store)), s.timeoutMs);
+function sameBytes(a, b) {
+  if (a === undefined || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Feeds a store opener every key it asks for, until it wants none. */
+async function runOpener(store, opener, timeoutMs) {
+  for (;;) {
+    ensureReady();
+    const keys = opener.wanted();
+    if (keys.length === 0) return;
+    for (let i = 0; i < keys.length; i++) {
+      const v = await readKey(store, keys[i], 'STORAGE_CORRUPT', timeoutMs);
+      ensureReady();
+      opener.feed(keys[i], v);
+    }
+  }
+}
+
+/**
+ * Writes the head slot; resolves to whether it was written and read back.
+ * While the write has not settled (even after its timeout), `s.headBusy`
+ * stays set, so that two writes to one slot never race.
+ */
+async function writeHead(s, key, value) {
+  let raw;
+  try {
+    raw = s.store.set(key, value);
+  } catch (e) {
+    return false;
+  }
+  if (raw !== null && typeof raw === 'object' && typeof raw.then === 'function') {
+    s.headBusy = true;
+    const settled = function () {
+      s.headBusy = false;
+    };
+    Promise.resolve(raw).then(settled, settled);
+  }
+  try {
+    await timed(raw, s.timeoutMs, 'write ' + key);
+    return sameBytes(await readKey(s.store, key, 'CONSENT_NOT_PERSISTED', s.timeoutMs), value);
+  } catch (e) {
+    return false;
+  }
+}
+
+/**
+ * One save in storage format 2 (src/consent/commit.rs): the module plans
+ * the write-once values (new segments, then the commit under a new
+ * generation); they are written and read back; only then does the save
+ * count. A failure burns the generation (an abandoned marker is written,
+ * best effort) and is CONSENT_NOT_PERSISTED. The head slot and the removal
+ * of superseded keys follow, best effort: the save already counts.
+ */
+async function commitSave(s) {
+  ensureReady();
+  const writes = s.g.planSave(s.key);
+  try {
+    const commitKey = writes[writes.length - 1][0];
+    if ((await readKey(s.store, commitKey, 'CONSENT_NOT_PERSISTED', s.timeoutMs)) !== undefined) {
+      throw fail(
+        'CONSENT_NOT_PERSISTED',
+        'the consent could not be saved: ' + commitKey + ' already exists, so another Wallet writes to this storage; open one Wallet per storage',
+      );
+    }
+    for (let i = 0; i < writes.length; i++) {
+      await writeKey(s.store, writes[i][0], writes[i][1], s.timeoutMs, 'consent log');
+    }
+    for (let i = 0; i < writes.length; i++) {
+      const back = await readKey(s.store, writes[i][0], 'CONSENT_NOT_PERSISTED', s.timeoutMs);
+      if (!sameBytes(back, writes[i][1])) {
+        throw fail(
+          'CONSENT_NOT_PERSISTED',
+          'the consent could not be saved: ' + writes[i][0] + ' did not read back as written; the previous saved state is unchanged — do not disclose until a save succeeds',
+        );
+      }
+    }
+  } catch (e) {
+    if (!hasTrapped()) {
+      let marker = null;
+      try {
+        marker = s.g.saveFailed(s.key);
+      } catch (e2) {
+        marker = null;
+      }
+      if (marker) {
+        try {
+          await timed(s.store.set(marker[0], marker[1]), s.timeoutMs, 'write ' + marker[0]);
+        } catch (e3) {
+          // Best effort: without the marker a late commit may surface on the
+          // next open; it only adds the unreleased record.
+        }
+      }
+    }
+    throw e;
+  }
+  ensureReady();
+  const head = s.g.saveConfirmed(s.key, Boolean(s.headBusy));
+  const ok = head === null ? false : await writeHead(s, head[0], head[1]);
+  ensureReady();
+  const stale = s.g.headWritten(ok);
+  for (let i = 0; i < stale.length; i++) {
+    try {
+      await timed(s.store.remove(stale[i]), s.timeoutMs, 'remove ' + stale[i]);
+    } catch (e) {
+      // Best effort: a left-over key is never read again.
+    }
+  }
+}
+
+/** Storage objects → WeakRef of the open Wallet using them (one writer each). */
+const openStores = typeof WeakMap === 'function' ? new WeakMap() : null;
+
+function leaseHolder(raw) {
+  if (!openStores || (typeof raw !== 'object' && typeof raw !== 'function') || raw === null) return null;
+  const ref = openStores.get(raw);
+  const w = ref === undefined ? undefined : typeof ref.deref === 'function' ? ref.deref() : ref;
+  return w !== undefined && handles.get(w) ? w : null;
+}
+
+function takeLease(raw, w) {
+  if (!openStores || (typeof raw !== 'object' && typeof raw !== 'function') || raw === null) return;
+  openStores.set(raw, typeof WeakRef === 'function' ? new WeakRef(w) : w);
 }
 
 /**
  * The citizen's wallet: holder key, credentials and consent log, encrypted
  * in `storage` under `storageKey`. Made by `await Wallet.open({ storage,
- * storageKey, trustedVerifiers, allowUnverified = false, timeoutMs = 10000 })`.
+ * storageKey, trustedVerifiers, allowUnverified = false, timeoutMs = 10000,
+ * trustedCheckpoint })`. `trustedCheckpoint`: the latest checkpoint of this
+ * wallet's log kept off the phone; an older stored state is ROLLBACK_DETECTED.
  */
 export class Wallet {
   constructor() {
@@ -206,46 +330,81 @@ export class Wallet {
 Object.defineProperty(Wallet, 'open', {
   value: asyncFn(
     async function open(args) {
-      const o = options(args, 'Wallet.open options', ['storage', 'storageKey', 'trustedVerifiers', 'allowUnverified', 'timeoutMs']);
+      const o = options(args, 'Wallet.open options', ['storage', 'storageKey', 'trustedVerifiers', 'allowUnverified', 'timeoutMs', 'trustedCheckpoint']);
       const where = 'Wallet.open';
-      const store = storageAdapter(required(o, 'storage', where), 'options.storage');
+      const raw = required(o, 'storage', where);
+      const store = storageAdapter(raw, 'options.storage');
       const key = bytes(required(o, 'storageKey', where), 'options.storageKey').slice();
       if (key.length !== 32) throw fail('INVALID_KEY', 'invalid key: the storage key is 32 bytes');
       const trusted = jwkList(required(o, 'trustedVerifiers', where), 'options.trustedVerifiers');
       const allow = o.allowUnverified === undefined ? false : boolean(o.allowUnverified, 'options.allowUnverified');
       const timeoutMs = o.timeoutMs === undefined ? 10000 : integer(o.timeoutMs, 'options.timeoutMs', 1, 600000);
-      const stateKey = GlueWallet.stateKey();
-      let stored;
-      try {
-        stored = await timed(store.get(stateKey), timeoutMs, 'read ' + stateKey);
-      } catch (e) {
-        throw fail('STORAGE_CORRUPT', 'the storage adapter failed to read ' + stateKey + ': ' + toMpShieldError(e).message, e);
+      const tc = o.trustedCheckpoint === undefined ? undefined : text(o.trustedCheckpoint, 'options.trustedCheckpoint');
+      if (leaseHolder(raw)) {
+        throw fail(
+          'INVALID_STATE',
+          'not possible now: this storage is already open in another Wallet; free() that one first (two wallets writing one storage would overwrite each other)',
+        );
       }
       let g;
-      if (stored === undefined || stored === null) {
-        // No wallet yet — unless a consent log is stored: then the state was
-        // removed, and starting afresh would discard the log on the next save.
-        if ((await readSegments(store, timeoutMs)).size > 0) {
-          throw fail('STORAGE_CORRUPT', 'the stored consent log is damaged or was altered (the wallet state is missing but a consent log is stored): restore it from a backup');
-        }
+      let fresh = false;
+      let legacyManifest;
+      const opener = StoreOpener.create(key);
+      try {
+        await runOpener(store, opener, timeoutMs);
         ensureReady();
-        g = GlueWallet.create(trusted, allow);
-        try {
-          await writeKey(store, stateKey, g.stateBytes(key), timeoutMs, 'new wallet');
-        } catch (e) {
-          g.free();
-          throw e;
-        }
-      } else {
-        const state0 = bytes(stored, 'stored wallet state').slice();
+        if (!opener.isEmpty()) g = GlueWallet.fromStore(opener, trusted, allow, tc);
+      } finally {
+        if (!hasTrapped()) opener.free();
+      }
+      if (g === undefined) {
+        // Nothing in storage format 2: a format-1 wallet to move, or none.
+        const stateKey = GlueWallet.stateKey();
+        const stored = await readKey(store, stateKey, 'STORAGE_CORRUPT', timeoutMs);
         const found = await readSegments(store, timeoutMs);
         ensureReady();
-        g = GlueWallet.restore(state0, function (k) {
-          return found.get(k);
-        }, key, trusted, allow);
+        if (stored !== undefined) {
+          g = GlueWallet.restore(stored, function (k) {
+            return found.get(k);
+          }, key, trusted, allow, tc);
+          legacyManifest = found;
+        } else if (found.size > 0) {
+          // The state was removed: starting afresh would discard the log.
+          throw fail('STORAGE_CORRUPT', 'the stored consent log is damaged or was altered (the wallet state is missing but a consent log is stored): restore it from a backup');
+        } else if (tc !== undefined) {
+          throw fail('ROLLBACK_DETECTED', 'the stored wallet is gone although a trusted checkpoint exists: storage was wiped or replaced; restore it from a backup');
+        } else {
+          g = GlueWallet.create(trusted, allow);
+        }
+        fresh = true;
       }
       const w = Object.create(Wallet.prototype);
-      handles.set(w, { g, store, key, timeoutMs, trusted, allow, queue: Promise.resolve() });
+      const st = { g, store, key, timeoutMs, trusted, allow, queue: Promise.resolve(), headBusy: false };
+      if (fresh) {
+        // Commit at once: a new wallet reopens before its first consent, and
+        // a format-1 wallet moves to format 2.
+        try {
+          await commitSave(st);
+        } catch (e) {
+          if (!hasTrapped()) g.free();
+          throw e;
+        }
+        if (legacyManifest !== undefined) {
+          const old = [GlueWallet.stateKey()];
+          legacyManifest.forEach(function (v, k) {
+            old.push(k);
+          });
+          for (let i = 0; i < old.length; i++) {
+            try {
+              await timed(store.remove(old[i]), timeoutMs, 'remove ' + old[i]);
+            } catch (e) {
+              // Best effort: format 1 is never read while format 2 exists.
+            }
+          }
+        }
+      }
+      handles.set(w, st);
+      takeLease(raw, w);
       return w;
     },
     { random: true },
@@ -273,9 +432,9 @@ defineClass(Wallet, 'Wallet', {
       const info = JSON.parse(s.g.addCredential(sd));
       if (s.g.credentialCount() !== before) {
         try {
-          await writeKey(s.store, GlueWallet.stateKey(), s.g.stateBytes(s.key), s.timeoutMs, 'credential');
+          await commitSave(s);
         } catch (e) {
-          s.g.keepCredentials(before);
+          if (!hasTrapped()) s.g.keepCredentials(before);
           throw e;
         }
       }
@@ -307,7 +466,7 @@ defineClass(Wallet, 'Wallet', {
         ensureReady();
         s.g.beginRespond(req, choices, sep);
         try {
-          await saveLog(s);
+          await commitSave(s);
         } catch (e) {
           if (!hasTrapped()) s.g.abortRespond();
           throw e;
@@ -330,7 +489,7 @@ defineClass(Wallet, 'Wallet', {
         const size = s.g.size();
         const recordId = s.g.beginRefuse(req);
         try {
-          await saveLog(s);
+          await commitSave(s);
         } catch (e) {
           if (!hasTrapped()) s.g.rollbackTo(size);
           throw e;
@@ -350,7 +509,7 @@ defineClass(Wallet, 'Wallet', {
         const size = s.g.size();
         s.g.beginWithdraw(id);
         try {
-          await saveLog(s);
+          await commitSave(s);
         } catch (e) {
           if (!hasTrapped()) s.g.rollbackTo(size);
           throw e;
@@ -391,22 +550,17 @@ defineClass(Wallet, 'Wallet', {
   verifyStorage: asyncFn(async function verifyStorage() {
     const s = state(this, 'Wallet');
     return queued(s, async function () {
-      let stored;
+      const opener = StoreOpener.create(s.key);
       try {
-        stored = await timed(s.store.get(GlueWallet.stateKey()), s.timeoutMs, 'read the wallet state');
-      } catch (e) {
-        throw fail('STORAGE_CORRUPT', 'the wallet state could not be read: ' + toMpShieldError(e).message, e);
+        await runOpener(s.store, opener, s.timeoutMs);
+        ensureReady();
+        if (opener.isEmpty()) {
+          throw fail('ROLLBACK_DETECTED', 'the stored wallet is gone: an earlier (empty) state was restored');
+        }
+        s.g.checkStore(opener);
+      } finally {
+        if (!hasTrapped()) opener.free();
       }
-      if (stored === undefined || stored === null) {
-        throw fail('ROLLBACK_DETECTED', 'the stored wallet is gone: an earlier (empty) state was restored');
-      }
-      const found = await readSegments(s.store, s.timeoutMs);
-      ensureReady();
-      const get = function (k) {
-        return found.get(k);
-      };
-      GlueWallet.restore(bytes(stored, 'stored wallet state'), get, s.key, s.trusted, s.allow).free();
-      s.g.checkStored(get, s.key);
       return true;
     });
   }),

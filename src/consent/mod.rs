@@ -38,6 +38,7 @@
 //! ```
 
 pub mod checkpoint;
+pub mod commit;
 pub mod jcs;
 pub mod log;
 pub mod merkle;

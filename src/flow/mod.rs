@@ -32,24 +32,9 @@ pub const RESPONSE_INFO: &[u8] = b"mpshield response v1";
 pub const RESPONSE_TYP: &str = "mpshield-response";
 
 /// A key–value store for the wallet's encrypted state (native callers; in
-/// JavaScript the storage adapters play this part).
-pub trait Storage {
-    /// The value stored under `key`, if any.
-    ///
-    /// # Errors
-    /// Whatever the storage reports.
-    fn get(&mut self, key: &str) -> Result<Option<Vec<u8>>>;
-    /// Stores `value` under `key`.
-    ///
-    /// # Errors
-    /// Whatever the storage reports (full, unavailable, …).
-    fn set(&mut self, key: &str, value: &[u8]) -> Result<()>;
-    /// Removes `key` (no error if absent).
-    ///
-    /// # Errors
-    /// Whatever the storage reports.
-    fn remove(&mut self, key: &str) -> Result<()>;
-}
+/// JavaScript the storage adapters play this part): `get`, `set`,
+/// `remove`.
+pub use crate::consent::commit::KeyValue as Storage;
 
 /// [`Storage`] in memory.
 #[derive(Default)]

@@ -9,7 +9,8 @@ use sha2::Sha256;
 use zeroize::Zeroizing;
 
 use super::request::{self, form_name as form_str, Request};
-use super::{save_log, Storage, RESPONSE_INFO, RESPONSE_TYP};
+use super::{Storage, RESPONSE_INFO, RESPONSE_TYP};
+use crate::consent::commit::{self, Committer, HeadWrite, Opened, SavePlan};
 use crate::consent::record::{
     ConsentRecord, ConsentType, Controller, Event, Field, Form, Presentation,
 };
@@ -23,8 +24,13 @@ use crate::seal::envelope::{self, SealOptions};
 use crate::seal::hpke::PublicKey;
 use rand_core::Rng as _;
 
-/// The storage key of the wallet's encrypted keys and credentials.
+/// The storage key of the wallet's encrypted keys and credentials in
+/// storage format 1, which [`Wallet::open`] still reads (and moves to
+/// format 2, under [`STORE_PREFIX`]).
 pub const STATE_KEY: &str = "mpshield/wallet/state";
+/// Prefix of every storage key of a wallet in storage format 2
+/// ([`crate::consent::commit`]).
+pub const STORE_PREFIX: &str = "mpshield/wallet/v2/";
 const STATE_MAGIC: &[u8; 4] = b"MPW\x01";
 const NONCE_LEN: usize = 12;
 /// Most credentials one wallet holds.
@@ -162,6 +168,21 @@ pub struct Wallet {
     credentials: Vec<StoredCredential>,
     trusted: Vec<VerifyingKey>,
     allow_unverified: bool,
+    committer: Committer,
+}
+
+/// How [`Wallet::open_with`] opens a wallet.
+#[derive(Clone, Debug, Default)]
+pub struct OpenOptions {
+    /// Verifier keys whose requests are trusted.
+    pub trusted: Vec<VerifyingKey>,
+    /// Whether requests from other verifiers may be answered.
+    pub allow_unverified: bool,
+    /// A checkpoint of this wallet's log kept **off the device** (the
+    /// integrator's server, or the latest one a relying party
+    /// acknowledged): the stored log must extend it, else
+    /// [`Error::RollbackDetected`].
+    pub trusted_checkpoint: Option<String>,
 }
 
 impl std::fmt::Debug for Wallet {
@@ -207,15 +228,13 @@ impl Wallet {
             credentials: Vec::new(),
             trusted,
             allow_unverified,
+            committer: Committer::new(STORE_PREFIX),
         })
     }
 
-    /// The encrypted state (keys and credentials; the log is saved
-    /// separately) stored under [`STATE_KEY`].
-    ///
-    /// # Errors
-    /// [`Error::NotInitialized`] before the generator is seeded.
-    pub fn state_bytes(&self, key: &StorageKey) -> Result<Vec<u8>> {
+    /// The wallet state (keys and credentials) as the plaintext that
+    /// storage format 2 encrypts.
+    fn state_plain(&self) -> Result<Zeroizing<Vec<u8>>> {
         let state = json!({
             "v": 1,
             "holderKey": self.holder.export_private_jwk_dangerously(),
@@ -223,9 +242,21 @@ impl Wallet {
             "origin": self.log.origin(),
             "credentials": self.credentials.iter().map(|c| c.sd_jwt.as_str()).collect::<Vec<_>>(),
         });
-        let plain = Zeroizing::new(serde_json::to_vec(&state).map_err(|_| Error::Internal {
-            context: "wallet state",
-        })?);
+        Ok(Zeroizing::new(serde_json::to_vec(&state).map_err(
+            |_| Error::Internal {
+                context: "wallet state",
+            },
+        )?))
+    }
+
+    /// The encrypted state (keys and credentials; the log is saved
+    /// separately) as storage format 1 stored it under [`STATE_KEY`]. Only
+    /// for tests of the move to format 2: [`Wallet::save`] writes format 2.
+    ///
+    /// # Errors
+    /// [`Error::NotInitialized`] before the generator is seeded.
+    pub fn state_bytes(&self, key: &StorageKey) -> Result<Vec<u8>> {
+        let plain = self.state_plain()?;
         let nonce = crate::random_bytes(NONCE_LEN)?;
         let ct = state_cipher(key)?
             .encrypt(
@@ -276,8 +307,21 @@ impl Wallet {
                 // state cannot be told apart.
                 .map_err(|_| Error::DecryptFailed)?,
         );
+        Self::from_plain(&plain, trusted, allow_unverified, |d, o| {
+            Ok((load_log(d, o)?, Committer::new(STORE_PREFIX)))
+        })
+    }
+
+    /// A wallet from its state plaintext and a loader of its log (and of
+    /// the committer that continues its storage).
+    fn from_plain(
+        plain: &[u8],
+        trusted: Vec<VerifyingKey>,
+        allow_unverified: bool,
+        load: impl FnOnce(DeviceKey, &str) -> Result<(ConsentLog, Committer)>,
+    ) -> Result<Self> {
         let v: Value =
-            serde_json::from_slice(&plain).map_err(|_| corrupt("the wallet state is not JSON"))?;
+            serde_json::from_slice(plain).map_err(|_| corrupt("the wallet state is not JSON"))?;
         let holder = v
             .get("holderKey")
             .ok_or(corrupt("the wallet state has no holder key"))
@@ -296,13 +340,14 @@ impl Wallet {
             .get("origin")
             .and_then(Value::as_str)
             .ok_or(corrupt("the wallet state has no origin"))?;
-        let log = load_log(device, origin)?;
+        let (log, committer) = load(device, origin)?;
         let mut wallet = Self {
             holder,
             log,
             credentials: Vec::new(),
             trusted,
             allow_unverified,
+            committer,
         };
         for c in v
             .get("credentials")
@@ -317,6 +362,73 @@ impl Wallet {
                 .map_err(|_| corrupt("a stored credential is malformed"))?;
         }
         Ok(wallet)
+    }
+
+    /// A wallet from an [`Opened`] format-2 store.
+    ///
+    /// # Errors
+    /// As [`Opened::into_log`]; [`Error::StorageCorrupt`] if the state is
+    /// malformed.
+    pub fn from_opened(opened: Opened, options: &OpenOptions) -> Result<Self> {
+        let state = opened.state.clone();
+        let tc = options.trusted_checkpoint.as_deref();
+        Self::from_plain(
+            &state,
+            options.trusted.clone(),
+            options.allow_unverified,
+            |d, o| opened.into_log(d, o, tc),
+        )
+    }
+
+    /// Plans the save of the log and, if it changed, the state (the
+    /// JavaScript driver writes it; natively [`Wallet::save`] does).
+    ///
+    /// # Errors
+    /// As [`Committer::plan`].
+    pub fn plan_save(&mut self, key: &StorageKey) -> Result<SavePlan> {
+        let state = self.state_plain()?;
+        self.committer.plan(&self.log, &state, key)
+    }
+
+    /// The planned save failed: see [`Committer::failed`].
+    ///
+    /// # Errors
+    /// As [`Committer::failed`].
+    pub fn save_failed(&mut self, key: &StorageKey) -> Result<(String, Vec<u8>)> {
+        self.committer.failed(key)
+    }
+
+    /// The planned save is written and read back: see
+    /// [`Committer::confirmed`].
+    ///
+    /// # Errors
+    /// As [`Committer::confirmed`].
+    pub fn save_confirmed(
+        &mut self,
+        key: &StorageKey,
+        head_busy: bool,
+    ) -> Result<Option<HeadWrite>> {
+        self.committer.confirmed(key, head_busy)
+    }
+
+    /// How the head write went: see [`Committer::head_written`].
+    pub fn head_written(&mut self, ok: bool) -> Vec<String> {
+        self.committer.head_written(ok)
+    }
+
+    /// The storage generation of the newest confirmed save.
+    #[must_use]
+    pub fn generation(&self) -> u64 {
+        self.committer.generation()
+    }
+
+    /// Saves the log and state through `storage` (storage format 2).
+    ///
+    /// # Errors
+    /// [`Error::ConsentNotPersisted`] if storage fails.
+    pub fn save(&mut self, storage: &mut dyn Storage, key: &StorageKey) -> Result<()> {
+        let state = self.state_plain()?;
+        commit::save_sync(&mut self.committer, storage, &self.log, &state, key)
     }
 
     /// The holder key's public JWK, for issuers' `cnf`.
@@ -357,7 +469,12 @@ impl Wallet {
     /// bound to the holder key, or of no known licence type;
     /// [`Error::Expired`] if it has expired.
     pub fn add_credential(&mut self, sd_jwt: &str, now: i64) -> Result<StoredCredential> {
-        self.add_credential_at(sd_jwt, Some(now))
+        let before = self.credentials.len();
+        let c = self.add_credential_at(sd_jwt, Some(now))?;
+        if self.credentials.len() != before {
+            self.committer.state_changed();
+        }
+        Ok(c)
     }
 
     fn add_credential_at(&mut self, sd_jwt: &str, now: Option<i64>) -> Result<StoredCredential> {
@@ -417,6 +534,9 @@ impl Wallet {
     /// Forgets the credentials added after the first `n` (their save
     /// failed).
     pub fn keep_credentials(&mut self, n: usize) {
+        if self.credentials.len() > n {
+            self.committer.state_changed();
+        }
         self.credentials.truncate(n);
     }
 
@@ -750,34 +870,112 @@ impl Wallet {
     }
 
     /// Opens the wallet stored in `storage` under `key`, or creates and
-    /// stores a new one.
+    /// stores a new one (see [`Wallet::open_with`]).
     ///
     /// # Errors
-    /// [`Error::StorageCorrupt`] / [`Error::RollbackDetected`] if the stored
-    /// state was altered; the storage's errors.
+    /// As [`Wallet::open_with`].
     pub fn open(
         storage: &mut dyn Storage,
         key: &StorageKey,
         trusted: Vec<VerifyingKey>,
         allow_unverified: bool,
     ) -> Result<Self> {
-        match storage.get(STATE_KEY)? {
-            Some(state) => Self::restore(&state, key, trusted, allow_unverified, |d, o| {
-                super::load_log(storage, key, d, o)
-            }),
+        Self::open_with(
+            storage,
+            key,
+            &OpenOptions {
+                trusted,
+                allow_unverified,
+                trusted_checkpoint: None,
+            },
+        )
+    }
+
+    /// Opens the wallet stored in `storage` under `key`: the newest
+    /// complete commit of storage format 2, or a format-1 wallet, which is
+    /// then moved to format 2. With nothing stored, creates a new wallet and
+    /// commits it at once, so it reopens before its first consent. With
+    /// `trusted_checkpoint`, the stored log must extend it.
+    ///
+    /// # Errors
+    /// [`Error::DecryptFailed`] (wrong key, or everything altered);
+    /// [`Error::StorageCorrupt`] if the stored state was altered;
+    /// [`Error::RollbackDetected`] if it is older than the trusted
+    /// checkpoint (an earlier copy of storage was restored, or storage was
+    /// wiped); [`Error::ConsentNotPersisted`] if the first save fails; the
+    /// storage's errors.
+    pub fn open_with(
+        storage: &mut dyn Storage,
+        key: &StorageKey,
+        options: &OpenOptions,
+    ) -> Result<Self> {
+        if let Some(opened) = commit::open_sync(storage, STORE_PREFIX, key)? {
+            return Self::from_opened(opened, options);
+        }
+        let tc = options.trusted_checkpoint.as_deref();
+        let mut wallet = match storage.get(STATE_KEY)? {
+            Some(state) => {
+                let w = Self::restore(
+                    &state,
+                    key,
+                    options.trusted.clone(),
+                    options.allow_unverified,
+                    |d, o| super::load_log(storage, key, d, o),
+                )?;
+                w.check_trusted(tc)?;
+                w
+            }
             // No wallet yet, unless a consent log is stored: then the state
             // was removed, and starting afresh would discard the log.
             None if storage.get(crate::consent::store::MANIFEST_KEY)?.is_some() => {
-                Err(Error::StorageCorrupt {
+                return Err(Error::StorageCorrupt {
                     reason: "the wallet state is missing but a consent log is stored",
                 })
             }
             None => {
-                let w = Self::create(trusted, allow_unverified)?;
-                storage.set(STATE_KEY, &w.state_bytes(key)?)?;
-                Ok(w)
+                if tc.is_some() {
+                    // A checkpoint exists, so a wallet did: storage was wiped.
+                    return Err(Error::RollbackDetected);
+                }
+                Self::create(options.trusted.clone(), options.allow_unverified)?
+            }
+        };
+        let legacy = storage.get(STATE_KEY)?.is_some();
+        wallet.save(storage, key)?;
+        if legacy {
+            wallet.remove_format1(storage);
+        }
+        Ok(wallet)
+    }
+
+    /// Removes a format-1 wallet's keys once format 2 holds it (best
+    /// effort: left-overs are never read again while format 2 exists).
+    fn remove_format1(&self, storage: &mut dyn Storage) {
+        use crate::consent::store;
+        if let Ok(Some(m)) = storage.get(store::MANIFEST_KEY) {
+            for k in store::segment_keys(&m).unwrap_or_default() {
+                let _ = storage.remove(&k);
             }
         }
+        let _ = storage.remove(store::MANIFEST_KEY);
+        let _ = storage.remove(STATE_KEY);
+    }
+
+    /// Checks the log against a checkpoint kept off the device.
+    ///
+    /// # Errors
+    /// [`Error::InvalidCheckpoint`] if it is not this wallet's;
+    /// [`Error::RollbackDetected`] if the log does not extend it.
+    pub fn check_trusted(&self, trusted_checkpoint: Option<&str>) -> Result<()> {
+        let Some(note) = trusted_checkpoint else {
+            return Ok(());
+        };
+        let cp = crate::consent::checkpoint::verify(
+            note,
+            &self.log.device_public_key(),
+            self.log.origin(),
+        )?;
+        commit::check_extends(&self.log, &cp)
     }
 
     /// [`Wallet::add_credential`] and persist the state.
@@ -796,13 +994,13 @@ impl Wallet {
         let before = self.credentials.len();
         let c = self.add_credential(sd_jwt, now)?;
         if self.credentials.len() != before {
-            if let Err(e) = self
-                .state_bytes(key)
-                .and_then(|s| storage.set(STATE_KEY, &s))
-            {
-                self.credentials.truncate(before);
-                return Err(Error::ConsentNotPersisted {
-                    reason: e.to_string(),
+            if let Err(e) = self.save(storage, key) {
+                self.keep_credentials(before);
+                return Err(match e {
+                    Error::ConsentNotPersisted { .. } => e,
+                    other => Error::ConsentNotPersisted {
+                        reason: other.to_string(),
+                    },
                 });
             }
         }
@@ -825,7 +1023,7 @@ impl Wallet {
         now: i64,
     ) -> Result<Response> {
         let pending = self.begin_response(request, choices, separate, now)?;
-        if let Err(e) = save_log(&self.log, storage, key) {
+        if let Err(e) = self.save(storage, key) {
             self.abort_response(pending);
             return Err(e);
         }
@@ -870,7 +1068,7 @@ impl Wallet {
     ) -> Result<T> {
         let size = self.log.size();
         let out = append(self)?;
-        if let Err(e) = save_log(&self.log, storage, key) {
+        if let Err(e) = self.save(storage, key) {
             self.rollback_to(size);
             return Err(e);
         }

@@ -7,15 +7,16 @@ use js_sys::{Array, Function, Uint8Array};
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
-use super::consent::{history_of, segments_of, storage_key, time};
+use super::consent::{history_of, storage_key, time};
 use super::credential::JsSigningKey;
 use super::{from_json, js_err, to_json};
+use crate::consent::commit::Opener;
 use crate::consent::store;
 use crate::credential::keys::VerifyingKey;
 use crate::error::Error;
 use crate::flow::request::{self, RequestOptions};
 use crate::flow::verifier::Verifier;
-use crate::flow::wallet::{self, PendingResponse, Wallet};
+use crate::flow::wallet::{self, OpenOptions, PendingResponse, Wallet};
 use crate::seal::hpke::SecretKey;
 
 type JsResult<T> = Result<T, JsValue>;
@@ -31,6 +32,75 @@ fn reader(get: &Function) -> impl Fn(&str) -> Option<Vec<u8>> + '_ {
     move |k: &str| {
         let v = get.call1(&JsValue::NULL, &JsValue::from_str(k)).ok()?;
         v.dyn_into::<Uint8Array>().ok().map(|a| a.to_vec())
+    }
+}
+
+fn pairs(writes: Vec<(String, Vec<u8>)>) -> Array {
+    writes
+        .iter()
+        .map(|(k, v)| -> JsValue {
+            Array::of2(&JsValue::from_str(k), &Uint8Array::from(&v[..])).into()
+        })
+        .collect()
+}
+
+/// Reads a wallet's storage (format 2): the keys to read, then what they
+/// hold, until none are wanted.
+#[wasm_bindgen(js_name = StoreOpener)]
+pub struct JsOpener {
+    inner: Option<Opener>,
+}
+
+#[wasm_bindgen(js_class = StoreOpener)]
+impl JsOpener {
+    /// An opener for a wallet's storage under `storage_key_bytes`.
+    ///
+    /// # Errors
+    /// `INVALID_KEY`.
+    pub fn create(storage_key_bytes: &[u8]) -> JsResult<JsOpener> {
+        let key = storage_key(storage_key_bytes)?;
+        Ok(Self {
+            inner: Some(Opener::new(wallet::STORE_PREFIX, &key)),
+        })
+    }
+
+    fn take(&mut self) -> JsResult<Opener> {
+        self.inner.take().ok_or_else(|| {
+            js_err(Error::InvalidState {
+                reason: "this opener was used up".into(),
+            })
+        })
+    }
+
+    fn get(&mut self) -> JsResult<&mut Opener> {
+        self.inner.as_mut().ok_or_else(|| {
+            js_err(Error::InvalidState {
+                reason: "this opener was used up".into(),
+            })
+        })
+    }
+
+    /// The keys to read next (an array of strings; empty when done).
+    ///
+    /// # Errors
+    /// `STORAGE_CORRUPT`, `DECRYPT_FAILED`.
+    pub fn wanted(&mut self) -> JsResult<Array> {
+        let keys = self.get()?.wanted().map_err(js_err)?;
+        Ok(keys.iter().map(|k| JsValue::from_str(k)).collect())
+    }
+
+    /// What storage holds under `key` (`undefined` if nothing).
+    ///
+    /// # Errors
+    /// `INVALID_INPUT` for a key that was not asked for.
+    pub fn feed(&mut self, key: &str, value: Option<Vec<u8>>) -> JsResult<()> {
+        self.get()?.feed(key, value).map_err(js_err)
+    }
+
+    /// Whether nothing of format 2 is stored.
+    #[wasm_bindgen(js_name = isEmpty)]
+    pub fn is_empty(&self) -> bool {
+        self.inner.as_ref().is_some_and(Opener::is_empty)
     }
 }
 
@@ -182,17 +252,19 @@ impl JsWallet {
         ))
     }
 
-    /// A stored wallet: its state bytes, and `get(key)` for the log's
-    /// segments.
+    /// A wallet of storage format 1: its state bytes, and `get(key)` for
+    /// the log's segments. The caller saves it in format 2 at once.
     ///
     /// # Errors
-    /// `DECRYPT_FAILED`, `STORAGE_CORRUPT`, `INVALID_KEY`, `INVALID_JWK`.
+    /// `DECRYPT_FAILED`, `STORAGE_CORRUPT`, `INVALID_KEY`, `INVALID_JWK`,
+    /// `ROLLBACK_DETECTED`.
     pub fn restore(
         state: &[u8],
         get: &Function,
         storage_key_bytes: &[u8],
         trusted_json: &str,
         allow_unverified: bool,
+        trusted_checkpoint: Option<String>,
     ) -> JsResult<JsWallet> {
         let key = storage_key(storage_key_bytes)?;
         let trusted = keys(trusted_json, "trustedVerifiers")?;
@@ -200,6 +272,35 @@ impl JsWallet {
         let inner = Wallet::restore(state, &key, trusted, allow_unverified, |d, o| {
             store::from_segments(read, &key, d, o, None)
         })
+        .map_err(js_err)?;
+        inner
+            .check_trusted(trusted_checkpoint.as_deref())
+            .map_err(js_err)?;
+        Ok(Self::wrap(inner))
+    }
+
+    /// The wallet an opener found (format 2); the opener is used up.
+    ///
+    /// # Errors
+    /// `STORAGE_CORRUPT`, `DECRYPT_FAILED`, `ROLLBACK_DETECTED`,
+    /// `INVALID_CHECKPOINT`, `INVALID_JWK`.
+    #[wasm_bindgen(js_name = fromStore)]
+    pub fn from_store(
+        opener: &mut JsOpener,
+        trusted_json: &str,
+        allow_unverified: bool,
+        trusted_checkpoint: Option<String>,
+    ) -> JsResult<JsWallet> {
+        let trusted = keys(trusted_json, "trustedVerifiers")?;
+        let opened = opener.take()?.finish().map_err(js_err)?;
+        let inner = Wallet::from_opened(
+            opened,
+            &OpenOptions {
+                trusted,
+                allow_unverified,
+                trusted_checkpoint,
+            },
+        )
         .map_err(js_err)?;
         Ok(Self::wrap(inner))
     }
@@ -212,58 +313,113 @@ impl JsWallet {
         }
     }
 
-    /// The storage key of the wallet's state.
+    /// The storage key of a format-1 wallet's state.
     #[wasm_bindgen(js_name = stateKey)]
     #[must_use]
     pub fn state_key() -> String {
         wallet::STATE_KEY.to_owned()
     }
 
-    /// The encrypted state (keys and credentials).
+    /// Checks the log against a checkpoint kept off the device.
     ///
     /// # Errors
-    /// `INVALID_KEY`, `NOT_INITIALIZED`.
-    #[wasm_bindgen(js_name = stateBytes)]
-    pub fn state_bytes(&self, storage_key_bytes: &[u8]) -> JsResult<Vec<u8>> {
+    /// `INVALID_CHECKPOINT`, `ROLLBACK_DETECTED`.
+    #[wasm_bindgen(js_name = checkTrusted)]
+    pub fn check_trusted(&self, note: Option<String>) -> JsResult<()> {
+        self.inner.check_trusted(note.as_deref()).map_err(js_err)
+    }
+
+    /// Plans a save: `[key, bytes]` pairs to write in order (the commit
+    /// last; its key must not exist yet), then read back.
+    ///
+    /// # Errors
+    /// `INVALID_STATE` (a save in flight), `CONSENT_NOT_PERSISTED` (too
+    /// many failures in a row), `INVALID_INPUT`, `NOT_INITIALIZED`.
+    #[wasm_bindgen(js_name = planSave)]
+    pub fn plan_save(&mut self, storage_key_bytes: &[u8]) -> JsResult<Array> {
         let key = storage_key(storage_key_bytes)?;
-        self.inner.state_bytes(&key).map_err(js_err)
+        let plan = self.inner.plan_save(&key).map_err(js_err)?;
+        Ok(pairs(plan.writes))
     }
 
-    /// The consent log as encrypted segments `[key, bytes]`.
+    /// The planned save failed; returns the abandoned marker `[key, bytes]`
+    /// to write, best effort.
     ///
     /// # Errors
-    /// `INVALID_KEY`, `INVALID_INPUT`, `NOT_INITIALIZED`.
-    pub fn segments(
-        &self,
-        storage_key_bytes: &[u8],
-        max_segment_bytes: Option<u32>,
-    ) -> JsResult<Array> {
-        segments_of(self.inner.log(), storage_key_bytes, max_segment_bytes)
+    /// `INVALID_STATE` if no save is planned.
+    #[wasm_bindgen(js_name = saveFailed)]
+    pub fn save_failed(&mut self, storage_key_bytes: &[u8]) -> JsResult<Array> {
+        let key = storage_key(storage_key_bytes)?;
+        let (k, v) = self.inner.save_failed(&key).map_err(js_err)?;
+        Ok(Array::of2(
+            &JsValue::from_str(&k),
+            &Uint8Array::from(&v[..]),
+        ))
     }
 
-    /// Checks that the stored log (read through `get`) is the one in
-    /// memory.
+    /// The planned save is written and read back; returns the head write
+    /// `[key, bytes]`, or `null` when `head_busy` (the previous head write
+    /// has not settled).
+    ///
+    /// # Errors
+    /// `INVALID_STATE` if no save is planned.
+    #[wasm_bindgen(js_name = saveConfirmed)]
+    pub fn save_confirmed(
+        &mut self,
+        storage_key_bytes: &[u8],
+        head_busy: bool,
+    ) -> JsResult<JsValue> {
+        let key = storage_key(storage_key_bytes)?;
+        Ok(
+            match self.inner.save_confirmed(&key, head_busy).map_err(js_err)? {
+                Some(h) => {
+                    Array::of2(&JsValue::from_str(&h.key), &Uint8Array::from(&h.value[..])).into()
+                }
+                None => JsValue::NULL,
+            },
+        )
+    }
+
+    /// How the head write went; returns the keys to remove (best effort).
+    #[wasm_bindgen(js_name = headWritten)]
+    pub fn head_written(&mut self, ok: bool) -> Array {
+        self.inner
+            .head_written(ok)
+            .iter()
+            .map(|k| JsValue::from_str(k))
+            .collect()
+    }
+
+    /// The storage generation of the newest confirmed save.
+    #[must_use]
+    pub fn generation(&self) -> f64 {
+        self.inner.generation() as f64
+    }
+
+    /// Checks that what an opener read from storage is the wallet in
+    /// memory (its newest commit, with the same log).
     ///
     /// # Errors
     /// `DECRYPT_FAILED`, `STORAGE_CORRUPT`, `ROLLBACK_DETECTED`.
-    #[wasm_bindgen(js_name = checkStored)]
-    pub fn check_stored(&self, get: &Function, storage_key_bytes: &[u8]) -> JsResult<()> {
-        let key = storage_key(storage_key_bytes)?;
+    #[wasm_bindgen(js_name = checkStore)]
+    pub fn check_store(&self, opener: &mut JsOpener) -> JsResult<()> {
+        let opened = opener.take()?.finish().map_err(js_err)?;
         let log = self.inner.log();
-        let stored = store::from_segments(
-            reader(get),
-            &key,
-            log.device_key().clone(),
-            log.origin(),
-            None,
-        )
-        .map_err(js_err)?;
-        if stored.size() < log.size() {
+        if opened.generation() < self.inner.generation() || opened.size() < log.size() {
             return Err(js_err(Error::RollbackDetected));
         }
-        if stored.size() != log.size() || stored.root() != log.root() {
+        if opened.generation() != self.inner.generation()
+            || opened.size() != log.size()
+            || opened.root() != log.root()
+        {
             return Err(js_err(Error::StorageCorrupt {
-                reason: "the stored log differs from the wallet's",
+                reason: "the stored wallet differs from the one in memory",
+            }));
+        }
+        let log_check = Wallet::from_opened(opened, &OpenOptions::default()).map_err(js_err)?;
+        if log_check.log().root() != log.root() {
+            return Err(js_err(Error::StorageCorrupt {
+                reason: "the stored wallet differs from the one in memory",
             }));
         }
         Ok(())

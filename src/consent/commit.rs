@@ -1,0 +1,1291 @@
+//! Commit storage (format 2): the wallet's consent log and state as
+//! write-once, encrypted segments committed by numbered manifests, over a
+//! plain key–value store (`get`, `set`, `remove`; no listing, no
+//! compare-and-swap).
+//!
+//! This module is sans-I/O: [`Committer`] plans each save as a list of
+//! writes and is told how they went; [`Opener`] asks for the keys it needs
+//! and is fed what storage returned. The native driver ([`open_sync`],
+//! [`save_sync`]) and the JavaScript one (`pkg/src/flow.js`) run the same
+//! plan, so the rules live here once.
+//!
+//! # Why a late write cannot replace a newer state
+//! - Every value is written **once**, under a key no other write uses: data
+//!   and state segments under a fresh random id, commits under their
+//!   generation number. A write that times out **burns** its generation: the
+//!   next save uses a higher one and the timed-out save is never retried
+//!   under the same number. If the late write lands afterwards, it lands
+//!   under a lower generation than a later successful save, so it can never
+//!   be chosen over it.
+//! - On open the **highest** complete commit wins. A commit is complete
+//!   when it decrypts; it is then read back by the writer before the save
+//!   counts as done, so a value that storage truncated is caught while the
+//!   record can still be taken back.
+//! - A failed save writes an *abandoned* marker for its generation (best
+//!   effort), so if its commit lands late and no later save exists, open
+//!   still returns the state before it: the save is rolled back. Without
+//!   the marker (storage failing throughout), a late commit may surface on
+//!   the next open: its record was never released, and it can only add to
+//!   the state before it, never remove a record.
+//! - The commit names the log's size, root and signed checkpoint, the
+//!   wallet state's segments and every data segment, so state and log are
+//!   committed together and bound to each other.
+//! - Two *head* slots, written alternately, say where the newest commit is;
+//!   open probes forward from the larger until [`MAX_GAP`] generations in a
+//!   row are missing. Old commits are removed only once every head value
+//!   that storage could still return would lead the probe to the newest
+//!   one.
+//!
+//! # Layout (`docs/FORMAT.md`, "Wallet storage (format 2)")
+//! Every value is `header ‖ ChaCha20-Poly1305(body ‖ tag)` where the header
+//! is `"MPS" ‖ 0x02 ‖ suite ‖ kind ‖ id (16) ‖ generation (u64)`, the key is
+//! `HKDF-SHA256(salt = "mpshield/store/v2", ikm = storage key, info =
+//! header)`, the nonce is zero (the id is fresh for every value, so no key
+//! encrypts twice) and the header is the associated data.
+//!
+//! Data segments hold a stream of `kind (u8) ‖ length (u32) ‖ bytes` items
+//! (kind 1: a consent record's canonical JSON), DEFLATE-compressed when that
+//! is smaller. New records go into a new segment at each save; the newest
+//! segments are merged like a binary counter (a segment is merged into its
+//! predecessor when that holds no more records, up to
+//! [`SEGMENT_RAW_BYTES`]), so a save writes O(1) bytes amortised and a log
+//! has O(n / capacity + log n) segments.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chacha20poly1305::aead::{Aead, Payload};
+use chacha20poly1305::{ChaCha20Poly1305, KeyInit};
+use hkdf::Hkdf;
+use sha2::Sha256;
+use subtle::ConstantTimeEq;
+use zeroize::Zeroizing;
+
+use super::checkpoint;
+use super::log::ConsentLog;
+use super::merkle::{self, Hash};
+use super::record::ConsentRecord;
+use super::{DeviceKey, StorageKey};
+use crate::error::{Error, Result};
+use crate::rng::{self, CryptoRng};
+
+/// The storage format this module writes and reads.
+pub const FORMAT_VERSION: u8 = 2;
+/// Suite byte of the international suite (ChaCha20-Poly1305, HKDF-SHA256,
+/// SHA-256 tree). The 国密 suite adds its own.
+pub const SUITE_INTL: u8 = 1;
+/// Header: magic (3) ‖ version (1) ‖ suite (1) ‖ kind (1) ‖ id (16) ‖
+/// generation (8).
+pub const HEADER_BYTES: usize = 30;
+/// How many generations in a row may be missing before the probe for the
+/// newest commit stops.
+pub const MAX_GAP: u64 = 16;
+/// Failed saves in a row after which saving is refused until the wallet is
+/// reopened (keeps every gap below [`MAX_GAP`]).
+pub const MAX_FAILED_SAVES: u32 = 8;
+/// Most generations one open probes (a bound on hostile storage).
+pub const MAX_PROBED: u64 = 4096;
+/// Raw bytes of records that one data segment may hold before compression.
+pub const SEGMENT_RAW_BYTES: usize = 64 * 1024;
+/// Largest chunk of wallet state in one segment (WeChat allows 1 MB a key).
+pub const STATE_CHUNK_BYTES: usize = 512 * 1024;
+/// Most segments one commit may name.
+pub const MAX_COMMIT_SEGMENTS: usize = 1 << 20;
+/// Largest stored value read (a bound before decrypting).
+pub const MAX_VALUE_BYTES: usize = 2 * 1024 * 1024;
+/// Item kind of a consent record inside a data segment.
+pub const ITEM_RECORD: u8 = 1;
+
+const MAGIC: [u8; 4] = *b"MPS\x02";
+const TAG_BYTES: usize = 16;
+const KIND_RECORDS: u8 = 1;
+const KIND_STATE: u8 = 2;
+const KIND_COMMIT: u8 = 3;
+const KIND_HEAD: u8 = 4;
+const KIND_ABANDONED: u8 = 5;
+const ENC_RAW: u8 = 0;
+const ENC_DEFLATE: u8 = 1;
+const HKDF_SALT: &[u8] = b"mpshield/store/v2";
+
+type Id = [u8; 16];
+
+fn corrupt(reason: &'static str) -> Error {
+    Error::StorageCorrupt { reason }
+}
+
+fn not_persisted(reason: impl Into<String>) -> Error {
+    Error::ConsentNotPersisted {
+        reason: reason.into(),
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct Header {
+    suite: u8,
+    kind: u8,
+    id: Id,
+    gen: u64,
+}
+
+impl Header {
+    fn to_bytes(self) -> [u8; HEADER_BYTES] {
+        let mut h = [0u8; HEADER_BYTES];
+        let (magic, rest) = h.split_at_mut(4);
+        magic.copy_from_slice(&MAGIC);
+        let (sk, rest) = rest.split_at_mut(2);
+        sk.copy_from_slice(&[self.suite, self.kind]);
+        let (id, gen) = rest.split_at_mut(16);
+        id.copy_from_slice(&self.id);
+        gen.copy_from_slice(&self.gen.to_be_bytes());
+        h
+    }
+
+    fn parse(bytes: &[u8]) -> Option<(Self, &[u8])> {
+        if bytes.len() < HEADER_BYTES + TAG_BYTES || bytes.len() > MAX_VALUE_BYTES {
+            return None;
+        }
+        let (h, body) = bytes.split_at(HEADER_BYTES);
+        if h.get(..4)? != MAGIC {
+            return None;
+        }
+        Some((
+            Self {
+                suite: *h.get(4)?,
+                kind: *h.get(5)?,
+                id: h.get(6..22)?.try_into().ok()?,
+                gen: u64::from_be_bytes(h.get(22..30)?.try_into().ok()?),
+            },
+            body,
+        ))
+    }
+
+    fn cipher(&self, key: &StorageKey) -> Result<ChaCha20Poly1305> {
+        let hk = Hkdf::<Sha256>::new(Some(HKDF_SALT), key.expose_secret());
+        let mut k = Zeroizing::new([0u8; 32]);
+        hk.expand(&self.to_bytes(), k.as_mut())
+            .map_err(|_| Error::Internal { context: "hkdf" })?;
+        ChaCha20Poly1305::new_from_slice(k.as_ref()).map_err(|_| Error::Internal {
+            context: "aead key",
+        })
+    }
+
+    fn seal(&self, key: &StorageKey, body: &[u8]) -> Result<Vec<u8>> {
+        let aad = self.to_bytes();
+        let ct = self
+            .cipher(key)?
+            .encrypt(
+                &Default::default(),
+                Payload {
+                    msg: body,
+                    aad: &aad,
+                },
+            )
+            .map_err(|_| Error::Internal { context: "seal" })?;
+        let mut out = Vec::with_capacity(HEADER_BYTES + ct.len());
+        out.extend_from_slice(&aad);
+        out.extend_from_slice(&ct);
+        Ok(out)
+    }
+
+    fn open(&self, key: &StorageKey, body: &[u8]) -> Option<Zeroizing<Vec<u8>>> {
+        let aad = self.to_bytes();
+        self.cipher(key)
+            .ok()?
+            .decrypt(
+                &Default::default(),
+                Payload {
+                    msg: body,
+                    aad: &aad,
+                },
+            )
+            .ok()
+            .map(Zeroizing::new)
+    }
+}
+
+/// Opens a stored value of `kind` (and, when given, generation `gen` / id
+/// `id`); `None` if it is not one or does not decrypt.
+fn open_value(
+    key: &StorageKey,
+    bytes: &[u8],
+    kind: u8,
+    gen: Option<u64>,
+    id: Option<&Id>,
+) -> Option<Zeroizing<Vec<u8>>> {
+    let (h, body) = Header::parse(bytes)?;
+    if h.suite != SUITE_INTL || h.kind != kind {
+        return None;
+    }
+    if gen.is_some_and(|g| g != h.gen) || id.is_some_and(|i| *i != h.id) {
+        return None;
+    }
+    h.open(key, body)
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn fresh_id(rng: &mut impl CryptoRng) -> Id {
+    let mut id = [0u8; 16];
+    rng.fill_bytes(&mut id);
+    id
+}
+
+/// A data segment as a commit names it.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct SegRef {
+    id: Id,
+    records: u32,
+    raw: u32,
+}
+
+/// One commit: what a generation's manifest says.
+#[derive(Clone)]
+struct Commit {
+    gen: u64,
+    prev: u64,
+    size: u64,
+    root: Hash,
+    note: String,
+    state: Vec<Id>,
+    segments: Vec<SegRef>,
+}
+
+impl Commit {
+    fn encode(&self) -> Result<Vec<u8>> {
+        let note_len = u16::try_from(self.note.len()).map_err(|_| Error::Internal {
+            context: "checkpoint length",
+        })?;
+        let states = u16::try_from(self.state.len())
+            .map_err(|_| Error::input("the wallet state is too large to store"))?;
+        let segs = u32::try_from(self.segments.len())
+            .ok()
+            .filter(|n| (*n as usize) <= MAX_COMMIT_SEGMENTS)
+            .ok_or_else(|| Error::input("the log has too many segments"))?;
+        let mut out = Vec::with_capacity(64 + self.note.len() + 24 * self.segments.len());
+        out.extend_from_slice(&self.prev.to_be_bytes());
+        out.extend_from_slice(&self.size.to_be_bytes());
+        out.extend_from_slice(&self.root);
+        out.extend_from_slice(&note_len.to_be_bytes());
+        out.extend_from_slice(self.note.as_bytes());
+        out.extend_from_slice(&states.to_be_bytes());
+        for id in &self.state {
+            out.extend_from_slice(id);
+        }
+        out.extend_from_slice(&segs.to_be_bytes());
+        for s in &self.segments {
+            out.extend_from_slice(&s.id);
+            out.extend_from_slice(&s.records.to_be_bytes());
+            out.extend_from_slice(&s.raw.to_be_bytes());
+        }
+        Ok(out)
+    }
+
+    fn decode(gen: u64, body: &[u8]) -> Result<Self> {
+        let mut r = Reader(body);
+        let prev = r.u64()?;
+        let size = r.u64()?;
+        let root: Hash = r.array()?;
+        let note_len = usize::from(r.u16()?);
+        let note = std::str::from_utf8(r.take(note_len)?)
+            .map_err(|_| corrupt("a commit's checkpoint is not UTF-8"))?
+            .to_owned();
+        let states = usize::from(r.u16()?);
+        let mut state = Vec::with_capacity(states);
+        for _ in 0..states {
+            state.push(r.array()?);
+        }
+        let segs = r.u32()? as usize;
+        if segs > MAX_COMMIT_SEGMENTS || segs.saturating_mul(24) > r.0.len() {
+            return Err(corrupt("a commit names more segments than it holds"));
+        }
+        let mut segments = Vec::with_capacity(segs);
+        let mut total = 0u64;
+        for _ in 0..segs {
+            let id = r.array()?;
+            let records = r.u32()?;
+            let raw = r.u32()?;
+            if records == 0 {
+                return Err(corrupt("a commit names an empty segment"));
+            }
+            total = total.saturating_add(u64::from(records));
+            segments.push(SegRef { id, records, raw });
+        }
+        if !r.0.is_empty() {
+            return Err(corrupt("trailing bytes in a commit"));
+        }
+        if total != size {
+            return Err(corrupt("a commit's segments do not add up to its size"));
+        }
+        if prev >= gen {
+            return Err(corrupt("a commit extends a later generation"));
+        }
+        Ok(Self {
+            gen,
+            prev,
+            size,
+            root,
+            note,
+            state,
+            segments,
+        })
+    }
+}
+
+struct Reader<'a>(&'a [u8]);
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize) -> Result<&'a [u8]> {
+        if self.0.len() < n {
+            return Err(corrupt("a stored value is truncated"));
+        }
+        let (a, b) = self.0.split_at(n);
+        self.0 = b;
+        Ok(a)
+    }
+    fn array<const N: usize>(&mut self) -> Result<[u8; N]> {
+        self.take(N)?
+            .try_into()
+            .map_err(|_| corrupt("a stored value is truncated"))
+    }
+    fn u16(&mut self) -> Result<u16> {
+        Ok(u16::from_be_bytes(self.array()?))
+    }
+    fn u32(&mut self) -> Result<u32> {
+        Ok(u32::from_be_bytes(self.array()?))
+    }
+    fn u64(&mut self) -> Result<u64> {
+        Ok(u64::from_be_bytes(self.array()?))
+    }
+}
+
+/// The storage keys of one store (a wallet), all under one prefix.
+#[derive(Clone)]
+struct Keys {
+    prefix: String,
+}
+
+impl Keys {
+    fn head(&self, slot: usize) -> String {
+        format!("{}head/{slot}", self.prefix)
+    }
+    fn commit(&self, gen: u64) -> String {
+        format!("{}commit/{gen}", self.prefix)
+    }
+    fn abandoned(&self, gen: u64) -> String {
+        format!("{}abandoned/{gen}", self.prefix)
+    }
+    fn segment(&self, id: &Id) -> String {
+        format!("{}seg/{}", self.prefix, hex(id))
+    }
+}
+
+/// Whether a probe that starts at `start` reaches `top` through `present`
+/// generations without [`MAX_GAP`] missing ones in a row.
+fn reaches(start: u64, top: u64, present: &BTreeSet<u64>) -> bool {
+    let mut last = start.saturating_sub(1);
+    for g in present.range(start..=top) {
+        if g - last > MAX_GAP {
+            return false;
+        }
+        last = *g;
+    }
+    last == top
+}
+
+/// The write of one save, in order: data and state segments, then the
+/// commit. The driver writes them all, reads each back, and then calls
+/// [`Committer::confirmed`]; on any failure, [`Committer::failed`].
+pub struct SavePlan {
+    /// The generation this save commits.
+    pub gen: u64,
+    /// `(key, bytes)` pairs, commit last. The commit's key must not exist
+    /// yet (write-once); a driver checks before writing.
+    pub writes: Vec<(String, Vec<u8>)>,
+}
+
+/// The head write after a confirmed save.
+pub struct HeadWrite {
+    /// Storage key of the head slot.
+    pub key: String,
+    /// Its new value.
+    pub value: Vec<u8>,
+}
+
+/// Tracks what is committed and plans saves; one per open wallet.
+pub struct Committer {
+    keys: Keys,
+    head: Option<Commit>,
+    next_gen: u64,
+    failures: u32,
+    /// Values each head slot may hold (`None`: absent or unreadable).
+    slots: [Vec<Option<u64>>; 2],
+    /// Commit generations other than the head that may be stored.
+    stale: BTreeSet<u64>,
+    /// Generations of failed saves (their marker and commit may be stored).
+    abandoned: BTreeSet<u64>,
+    /// Segment keys no commit needs any more.
+    garbage: BTreeSet<String>,
+    inflight: Option<Commit>,
+    inflight_new: Vec<String>,
+    head_slot: Option<usize>,
+    state_dirty: bool,
+}
+
+impl Committer {
+    /// A committer for a store with nothing in it yet, under `prefix`.
+    #[must_use]
+    pub fn new(prefix: &str) -> Self {
+        Self {
+            keys: Keys {
+                prefix: prefix.to_owned(),
+            },
+            head: None,
+            next_gen: 1,
+            failures: 0,
+            slots: [vec![None], vec![None]],
+            stale: BTreeSet::new(),
+            abandoned: BTreeSet::new(),
+            garbage: BTreeSet::new(),
+            inflight: None,
+            inflight_new: Vec::new(),
+            head_slot: None,
+            state_dirty: true,
+        }
+    }
+
+    /// The generation of the newest confirmed commit (0 before the first).
+    #[must_use]
+    pub fn generation(&self) -> u64 {
+        self.head.as_ref().map_or(0, |c| c.gen)
+    }
+
+    /// The log size of the newest confirmed commit.
+    #[must_use]
+    pub fn committed_size(&self) -> u64 {
+        self.head.as_ref().map_or(0, |c| c.size)
+    }
+
+    /// Marks the wallet state as changed: the next save writes it.
+    pub fn state_changed(&mut self) {
+        self.state_dirty = true;
+    }
+
+    /// Plans the save of `log` (and of `state`, the wallet state's
+    /// plaintext, when it changed since the last commit).
+    ///
+    /// # Errors
+    /// [`Error::InvalidState`] while another save is in flight;
+    /// [`Error::ConsentNotPersisted`] after [`MAX_FAILED_SAVES`] failures
+    /// in a row; [`Error::InvalidInput`] if a record or the state does not
+    /// fit; [`Error::NotInitialized`] before the generator is seeded.
+    pub fn plan(&mut self, log: &ConsentLog, state: &[u8], key: &StorageKey) -> Result<SavePlan> {
+        self.plan_with(log, state, key, &mut rng::rng()?)
+    }
+
+    /// [`Committer::plan`] with a caller-supplied generator for the ids.
+    ///
+    /// # Errors
+    /// As [`Committer::plan`].
+    pub fn plan_with(
+        &mut self,
+        log: &ConsentLog,
+        state: &[u8],
+        key: &StorageKey,
+        rng: &mut impl CryptoRng,
+    ) -> Result<SavePlan> {
+        if self.inflight.is_some() {
+            return Err(Error::InvalidState {
+                reason: "a save of this wallet is still in progress".to_owned(),
+            });
+        }
+        if self.failures >= MAX_FAILED_SAVES {
+            return Err(not_persisted(format!(
+                "storage failed {MAX_FAILED_SAVES} saves in a row; reopen the wallet once storage works again"
+            )));
+        }
+        let gen = self.next_gen;
+        let base_size = self.committed_size();
+        let size = log.size();
+        if size < base_size {
+            return Err(Error::Internal {
+                context: "log shorter than its commit",
+            });
+        }
+        let records: Vec<&ConsentRecord> = log.records().collect();
+        // (start, end, raw, existing segment) ranges of record indices.
+        let mut ranges: Vec<(usize, usize, usize, Option<SegRef>)> = Vec::new();
+        let mut at = 0usize;
+        for s in self.head.iter().flat_map(|c| c.segments.iter()) {
+            let end = at + s.records as usize;
+            ranges.push((at, end, s.raw as usize, Some(*s)));
+            at = end;
+        }
+        let mut encoded: BTreeMap<usize, Vec<u8>> = BTreeMap::new();
+        let mut i = at;
+        while i < records.len() {
+            let mut raw = 0usize;
+            let start = i;
+            while let Some(r) = records.get(i) {
+                let bytes = r.canonical_bytes()?;
+                let need = 5 + bytes.len();
+                if need > SEGMENT_RAW_BYTES {
+                    return Err(Error::input("a consent record is too large to store"));
+                }
+                if raw + need > SEGMENT_RAW_BYTES {
+                    break;
+                }
+                raw += need;
+                encoded.insert(i, bytes);
+                i += 1;
+            }
+            ranges.push((start, i, raw, None));
+            merge_tail(&mut ranges);
+        }
+        let mut writes = Vec::new();
+        let mut segments = Vec::with_capacity(ranges.len());
+        for (start, end, raw, existing) in ranges {
+            if let Some(s) = existing {
+                segments.push(s);
+                continue;
+            }
+            let mut stream = Zeroizing::new(Vec::with_capacity(raw));
+            for idx in start..end {
+                let bytes = match encoded.remove(&idx) {
+                    Some(b) => b,
+                    None => records
+                        .get(idx)
+                        .ok_or(Error::Internal {
+                            context: "record index",
+                        })?
+                        .canonical_bytes()?,
+                };
+                stream.push(ITEM_RECORD);
+                stream.extend_from_slice(&(bytes.len() as u32).to_be_bytes());
+                stream.extend_from_slice(&bytes);
+            }
+            let deflated = Zeroizing::new(miniz_oxide::deflate::compress_to_vec(&stream, 6));
+            let mut body = Zeroizing::new(Vec::with_capacity(stream.len() + 1));
+            if deflated.len() < stream.len() {
+                body.push(ENC_DEFLATE);
+                body.extend_from_slice(&deflated);
+            } else {
+                body.push(ENC_RAW);
+                body.extend_from_slice(&stream);
+            }
+            let id = fresh_id(rng);
+            let header = Header {
+                suite: SUITE_INTL,
+                kind: KIND_RECORDS,
+                id,
+                gen,
+            };
+            writes.push((self.keys.segment(&id), header.seal(key, &body)?));
+            segments.push(SegRef {
+                id,
+                records: u32::try_from(end - start).map_err(|_| Error::Internal {
+                    context: "segment count",
+                })?,
+                raw: raw as u32,
+            });
+        }
+        let state_ids = match (&self.head, self.state_dirty) {
+            (Some(c), false) => c.state.clone(),
+            _ => {
+                let mut ids = Vec::new();
+                for chunk in state.chunks(STATE_CHUNK_BYTES) {
+                    let id = fresh_id(rng);
+                    let header = Header {
+                        suite: SUITE_INTL,
+                        kind: KIND_STATE,
+                        id,
+                        gen,
+                    };
+                    writes.push((self.keys.segment(&id), header.seal(key, chunk)?));
+                    ids.push(id);
+                }
+                ids
+            }
+        };
+        let commit = Commit {
+            gen,
+            prev: self.generation(),
+            size,
+            root: log.root(),
+            note: log.checkpoint()?,
+            state: state_ids,
+            segments,
+        };
+        let header = Header {
+            suite: SUITE_INTL,
+            kind: KIND_COMMIT,
+            id: fresh_id(rng),
+            gen,
+        };
+        let body = commit.encode()?;
+        self.inflight_new = writes.iter().map(|(k, _)| k.clone()).collect();
+        writes.push((self.keys.commit(gen), header.seal(key, &body)?));
+        self.inflight = Some(commit);
+        Ok(SavePlan { gen, writes })
+    }
+
+    /// The planned save failed (a write or a read-back failed or timed
+    /// out). Its generation is burned; returns the abandoned marker to
+    /// write, best effort.
+    ///
+    /// # Errors
+    /// [`Error::InvalidState`] if no save is in flight.
+    pub fn failed(&mut self, key: &StorageKey) -> Result<(String, Vec<u8>)> {
+        let c = self.inflight.take().ok_or_else(|| Error::InvalidState {
+            reason: "no save is in progress".to_owned(),
+        })?;
+        self.garbage.extend(self.inflight_new.drain(..));
+        self.abandoned.insert(c.gen);
+        self.failures = self.failures.saturating_add(1);
+        self.next_gen = c.gen + 1;
+        let header = Header {
+            suite: SUITE_INTL,
+            kind: KIND_ABANDONED,
+            id: fresh_id(&mut rng::rng()?),
+            gen: c.gen,
+        };
+        Ok((self.keys.abandoned(c.gen), header.seal(key, &[])?))
+    }
+
+    /// The planned save is written and read back: it is the newest state.
+    /// Returns the head write to make next (best effort; the save already
+    /// counts), or `None` when the driver says the previous head write has
+    /// not settled (`head_busy`), so that two writes to one head slot never
+    /// overlap.
+    ///
+    /// # Errors
+    /// [`Error::InvalidState`] if no save is in flight.
+    pub fn confirmed(&mut self, key: &StorageKey, head_busy: bool) -> Result<Option<HeadWrite>> {
+        let c = self.inflight.take().ok_or_else(|| Error::InvalidState {
+            reason: "no save is in progress".to_owned(),
+        })?;
+        self.inflight_new.clear();
+        if let Some(old) = self.head.take() {
+            let keep: BTreeSet<Id> = c
+                .segments
+                .iter()
+                .map(|s| s.id)
+                .chain(c.state.iter().copied())
+                .collect();
+            for id in old
+                .segments
+                .iter()
+                .map(|s| s.id)
+                .chain(old.state.iter().copied())
+            {
+                if !keep.contains(&id) {
+                    self.garbage.insert(self.keys.segment(&id));
+                }
+            }
+            self.stale.insert(old.gen);
+        }
+        self.next_gen = c.gen + 1;
+        self.failures = 0;
+        self.state_dirty = false;
+        let gen = c.gen;
+        self.head = Some(c);
+        if head_busy {
+            self.head_slot = None;
+            return Ok(None);
+        }
+        // Write the slot that holds the older value.
+        let top = |s: &Vec<Option<u64>>| s.iter().map(|v| v.unwrap_or(0)).max().unwrap_or(0);
+        let slot = usize::from(top(&self.slots[0]) > top(&self.slots[1]));
+        if let Some(s) = self.slots.get_mut(slot) {
+            s.push(Some(gen));
+            s.push(None);
+        }
+        self.head_slot = Some(slot);
+        let header = Header {
+            suite: SUITE_INTL,
+            kind: KIND_HEAD,
+            id: fresh_id(&mut rng::rng()?),
+            gen,
+        };
+        Ok(Some(HeadWrite {
+            key: self.keys.head(slot),
+            value: header.seal(key, &[])?,
+        }))
+    }
+
+    /// Reports how the head write went (`ok`: written and read back) and
+    /// returns the keys that are safe to remove now (best effort).
+    pub fn head_written(&mut self, ok: bool) -> Vec<String> {
+        if let (Some(slot), Some(gen)) = (self.head_slot.take(), self.head.as_ref().map(|c| c.gen))
+        {
+            if let Some(s) = self.slots.get_mut(slot).filter(|_| ok) {
+                *s = vec![Some(gen)];
+            }
+        }
+        self.removable()
+    }
+
+    /// Keys no open can need: segments of superseded commits, abandoned
+    /// saves' keys below the head, and old commits that every possible head
+    /// value still leads past.
+    fn removable(&mut self) -> Vec<String> {
+        let Some(top) = self.head.as_ref().map(|c| c.gen) else {
+            return Vec::new();
+        };
+        let mut out: Vec<String> = std::mem::take(&mut self.garbage).into_iter().collect();
+        for g in std::mem::take(&mut self.abandoned) {
+            if g < top {
+                out.push(self.keys.abandoned(g));
+                out.push(self.keys.commit(g));
+            } else {
+                self.abandoned.insert(g);
+            }
+        }
+        let mut starts = BTreeSet::new();
+        for a in &self.slots[0] {
+            for b in &self.slots[1] {
+                starts.insert(a.unwrap_or(0).max(b.unwrap_or(0)).max(1));
+            }
+        }
+        let mut present: BTreeSet<u64> = self.stale.clone();
+        present.insert(top);
+        for g in self.stale.clone() {
+            present.remove(&g);
+            if starts.iter().all(|s| reaches(*s, top, &present)) {
+                self.stale.remove(&g);
+                out.push(self.keys.commit(g));
+            } else {
+                present.insert(g);
+            }
+        }
+        out
+    }
+}
+
+/// Merges the newest ranges like a binary counter while they fit.
+fn merge_tail(ranges: &mut Vec<(usize, usize, usize, Option<SegRef>)>) {
+    while ranges.len() >= 2 {
+        let n = ranges.len();
+        let (Some(a), Some(b)) = (ranges.get(n - 2).copied(), ranges.get(n - 1).copied()) else {
+            return;
+        };
+        if a.1 - a.0 > b.1 - b.0 || a.2 + b.2 > SEGMENT_RAW_BYTES {
+            return;
+        }
+        ranges.truncate(n - 2);
+        ranges.push((a.0, b.1, a.2 + b.2, None));
+    }
+}
+
+enum Stage {
+    Heads { asked: bool },
+    Scan { from: u64, to: u64 },
+    Segments,
+    Done,
+}
+
+/// Finds and reads the newest commit of a store: ask [`Opener::wanted`]
+/// for keys, [`Opener::feed`] what storage holds for each, until `wanted`
+/// is empty; then [`Opener::finish`].
+pub struct Opener {
+    keys: Keys,
+    key: StorageKey,
+    stage: Stage,
+    slots: [Option<u64>; 2],
+    /// Present commit generations → decoded commit (`None`: does not open).
+    found: BTreeMap<u64, Option<Commit>>,
+    abandoned: BTreeSet<u64>,
+    any_value: bool,
+    values: BTreeMap<String, Vec<u8>>,
+    chosen: Option<Commit>,
+    probed: u64,
+}
+
+/// What [`Opener::finish`] found.
+pub struct Opened {
+    /// The wallet state's plaintext.
+    pub state: Zeroizing<Vec<u8>>,
+    commit: Commit,
+    committer: Committer,
+    records: Vec<(ConsentRecord, Vec<u8>)>,
+}
+
+impl Opener {
+    /// An opener for the store under `prefix`, encrypted under `key`.
+    #[must_use]
+    pub fn new(prefix: &str, key: &StorageKey) -> Self {
+        Self {
+            keys: Keys {
+                prefix: prefix.to_owned(),
+            },
+            key: key.clone(),
+            stage: Stage::Heads { asked: false },
+            slots: [None, None],
+            found: BTreeMap::new(),
+            abandoned: BTreeSet::new(),
+            any_value: false,
+            values: BTreeMap::new(),
+            chosen: None,
+            probed: 0,
+        }
+    }
+
+    /// The keys to read next; empty when done.
+    ///
+    /// # Errors
+    /// [`Error::StorageCorrupt`] if the newest commit's segments cannot be
+    /// found or storage holds more generations than [`MAX_PROBED`];
+    /// [`Error::DecryptFailed`] if stored values exist but none opens under
+    /// the key (wrong key).
+    pub fn wanted(&mut self) -> Result<Vec<String>> {
+        loop {
+            match self.stage {
+                Stage::Heads { asked: false } => {
+                    self.stage = Stage::Heads { asked: true };
+                    return Ok(vec![self.keys.head(0), self.keys.head(1)]);
+                }
+                Stage::Heads { asked: true } => {
+                    let from = self
+                        .slots
+                        .iter()
+                        .flatten()
+                        .copied()
+                        .max()
+                        .unwrap_or(1)
+                        .max(1);
+                    self.stage = Stage::Scan {
+                        from,
+                        to: from + MAX_GAP,
+                    };
+                    return Ok(self.window(from, from + MAX_GAP));
+                }
+                Stage::Scan { to, .. } => {
+                    let top = self.found.keys().next_back().copied();
+                    if let Some(top) = top.filter(|t| t + MAX_GAP >= to) {
+                        let next_to = top + MAX_GAP + 1;
+                        self.probed = self.probed.saturating_add(next_to - to);
+                        if self.probed > MAX_PROBED {
+                            return Err(corrupt("storage holds too many generations"));
+                        }
+                        self.stage = Stage::Scan {
+                            from: to,
+                            to: next_to,
+                        };
+                        return Ok(self.window(to, next_to));
+                    }
+                    self.choose()?;
+                    let Some(c) = &self.chosen else {
+                        self.stage = Stage::Done;
+                        return Ok(Vec::new());
+                    };
+                    let keys = c
+                        .state
+                        .iter()
+                        .chain(c.segments.iter().map(|s| &s.id))
+                        .map(|id| self.keys.segment(id))
+                        .collect();
+                    self.stage = Stage::Segments;
+                    return Ok(keys);
+                }
+                Stage::Segments => {
+                    self.stage = Stage::Done;
+                }
+                Stage::Done => return Ok(Vec::new()),
+            }
+        }
+    }
+
+    fn window(&self, from: u64, to: u64) -> Vec<String> {
+        (from..to)
+            .flat_map(|g| [self.keys.commit(g), self.keys.abandoned(g)])
+            .collect()
+    }
+
+    /// Gives the value storage holds under `key` (`None`: absent).
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] for a key that was not asked for.
+    pub fn feed(&mut self, key: &str, value: Option<Vec<u8>>) -> Result<()> {
+        let Some(value) = value else {
+            return Ok(());
+        };
+        self.any_value = true;
+        match self.stage {
+            Stage::Heads { .. } => {
+                for slot in 0..2 {
+                    if key == self.keys.head(slot) {
+                        let gen = Header::parse(&value)
+                            .filter(|(h, _)| h.kind == KIND_HEAD)
+                            .and_then(|(h, _)| {
+                                open_value(&self.key, &value, KIND_HEAD, Some(h.gen), None)
+                                    .map(|_| h.gen)
+                            });
+                        if let Some(s) = self.slots.get_mut(slot) {
+                            *s = gen;
+                        }
+                        return Ok(());
+                    }
+                }
+            }
+            Stage::Scan { from, to } => {
+                for g in from..to {
+                    if key == self.keys.commit(g) {
+                        let commit = open_value(&self.key, &value, KIND_COMMIT, Some(g), None)
+                            .and_then(|body| Commit::decode(g, &body).ok());
+                        self.found.insert(g, commit);
+                        return Ok(());
+                    }
+                    if key == self.keys.abandoned(g) {
+                        if open_value(&self.key, &value, KIND_ABANDONED, Some(g), None).is_some() {
+                            self.abandoned.insert(g);
+                        }
+                        return Ok(());
+                    }
+                }
+            }
+            Stage::Segments => {
+                self.values.insert(key.to_owned(), value);
+                return Ok(());
+            }
+            Stage::Done => {}
+        }
+        Err(Error::input(format!(
+            "storage key {key:?} was not asked for"
+        )))
+    }
+
+    fn choose(&mut self) -> Result<()> {
+        let best = self
+            .found
+            .iter()
+            .rev()
+            .find_map(|(g, c)| c.as_ref().filter(|_| !self.abandoned.contains(g)));
+        match best {
+            Some(c) => {
+                self.chosen = Some(c.clone());
+                Ok(())
+            }
+            None if self.any_value => Err(
+                if self.found.values().any(Option::is_some)
+                    || self.slots.iter().any(Option::is_some)
+                {
+                    // Only abandoned commits: nothing was ever saved for good.
+                    corrupt("no complete commit is stored")
+                } else {
+                    // Values exist but none opens: the wrong key, or all altered.
+                    Error::DecryptFailed
+                },
+            ),
+            None => Ok(()),
+        }
+    }
+
+    /// Whether the store is empty (nothing of format 2 is stored): the
+    /// caller then creates a new wallet or reads an older format.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        matches!(self.stage, Stage::Done) && self.chosen.is_none()
+    }
+
+    /// The newest commit's state and records, checked against the commit.
+    ///
+    /// # Errors
+    /// [`Error::StorageCorrupt`] if the store is empty or a segment is
+    /// missing, altered, from another commit or holds invalid records.
+    pub fn finish(mut self) -> Result<Opened> {
+        let c = self
+            .chosen
+            .take()
+            .ok_or(corrupt("no saved wallet (nothing committed)"))?;
+        let mut state = Zeroizing::new(Vec::new());
+        for id in &c.state {
+            let v = self
+                .values
+                .get(&self.keys.segment(id))
+                .ok_or(corrupt("a wallet state segment is missing"))?;
+            let pt = open_value(&self.key, v, KIND_STATE, None, Some(id))
+                .ok_or(corrupt("a wallet state segment was altered"))?;
+            state.extend_from_slice(&pt);
+        }
+        let mut records = Vec::with_capacity(usize::try_from(c.size).unwrap_or(0).min(1 << 20));
+        for s in &c.segments {
+            let v = self
+                .values
+                .get(&self.keys.segment(&s.id))
+                .ok_or(corrupt("a log segment is missing"))?;
+            let pt = open_value(&self.key, v, KIND_RECORDS, None, Some(&s.id))
+                .ok_or(corrupt("a log segment was altered"))?;
+            let stream = match pt.split_first() {
+                Some((&ENC_RAW, body)) => Zeroizing::new(body.to_vec()),
+                Some((&ENC_DEFLATE, body)) => Zeroizing::new(
+                    miniz_oxide::inflate::decompress_to_vec_with_limit(body, SEGMENT_RAW_BYTES)
+                        .map_err(|_| corrupt("a log segment does not decompress"))?,
+                ),
+                _ => return Err(corrupt("a log segment has an unknown encoding")),
+            };
+            let mut r = Reader(&stream);
+            let mut n = 0u32;
+            while !r.0.is_empty() {
+                let kind = r.array::<1>()?[0];
+                let len = r.u32()? as usize;
+                let bytes = r.take(len)?;
+                if kind != ITEM_RECORD {
+                    return Err(corrupt(
+                        "a log segment holds an item of an unknown kind (written by a newer mpshield?)",
+                    ));
+                }
+                let record = ConsentRecord::from_canonical_bytes(bytes)
+                    .map_err(|_| corrupt("a stored record is invalid"))?;
+                records.push((record, bytes.to_vec()));
+                n += 1;
+            }
+            if n != s.records {
+                return Err(corrupt("a log segment holds another number of records"));
+            }
+        }
+        let mut committer = Committer::new(&self.keys.prefix);
+        committer.next_gen = self
+            .found
+            .keys()
+            .chain(self.abandoned.iter())
+            .copied()
+            .max()
+            .unwrap_or(c.gen)
+            .max(c.gen)
+            + 1;
+        committer.slots = [vec![self.slots[0]], vec![self.slots[1]]];
+        committer.stale = self.found.keys().copied().filter(|g| *g < c.gen).collect();
+        committer.abandoned = self.abandoned.iter().copied().collect();
+        // Abandoned or unreadable commits above the chosen one: keep their
+        // markers until a later commit supersedes them.
+        for (g, commit) in &self.found {
+            if *g > c.gen && commit.is_none() {
+                committer.abandoned.insert(*g);
+            }
+        }
+        committer.state_dirty = false;
+        committer.head = Some(c.clone());
+        Ok(Opened {
+            state,
+            commit: c,
+            committer,
+            records,
+        })
+    }
+}
+
+impl Opened {
+    /// The generation of the commit that was read.
+    #[must_use]
+    pub fn generation(&self) -> u64 {
+        self.commit.gen
+    }
+
+    /// The log size it commits.
+    #[must_use]
+    pub fn size(&self) -> u64 {
+        self.commit.size
+    }
+
+    /// The log root it commits.
+    #[must_use]
+    pub fn root(&self) -> Hash {
+        self.commit.root
+    }
+
+    /// Rebuilds the log with `device_key` and `origin` (read from the
+    /// state), checking it against the commit and its signed checkpoint,
+    /// and, with `trusted_checkpoint` (kept off the device), that it
+    /// extends that checkpoint. Returns the log and the committer that
+    /// continues from this commit.
+    ///
+    /// # Errors
+    /// [`Error::StorageCorrupt`] if the records do not rebuild the commit;
+    /// [`Error::InvalidCheckpoint`] if a checkpoint is not signed by the
+    /// device key for `origin`; [`Error::RollbackDetected`] if the log does
+    /// not extend `trusted_checkpoint`.
+    pub fn into_log(
+        self,
+        device_key: DeviceKey,
+        origin: &str,
+        trusted_checkpoint: Option<&str>,
+    ) -> Result<(ConsentLog, Committer)> {
+        let public = device_key.verifying_key();
+        let trusted = trusted_checkpoint
+            .map(|note| checkpoint::verify(note, &public, origin))
+            .transpose()?;
+        let stored = checkpoint::verify(&self.commit.note, &public, origin)
+            .map_err(|_| corrupt("the commit's checkpoint is not this wallet's"))?;
+        if stored.size != self.commit.size || !bool::from(stored.root.ct_eq(&self.commit.root)) {
+            return Err(corrupt("the commit and its checkpoint disagree"));
+        }
+        let mut log = ConsentLog::create(device_key, origin)?;
+        for (record, bytes) in self.records {
+            log.replay(record, &bytes)
+                .map_err(|_| corrupt("stored records are inconsistent"))?;
+        }
+        if log.size() != self.commit.size || !bool::from(log.root().ct_eq(&self.commit.root)) {
+            return Err(corrupt("the records do not rebuild the committed tree"));
+        }
+        if let Some(t) = trusted {
+            check_extends(&log, &t)?;
+        }
+        Ok((log, self.committer))
+    }
+}
+
+/// Whether `log` extends the trusted checkpoint `t`.
+///
+/// # Errors
+/// [`Error::RollbackDetected`] if it does not.
+pub fn check_extends(log: &ConsentLog, t: &checkpoint::Checkpoint) -> Result<()> {
+    if t.size > log.size() {
+        return Err(Error::RollbackDetected);
+    }
+    if t.size == 0 {
+        return if bool::from(t.root.ct_eq(&merkle::empty_root())) {
+            Ok(())
+        } else {
+            Err(Error::RollbackDetected)
+        };
+    }
+    let proof = log
+        .consistency_proof(t.size, log.size())
+        .map_err(|_| Error::RollbackDetected)?;
+    merkle::verify_consistency(t.size, log.size(), &t.root, &log.root(), &proof)
+        .map_err(|_| Error::RollbackDetected)
+}
+
+/// A key–value store as the native drivers use it.
+pub trait KeyValue {
+    /// The value under `key`, if any.
+    ///
+    /// # Errors
+    /// Whatever the storage reports.
+    fn get(&mut self, key: &str) -> Result<Option<Vec<u8>>>;
+    /// Stores `value` under `key`.
+    ///
+    /// # Errors
+    /// Whatever the storage reports.
+    fn set(&mut self, key: &str, value: &[u8]) -> Result<()>;
+    /// Removes `key`.
+    ///
+    /// # Errors
+    /// Whatever the storage reports.
+    fn remove(&mut self, key: &str) -> Result<()>;
+}
+
+/// Runs an [`Opener`] over a synchronous store; `None` if the store is
+/// empty.
+///
+/// # Errors
+/// As [`Opener::wanted`] and [`Opener::finish`]; a read error is
+/// [`Error::StorageCorrupt`]-free: it is returned as storage reported it.
+pub fn open_sync(
+    storage: &mut dyn KeyValue,
+    prefix: &str,
+    key: &StorageKey,
+) -> Result<Option<Opened>> {
+    let mut opener = Opener::new(prefix, key);
+    loop {
+        let wanted = opener.wanted()?;
+        if wanted.is_empty() {
+            break;
+        }
+        for k in wanted {
+            let v = storage.get(&k)?;
+            opener.feed(&k, v)?;
+        }
+    }
+    if opener.is_empty() {
+        return Ok(None);
+    }
+    opener.finish().map(Some)
+}
+
+/// Saves through a synchronous store: writes the plan, reads every value
+/// back, then the head and the removals (best effort).
+///
+/// # Errors
+/// [`Error::ConsentNotPersisted`] if a write or read-back fails (the save's
+/// generation is then burned); as [`Committer::plan`].
+pub fn save_sync(
+    committer: &mut Committer,
+    storage: &mut dyn KeyValue,
+    log: &ConsentLog,
+    state: &[u8],
+    key: &StorageKey,
+) -> Result<()> {
+    let plan = committer.plan(log, state, key)?;
+    let result = (|| -> Result<()> {
+        if let Some((k, _)) = plan.writes.last() {
+            if storage.get(k)?.is_some() {
+                return Err(not_persisted(
+                    "another writer has used this generation: is the wallet open twice on one storage?",
+                ));
+            }
+        }
+        for (k, v) in &plan.writes {
+            storage.set(k, v)?;
+        }
+        for (k, v) in &plan.writes {
+            if storage.get(k)?.as_deref() != Some(v.as_slice()) {
+                return Err(not_persisted(format!("{k} did not read back as written")));
+            }
+        }
+        Ok(())
+    })();
+    if let Err(e) = result {
+        let (k, v) = committer.failed(key)?;
+        let _ = storage.set(&k, &v);
+        return Err(match e {
+            Error::ConsentNotPersisted { .. } => e,
+            other => not_persisted(other.to_string()),
+        });
+    }
+    let head = committer.confirmed(key, false)?;
+    let ok = match head {
+        Some(h) => {
+            storage.set(&h.key, &h.value).is_ok()
+                && storage.get(&h.key).ok().flatten().as_deref() == Some(h.value.as_slice())
+        }
+        None => false,
+    };
+    for k in committer.head_written(ok) {
+        let _ = storage.remove(&k);
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn probe_reachability() {
+        let present: BTreeSet<u64> = [1, 5, 20].into_iter().collect();
+        assert!(reaches(1, 5, &present));
+        assert!(reaches(5, 20, &present));
+        assert!(!reaches(1, 20, &[1, 20].into_iter().collect()));
+        assert!(reaches(3, 5, &present));
+        assert!(!reaches(3, 6, &present));
+    }
+
+    #[test]
+    fn binary_counter_merge() {
+        let mut r = Vec::new();
+        for i in 0..8 {
+            r.push((i, i + 1, 10, None));
+            merge_tail(&mut r);
+        }
+        assert_eq!(r.len(), 1);
+        assert_eq!((r[0].0, r[0].1), (0, 8));
+        r.push((8, 9, 10, None));
+        merge_tail(&mut r);
+        assert_eq!(r.len(), 2);
+        // Full segments are not merged.
+        let mut r = vec![(0, 1, SEGMENT_RAW_BYTES - 5, None), (1, 2, 10, None)];
+        merge_tail(&mut r);
+        assert_eq!(r.len(), 2);
+    }
+}
