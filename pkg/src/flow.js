@@ -248,6 +248,7 @@ async function commitSave(s) {
   try {
     const commitKey = writes[writes.length - 1][0];
     if ((await readKey(s.store, commitKey, 'CONSENT_NOT_PERSISTED', s.timeoutMs)) !== undefined) {
+      if (!hasTrapped()) s.g.foreignWriter();
       throw fail(
         'CONSENT_NOT_PERSISTED',
         'the consent could not be saved: ' + commitKey + ' already exists, so another Wallet writes to this storage; open one Wallet per storage',

@@ -430,6 +430,8 @@ pub struct Committer {
     inflight_new: Vec<String>,
     head_slot: Option<usize>,
     state_dirty: bool,
+    /// Another writer committed to this storage: no more saves.
+    foreign: bool,
 }
 
 impl Committer {
@@ -451,7 +453,15 @@ impl Committer {
             inflight_new: Vec::new(),
             head_slot: None,
             state_dirty: true,
+            foreign: false,
         }
+    }
+
+    /// Records that the planned commit's key already existed: another
+    /// writer uses this storage. Saving is refused from now on, since a
+    /// later commit of this wallet would supersede the other's records.
+    pub fn foreign_writer(&mut self) {
+        self.foreign = true;
     }
 
     /// The generation of the newest confirmed commit (0 before the first).
@@ -497,6 +507,11 @@ impl Committer {
         if self.inflight.is_some() {
             return Err(Error::InvalidState {
                 reason: "a save of this wallet is still in progress".to_owned(),
+            });
+        }
+        if self.foreign {
+            return Err(Error::InvalidState {
+                reason: "another wallet has saved to this storage since this one was opened; reopen the wallet".to_owned(),
             });
         }
         if self.failures >= MAX_FAILED_SAVES {
@@ -1220,6 +1235,7 @@ pub fn save_sync(
     let result = (|| -> Result<()> {
         if let Some((k, _)) = plan.writes.last() {
             if storage.get(k)?.is_some() {
+                committer.foreign_writer();
                 return Err(not_persisted(
                     "another writer has used this generation: is the wallet open twice on one storage?",
                 ));

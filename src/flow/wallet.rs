@@ -411,6 +411,12 @@ impl Wallet {
         self.committer.confirmed(key, head_busy)
     }
 
+    /// Another writer has committed to this storage: see
+    /// [`Committer::foreign_writer`].
+    pub fn foreign_writer(&mut self) {
+        self.committer.foreign_writer();
+    }
+
     /// How the head write went: see [`Committer::head_written`].
     pub fn head_written(&mut self, ok: bool) -> Vec<String> {
         self.committer.head_written(ok)

@@ -380,6 +380,13 @@ impl JsWallet {
         )
     }
 
+    /// The planned commit's key already existed: another writer uses this
+    /// storage, and this wallet saves no more.
+    #[wasm_bindgen(js_name = foreignWriter)]
+    pub fn foreign_writer(&mut self) {
+        self.inner.foreign_writer();
+    }
+
     /// How the head write went; returns the keys to remove (best effort).
     #[wasm_bindgen(js_name = headWritten)]
     pub fn head_written(&mut self, ok: bool) -> Array {
