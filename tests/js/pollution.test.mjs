@@ -77,6 +77,22 @@ test('sdjwt.verify: polluted requireKeyBinding, maxKeyBindingAge, clockSkew, now
   assert.equal(m.sdjwt.verify({ presentation: credential, issuerKeys, requireKeyBinding: false }).issuer, 'https://issuer.example');
 });
 
+test('sdjwt.issue and createRequest: polluted exp, nbf, iat, ttlSeconds are ignored', async () => {
+  const issuer = m.SigningKey.generate('EdDSA');
+  const credential = await polluted(Object.prototype, { exp: 1, nbf: 4102444800, decoys: 0 }, () => m.sdjwt.issue({
+    issuerKey: issuer, claims: { name: '测试乙' }, disclosable: ['/name'], vct: 'urn:example:test', iss: 'https://issuer.example',
+  }));
+  const payload = m.sdjwt.decode(credential).payload;
+  assert.equal(payload.exp, undefined, 'no exp from Object.prototype');
+  assert.equal(payload.nbf, undefined, 'no nbf from Object.prototype');
+  const s = await world(m, m);
+  const request = await polluted(Object.prototype, { ttlSeconds: 86400, iat: 1 }, () =>
+    s.hotel.v.createRequest({ purpose: '住宿登记', lawfulBasis: 'legal_duty', fields: HOTEL_FIELDS }));
+  const ev = s.wallet.evaluate(request);
+  assert.ok(ev.expiresAt - Date.now() / 1000 <= 300 + 5, 'the default 300 s lifetime, not a polluted day');
+  s.wallet.free();
+});
+
 test('sdjwt.present: a hole in `disclose` is refused, not read from a polluted Array.prototype', async () => {
   const { holder, credential } = credentialAndHolder();
   const disclose = ['/name'];
