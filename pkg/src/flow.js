@@ -49,11 +49,12 @@ function defineClass(Cls, name, methods) {
     handles.set(this, null);
     s.freed = true;
     if (s.key) s.key.fill(0);
-    if (s.queue) {
-      // A wallet's storage operation may be in flight (awaiting the
-      // adapter): it sees `freed` after its await and stops (INVALID_STATE)
-      // without touching the module object, which is released once the
-      // queue is idle, so nothing is ever half-applied or used after free.
+    if (s.running > 0) {
+      // A wallet's storage operation is in flight (awaiting the adapter):
+      // it sees `freed` after its await and stops (INVALID_STATE) without
+      // touching the module object, which is released once the queue is
+      // idle, so nothing is ever half-applied or used after free. Queued
+      // operations that have not started see `freed` and do nothing.
       s.queue.then(function () {
         try {
           release(s.g);
@@ -211,7 +212,20 @@ defineClass(Verifier, 'Verifier', {
 function queued(s, what, op) {
   const start = function () {
     if (s.freed) throw freedDuring(what, 'nothing was done');
-    return op();
+    s.running++;
+    const done = function () {
+      s.running--;
+    };
+    return op().then(
+      function (v) {
+        done();
+        return v;
+      },
+      function (e) {
+        done();
+        throw e;
+      },
+    );
   };
   const run = s.queue.then(start, start);
   s.queue = run.then(function () {}, function () {});
@@ -286,7 +300,7 @@ Object.defineProperty(Wallet, 'open', {
         }, key, trusted, allow);
       }
       const w = Object.create(Wallet.prototype);
-      handles.set(w, { g, store, key, timeoutMs, trusted, allow, queue: Promise.resolve() });
+      handles.set(w, { g, store, key, timeoutMs, trusted, allow, queue: Promise.resolve(), running: 0, freed: false });
       return w;
     },
     { random: true },

@@ -206,3 +206,36 @@ test('every bundle carries the finalizer guard (browser, Node ESM/CJS, mini-prog
     assert.ok(text.includes('^__wbg_[A-Za-z0-9_]+_free$'), `${f} guards the glue's free exports`);
   }
 });
+
+test('wallet.free(): released at once when idle; during an operation, only once it has stopped', async () => {
+  const { m, ctl } = await instrumented();
+  const FREE = /^__wbg_flowwallet_free$/;
+  const idle = await m.Wallet.open({ storage: m.storage.memory(), storageKey: m.randomBytes(32), trustedVerifiers: [] });
+  const n0 = ctl.count(FREE);
+  idle.free();
+  assert.equal(ctl.count(FREE), n0 + 1, 'an idle wallet is released inside free()');
+
+  const inner = m.storage.memory();
+  let release;
+  const gate = new Promise((r) => { release = r; });
+  let reached;
+  const waiting = new Promise((r) => { reached = r; });
+  const slow = {
+    get: (k) => inner.get(k),
+    remove: (k) => inner.remove(k),
+    set: (k, v) => (slow.hold ? (reached(), gate.then(() => inner.set(k, v))) : inner.set(k, v)),
+  };
+  const s = await world(m, m, slow);
+  const request = s.hotel.v.createRequest({ purpose: '住宿登记', lawfulBasis: 'legal_duty', fields: HOTEL_FIELDS });
+  slow.hold = true;
+  const p = s.wallet.respond(request, { choices: HOTEL_CHOICES, separateConsent: true }).then(() => 'answered', (e) => e.code);
+  await waiting;
+  const n1 = ctl.count(FREE);
+  s.wallet.free();
+  assert.equal(ctl.count(FREE), n1, 'not released while respond awaits the adapter');
+  release();
+  assert.equal(await p, 'INVALID_STATE');
+  await new Promise((r) => setTimeout(r, 0));
+  assert.equal(ctl.count(FREE), n1 + 1, 'released once respond stopped');
+  assertAlive(m, 'no trap');
+});
