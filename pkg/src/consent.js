@@ -27,8 +27,8 @@ import {
   merkleVerifyConsistency,
   merkleVerifyInclusion,
 } from 'mpshield-glue';
-import { fail, hostErrorMessage } from './errors.js';
-import { LIMITS, bytes, describe, member, integer, invalid, jsonText, options, required, seconds, string, text } from './args.js';
+import { MpShieldError, fail, hostErrorMessage } from './errors.js';
+import { LIMITS, bytes, describe, hasOwn, member, integer, invalid, jsonText, options, required, seconds, string, text } from './args.js';
 import { ensureReady, fn, guardError, hasTrapped, namespace } from './runtime.js';
 import { signingKeyHandle } from './keys.js';
 import { storageAdapter } from './storage.js';
@@ -55,12 +55,22 @@ function proofArg(value, name) {
     isArray = false;
   }
   if (!isArray) throw invalid(name, 'an array of 32-byte Uint8Arrays', value);
-  const n = value.length;
-  if (n > 64) throw fail('INVALID_INPUT', 'invalid input: ' + name + ' has ' + n + ' hashes (at most 64)');
-  const out = new Uint8Array(32 * n);
-  for (let i = 0; i < n; i++) {
-    const h = bytes(value[i], name + '[' + i + ']');
-    if (h.length !== 32) throw invalid(name + '[' + i + ']', '32 bytes', value[i]);
+  // Read inside try: a Proxy over an array may throw anything (even a
+  // RangeError, which must not pass for a trap of the module).
+  let elements;
+  try {
+    const n = value.length;
+    if (!(n <= 64)) throw fail('INVALID_INPUT', 'invalid input: ' + name + ' has ' + n + ' hashes (at most 64)');
+    elements = [];
+    for (let i = 0; i < n; i++) elements.push(hasOwn(value, i) ? value[i] : undefined);
+  } catch (e) {
+    if (e instanceof MpShieldError) throw e;
+    throw invalid(name, 'a readable array of 32-byte Uint8Arrays', value);
+  }
+  const out = new Uint8Array(32 * elements.length);
+  for (let i = 0; i < elements.length; i++) {
+    const h = bytes(elements[i], name + '[' + i + ']');
+    if (h.length !== 32) throw invalid(name + '[' + i + ']', '32 bytes', elements[i]);
     out.set(h, 32 * i);
   }
   return out;

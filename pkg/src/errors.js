@@ -75,7 +75,12 @@ const BINDGEN_FATAL = [
  * reach this: they are wrapped (CONSENT_NOT_PERSISTED, …) where they occur.
  */
 export function isTrap(e) {
-  if (typeof e !== 'object' || e === null || e instanceof MpShieldError) return false;
+  if (typeof e !== 'object' || e === null) return false;
+  try {
+    if (e instanceof MpShieldError) return false;
+  } catch (err) {
+    return false; // a hostile Proxy thrown by the host: not the module's
+  }
   const name = read(e, 'name');
   if (name === 'RuntimeError' || name === 'RangeError' || name === 'InternalError') return true;
   if (typeof WebAssembly === 'object' && WebAssembly !== null && typeof WebAssembly.RuntimeError === 'function') {

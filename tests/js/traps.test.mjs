@@ -127,6 +127,14 @@ test('the host\'s own failures and the library\'s errors are not traps', async (
     assert.equal(l.code, 'STORAGE_CORRUPT');
     assertAlive(m, 'after an unreadable storage adapter');
   }
+  // An argument that throws a RangeError when read (a Proxy over an array).
+  const evil = new Proxy([], { get() { throw new RangeError('Maximum call stack size exceeded'); } });
+  assert.throws(
+    () => m.merkle.verifyInclusion({ leafHash: new Uint8Array(32), index: 0, treeSize: 1, proof: evil, root: new Uint8Array(32) }),
+    { code: 'INVALID_INPUT' },
+  );
+  assert.throws(() => m.sdjwt.present({ credential: 'x', disclose: evil, holderKey: key, aud: 'a', nonce: 'n' }), { code: 'INVALID_INPUT' });
+  assertAlive(m, 'after a hostile argument');
   // A nonce store that fails: the hotel's identity (so the wallet trusts
   // it) with a store that overflows its stack.
   const s = await world(m, m);
