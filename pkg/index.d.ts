@@ -741,9 +741,12 @@ export interface CheckpointInfo {
 
 /**
  * Storage for the consent log: bytes by key; each method may return a value
- * or a Promise. `get` resolves to `undefined` for a missing key.
+ * or a Promise. `get` resolves to `undefined` for a missing key (anything
+ * else that is not bytes is `STORAGE_CORRUPT`).
  * `maxValueBytes` (optional): the largest value one key holds; `log.save()`
  * keeps every segment at or below it (at least 4096).
+ * The methods (and `maxValueBytes`) may be the object's own or inherited
+ * from a class; members inherited from `Object.prototype` are not used.
  */
 export interface StorageAdapter {
   get(key: string): BytesLike | undefined | null | Promise<BytesLike | undefined | null>;
@@ -776,7 +779,13 @@ export class ConsentLog {
   static load(
     storage: StorageAdapter,
     storageKey: BytesLike,
-    options: { signingKey: SigningKey; origin: string; trustedCheckpoint?: string },
+    options: {
+      signingKey: SigningKey;
+      origin: string;
+      trustedCheckpoint?: string;
+      /** Each storage read must settle within this many milliseconds (1–600000; default 10000), else `STORAGE_CORRUPT`. */
+      timeoutMs?: number;
+    },
   ): Promise<ConsentLog>;
   /** Number of records. */
   readonly size: number;
@@ -795,8 +804,12 @@ export class ConsentLog {
   status(now?: number): ConsentStatus;
   /** Only `timeZone: "Asia/Shanghai"`; `locale` `"zh-CN"` (default) or `"en"`. */
   history(options?: { locale?: string; timeZone?: 'Asia/Shanghai' }): HistoryEntry[];
-  /** Rejects with `CONSENT_NOT_PERSISTED` if the storage fails; the previous saved state is then unchanged. */
-  save(storage: StorageAdapter, storageKey: BytesLike): Promise<SaveResult>;
+  /**
+   * Rejects with `CONSENT_NOT_PERSISTED` if the storage fails or a call does
+   * not settle within `timeoutMs` (1–600000; default 10000); the previous
+   * saved state is then unchanged.
+   */
+  save(storage: StorageAdapter, storageKey: BytesLike, options?: { timeoutMs?: number }): Promise<SaveResult>;
   /** Releases the log inside the module. Idempotent; never throws for a ConsentLog. */
   free(): void;
   [Symbol.dispose](): void;
@@ -830,7 +843,11 @@ export interface CreateRequestOptions {
   iat?: number;
 }
 
-/** Remembers answered request nonces: `consume` is `true` the first time only. */
+/**
+ * Remembers answered request nonces: `consume` is `true` the first time only.
+ * `consume` may be the object's own or inherited from a class (not from
+ * `Object.prototype`).
+ */
 export interface NonceStore {
   consume(nonce: string, expiresAt: number): boolean | Promise<boolean>;
 }
@@ -859,6 +876,12 @@ export class Verifier {
     hpkeKeyPair: { publicKey?: BytesLike; secretKey: BytesLike };
     trustedIssuers: PublicJwk[];
     nonceStore?: NonceStore;
+    /**
+     * `nonceStore.consume` must settle within this many milliseconds
+     * (1–600000; default 10000); a store that fails or is slower accepts
+     * nothing: `verifier.open` rejects with `INVALID_STATE`.
+     */
+    nonceStoreTimeoutMs?: number;
   }): Verifier;
   /** For wallets' `trustedVerifiers`. */
   publicJwk(): PublicJwk;
@@ -938,7 +961,7 @@ export class Wallet {
     storageKey: BytesLike;
     trustedVerifiers: PublicJwk[];
     allowUnverified?: boolean;
-    /** Each storage call must settle within this; default 10000. */
+    /** Each storage call must settle within this many milliseconds (1–600000); default 10000. */
     timeoutMs?: number;
   }): Promise<Wallet>;
   holderPublicJwk(): PublicJwk;
@@ -952,6 +975,9 @@ export class Wallet {
    * Rejects with `UNTRUSTED_VERIFIER`, `NOT_REQUESTED`,
    * `SEPARATE_CONSENT_REQUIRED`, `CREDENTIAL_NOT_FOUND`, the request's
    * errors, or `CONSENT_NOT_PERSISTED` — then there is no envelope.
+   * `free()` while this (or `refuse`, `withdraw`, `addCredential`) is in
+   * flight makes it reject with `INVALID_STATE`; no envelope is released
+   * (the message says whether the consent record had already been saved).
    */
   respond(
     request: string,
@@ -997,15 +1023,48 @@ export declare const consent: {
   ): { record: StoredConsentRecord; index: number; checkpoint: CheckpointInfo & { note: string } };
 };
 
-/** Argon2id parameters (defaults 12 MiB, 3 passes, 1 lane). */
+/** Argon2id parameters (defaults 12 MiB, 3 passes, 1 lane); bounds in {@link LIMITS}`.argon2`. */
 export interface KdfParams {
+  /** 8 × parallelism … 262144 (256 MiB). */
   memoryKib?: number;
+  /** 1–16. */
   iterations?: number;
+  /** 1–4. */
   parallelism?: number;
 }
 
-/** A 32-byte storage key from a PIN or passphrase and a 16–64-byte salt (Argon2id). */
+/**
+ * A 32-byte storage key from a PIN or passphrase and a 16–64-byte salt
+ * (Argon2id). The Promise is returned before the computation starts (it
+ * runs in a later task), but the computation still occupies the calling
+ * thread while it runs (about 1.5 s with the defaults on iPhones).
+ * Rejects with `INVALID_INPUT` for parameters outside {@link LIMITS}`.argon2`.
+ */
 export function deriveStorageKey(args: { pin: string | BytesLike; salt: BytesLike; params?: KdfParams }): Promise<Uint8Array>;
+
+/**
+ * The largest inputs accepted: bytes for byte inputs, UTF-16 code units for
+ * strings. A larger input is `INVALID_INPUT`, refused before it is copied
+ * into the module.
+ */
+export declare const LIMITS: {
+  /** A plaintext sealed in one shot (`seal`, `hpke.seal`, `SenderContext.seal`): 64 MiB. */
+  readonly plaintext: number;
+  /** Any other byte input (envelopes, ciphertexts, aad, info, keys, receipts): 64 MiB + 1 KiB. */
+  readonly bytes: number;
+  /** One stream `push`/`finish` chunk: 16 MiB + 21. */
+  readonly streamChunk: number;
+  /** Any string not named below (SD-JWTs, requests, notes, ids, PINs): 1 MiB. */
+  readonly text: number;
+  /** `envelope.fromText`: the base64url text of the largest envelope (`bytes`). */
+  readonly envelopeText: number;
+  /** A value written to or read from a storage adapter: 256 MiB. */
+  readonly storedValue: number;
+  /** A structured (JSON) argument (claims, records, JWKs, choices) as JSON text: 1 MiB. */
+  readonly json: number;
+  /** deriveStorageKey's parameter bounds. */
+  readonly argon2: { readonly maxMemoryKib: number; readonly maxIterations: number; readonly maxParallelism: number };
+};
 
 /** A storage adapter that keeps bytes in memory. */
 export interface MemoryStorage extends StorageAdapter {
@@ -1053,5 +1112,6 @@ declare const mpshield: {
   MpShieldError: typeof MpShieldError;
   errorMessages: typeof errorMessages;
   describeError: typeof describeError;
+  LIMITS: typeof LIMITS;
 };
 export default mpshield;

@@ -342,6 +342,44 @@ fn argon2id_storage_keys() {
         e(store::derive_storage_key(b"1", &salt, &tiny)),
         "INVALID_INPUT"
     );
+    // The documented bounds (store::KDF_MAX_*): refused before any work.
+    for over in [
+        KdfParams {
+            memory_kib: store::KDF_MAX_MEMORY_KIB + 1,
+            ..small
+        },
+        KdfParams {
+            iterations: store::KDF_MAX_ITERATIONS + 1,
+            ..small
+        },
+        KdfParams {
+            iterations: 0,
+            ..small
+        },
+        KdfParams {
+            iterations: u32::MAX,
+            ..small
+        },
+        KdfParams {
+            parallelism: store::KDF_MAX_PARALLELISM + 1,
+            ..small
+        },
+        KdfParams {
+            parallelism: 0,
+            ..small
+        },
+    ] {
+        assert_eq!(
+            e(store::derive_storage_key(b"1", &salt, &over)),
+            "INVALID_INPUT"
+        );
+    }
+    let at_max = KdfParams {
+        memory_kib: 8 * store::KDF_MAX_PARALLELISM,
+        iterations: store::KDF_MAX_ITERATIONS,
+        parallelism: store::KDF_MAX_PARALLELISM,
+    };
+    assert!(store::derive_storage_key(b"1", &salt, &at_max).is_ok());
     assert_eq!(KdfParams::default().memory_kib, 12 * 1024);
     assert_eq!(e(StorageKey::from_slice(&[0; 31])), "INVALID_KEY");
     // A derived key encrypts and decrypts a log.

@@ -27,9 +27,9 @@ import {
   merkleVerifyConsistency,
   merkleVerifyInclusion,
 } from 'mpshield-glue';
-import { fail, toMpShieldError } from './errors.js';
-import { bytes, describe, integer, invalid, jsonText, options, required, seconds, string, text } from './args.js';
-import { ensureReady, fn, hasTrapped, namespace } from './runtime.js';
+import { MpShieldError, fail, hostErrorMessage } from './errors.js';
+import { LIMITS, bytes, describe, hasOwn, member, integer, invalid, jsonText, options, required, seconds, string, text } from './args.js';
+import { ensureReady, fn, guardError, hasTrapped, namespace } from './runtime.js';
 import { signingKeyHandle } from './keys.js';
 import { storageAdapter } from './storage.js';
 
@@ -55,12 +55,22 @@ function proofArg(value, name) {
     isArray = false;
   }
   if (!isArray) throw invalid(name, 'an array of 32-byte Uint8Arrays', value);
-  const n = value.length;
-  if (n > 64) throw fail('INVALID_INPUT', 'invalid input: ' + name + ' has ' + n + ' hashes (at most 64)');
-  const out = new Uint8Array(32 * n);
-  for (let i = 0; i < n; i++) {
-    const h = bytes(value[i], name + '[' + i + ']');
-    if (h.length !== 32) throw invalid(name + '[' + i + ']', '32 bytes', value[i]);
+  // Read inside try: a Proxy over an array may throw anything (even a
+  // RangeError, which must not pass for a trap of the module).
+  let elements;
+  try {
+    const n = value.length;
+    if (!(n <= 64)) throw fail('INVALID_INPUT', 'invalid input: ' + name + ' has ' + n + ' hashes (at most 64)');
+    elements = [];
+    for (let i = 0; i < n; i++) elements.push(hasOwn(value, i) ? value[i] : undefined);
+  } catch (e) {
+    if (e instanceof MpShieldError) throw e;
+    throw invalid(name, 'a readable array of 32-byte Uint8Arrays', value);
+  }
+  const out = new Uint8Array(32 * elements.length);
+  for (let i = 0; i < elements.length; i++) {
+    const h = bytes(elements[i], name + '[' + i + ']');
+    if (h.length !== 32) throw invalid(name + '[' + i + ']', '32 bytes', elements[i]);
     out.set(h, 32 * i);
   }
   return out;
@@ -88,7 +98,8 @@ export function asyncFn(impl, opts, named) {
     return new Promise(function (resolve) {
       resolve(sync.apply(self, args));
     }).catch(function (e) {
-      throw toMpShieldError(e, name);
+      // The same conversion as fn()'s: a trap after an await is recorded too.
+      throw guardError(e, name);
     });
   };
   Object.defineProperty(wrapped, 'name', { value: name, configurable: true });
@@ -101,27 +112,46 @@ export async function readKey(adapter, key, code, timeoutMs) {
   try {
     v = await timed(adapter.get(key), timeoutMs, 'read ' + key);
   } catch (e) {
-    throw fail(code, 'the storage adapter failed to read ' + key + ': ' + toMpShieldError(e).message, e);
+    throw fail(code, 'the storage adapter failed to read ' + key + ': ' + hostErrorMessage(e), e);
   }
   if (v === undefined || v === null) return undefined;
+  return storedBytes(v, key);
+}
+
+/**
+ * A value a storage adapter returned for `key`, copied: anything but bytes
+ * (a string, a number, an object, bytes over LIMITS.storedValue) is
+ * STORAGE_CORRUPT — whatever is stored is not what mpshield wrote.
+ */
+export function storedBytes(v, key) {
   try {
-    return bytes(v, 'stored value').slice();
+    return bytes(v, 'stored value', LIMITS.storedValue).slice();
   } catch (e) {
-    throw fail('STORAGE_CORRUPT', 'the stored consent log is corrupt: ' + key + ' does not hold bytes (got ' + describe(v) + ')');
+    throw fail('STORAGE_CORRUPT', 'the stored data is corrupt: ' + key + ' does not hold bytes (got ' + describe(v) + '); restore it from a backup');
   }
+}
+
+/** Default and range of every storage and nonce-store timeout, in milliseconds. */
+export const DEFAULT_TIMEOUT_MS = 10000;
+export const MAX_TIMEOUT_MS = 600000;
+
+/** An optional `timeoutMs`-style option: DEFAULT_TIMEOUT_MS, or an integer 1…MAX_TIMEOUT_MS. */
+export function timeoutOption(value, name) {
+  return value === undefined ? DEFAULT_TIMEOUT_MS : integer(value, name, 1, MAX_TIMEOUT_MS);
 }
 
 // --- ConsentLog ------------------------------------------------------------------
 
 /**
- * `p` (a value or a Promise), failing with a timeout error naming `what`
- * after `ms` milliseconds when `ms` is given.
+ * `p` (a value or a Promise), failing with an INVALID_STATE timeout error
+ * ("<subject> did not <what> within <ms> ms"; `subject` defaults to "the
+ * storage adapter") after `ms` milliseconds when `ms` is given.
  */
-export function timed(p, ms, what) {
+export function timed(p, ms, what, subject) {
   if (ms === undefined || p === null || typeof p !== 'object' || typeof p.then !== 'function') return p;
   return new Promise(function (resolve, reject) {
     const t = setTimeout(function () {
-      reject(fail('INVALID_STATE', 'the storage adapter did not ' + what + ' within ' + ms + ' ms'));
+      reject(fail('INVALID_STATE', (subject || 'the storage adapter') + ' did not ' + what + ' within ' + ms + ' ms'));
     }, ms);
     p.then(function (v) {
       clearTimeout(t);
@@ -154,7 +184,7 @@ export async function readSegments(store, timeoutMs) {
 export function segmentLimit(store) {
   let limit;
   try {
-    limit = store.maxValueBytes;
+    limit = member(store, 'maxValueBytes');
   } catch (e) {
     limit = undefined;
   }
@@ -208,7 +238,7 @@ export async function writeKey(store, key, value, timeoutMs, what) {
   } catch (e) {
     throw fail(
       'CONSENT_NOT_PERSISTED',
-      'the ' + what + ' could not be saved (' + key + '): ' + toMpShieldError(e).message +
+      'the ' + what + ' could not be saved (' + key + '): ' + hostErrorMessage(e) +
         '; the previous saved state is unchanged — do not disclose until a save succeeds',
       e,
     );
@@ -270,13 +300,14 @@ method(
   asyncFn(async function load(adapter, storageKey, args) {
     const store = storageAdapter(adapter, 'storage');
     const key = bytes(storageKey, 'storageKey').slice();
-    const o = options(args, 'ConsentLog.load options', ['signingKey', 'origin', 'trustedCheckpoint']);
+    const o = options(args, 'ConsentLog.load options', ['signingKey', 'origin', 'trustedCheckpoint', 'timeoutMs']);
+    const timeoutMs = timeoutOption(o.timeoutMs, 'options.timeoutMs');
     const signingKey = required(o, 'signingKey', 'ConsentLog.load');
     signingKeyHandle(signingKey, 'options.signingKey');
     const origin = text(required(o, 'origin', 'ConsentLog.load'), 'options.origin');
     const trusted = o.trustedCheckpoint === undefined ? undefined : text(o.trustedCheckpoint, 'options.trustedCheckpoint');
     try {
-      const found = await readSegments(store);
+      const found = await readSegments(store, timeoutMs);
       ensureReady();
       // The key handle is looked up again: it may have been freed meanwhile.
       const glueKey = signingKeyHandle(signingKey, 'options.signingKey');
@@ -352,14 +383,18 @@ const methods = {
    * Encrypts the log under `storageKey` (32 bytes) and writes it through the
    * adapter. Resolves to `{ keys, bytes }`: how many keys the saved state
    * uses and their total size (key lengths plus value bytes, before any
-   * encoding the adapter applies).
+   * encoding the adapter applies). `options.timeoutMs` (default 10000,
+   * 1…600000): a storage call slower than that fails the save
+   * (CONSENT_NOT_PERSISTED).
    */
   save: asyncFn(
-    async function save(adapter, storageKey) {
+    async function save(adapter, storageKey, args) {
       const h = handle(this);
       const store = storageAdapter(adapter, 'storage');
       const key = bytes(storageKey, 'storageKey');
-      return writeSegments(store, h.toSegments(key, segmentLimit(store)));
+      const o = options(args, 'log.save options', ['timeoutMs']);
+      const timeoutMs = timeoutOption(o.timeoutMs, 'options.timeoutMs');
+      return writeSegments(store, h.toSegments(key, segmentLimit(store)), timeoutMs);
     },
     { random: true },
   ),
@@ -380,7 +415,7 @@ function free() {
   try {
     h.free();
   } catch (e) {
-    throw toMpShieldError(e, 'free');
+    throw guardError(e, 'free');
   }
 }
 method(ConsentLog.prototype, 'free', free);
@@ -446,24 +481,42 @@ export const consent = namespace({
 /**
  * A 32-byte storage key from a PIN or passphrase (string or bytes) and a
  * 16–64-byte salt, by Argon2id. `params`: `{ memoryKib, iterations,
- * parallelism }`, defaults 12 MiB, 3, 1 (see docs/FORMAT.md for the cost).
+ * parallelism }`, defaults 12 MiB, 3, 1 (see docs/FORMAT.md for the cost),
+ * bounded by LIMITS.argon2 (INVALID_INPUT beyond).
+ *
+ * The arguments are checked (and copied) at once; the Argon2 computation
+ * runs in a later task (setTimeout 0), after this function has returned its
+ * Promise, so the caller can first show a spinner. It still runs on the
+ * calling thread and occupies it for its whole duration (about 1.5 s with
+ * the defaults on iPhones, where WeChat interprets WebAssembly): call it
+ * from a worker if the page must stay responsive.
  */
 export const deriveStorageKey = asyncFn(function deriveStorageKey(args) {
   const o = options(args, 'deriveStorageKey options', ['pin', 'salt', 'params']);
   const pin = required(o, 'pin', 'deriveStorageKey');
-  const salt = bytes(required(o, 'salt', 'deriveStorageKey'), 'options.salt');
+  const salt = bytes(required(o, 'salt', 'deriveStorageKey'), 'options.salt', 64).slice();
   const p = options(o.params, 'options.params', ['memoryKib', 'iterations', 'parallelism']);
-  const u32 = (v, name) => (v === undefined ? undefined : integer(v, name, 1, 0xffffffff));
+  const bound = (v, name, max) => (v === undefined ? undefined : integer(v, name, 1, max));
+  const memoryKib = bound(p.memoryKib, 'options.params.memoryKib', LIMITS.argon2.maxMemoryKib);
+  const iterations = bound(p.iterations, 'options.params.iterations', LIMITS.argon2.maxIterations);
+  const parallelism = bound(p.parallelism, 'options.params.parallelism', LIMITS.argon2.maxParallelism);
   let pinText;
   let pinBytes;
   if (typeof pin === 'string') pinText = text(pin, 'options.pin');
-  else pinBytes = bytes(pin, 'options.pin');
-  return glueDeriveStorageKey(
-    pinText,
-    pinBytes,
-    salt,
-    u32(p.memoryKib, 'options.params.memoryKib'),
-    u32(p.iterations, 'options.params.iterations'),
-    u32(p.parallelism, 'options.params.parallelism'),
-  );
+  else pinBytes = bytes(pin, 'options.pin', LIMITS.text).slice();
+  return later(function () {
+    ensureReady();
+    try {
+      return glueDeriveStorageKey(pinText, pinBytes, salt, memoryKib, iterations, parallelism);
+    } finally {
+      if (pinBytes) pinBytes.fill(0);
+    }
+  });
 });
+
+/** `f()` in a later macrotask (after pending timers and I/O callbacks), as a Promise. */
+function later(f) {
+  return new Promise(function (resolve) {
+    setTimeout(resolve, 0);
+  }).then(f);
+}

@@ -49,9 +49,54 @@ function read(obj, key) {
   }
 }
 
-/** Whether `e` is a WebAssembly trap (an instance that may be inconsistent). */
+// What wasm-bindgen's runtime throws (src/… of wasm-bindgen 0.2.130:
+// `throw_str`, `WasmRefCell` borrow checks) when the module's own invariants
+// break: the Rust side stopped in the middle of a call.
+const BINDGEN_FATAL = [
+  'recursive use of an object detected',
+  'attempted to take ownership of Rust value while it was borrowed',
+  'null pointer passed to rust',
+];
+
+/**
+ * Whether `e`, thrown out of a call into the module, means the instance may
+ * be inconsistent (its stack pointer, allocator or a borrow flag left
+ * mid-update), so that it must not be called again:
+ * - a WebAssembly trap (`RuntimeError`: unreachable, out-of-bounds, …);
+ * - a `RangeError` or `InternalError` (a JavaScript stack overflow —
+ *   "Maximum call stack size exceeded", Firefox's "too much recursion" — or
+ *   an allocation failure, raised while the module's code was on the stack;
+ *   mpshield cannot tell whether the module was running, so it assumes it
+ *   was);
+ * - wasm-bindgen's own runtime errors (BINDGEN_FATAL).
+ * The library's own MpShieldErrors (and the Rust boundary's errors, named
+ * "MpShieldError" with a code) and TypeErrors from argument conversion are
+ * not traps. Errors of the host's storage adapters and nonce stores never
+ * reach this: they are wrapped (CONSENT_NOT_PERSISTED, …) where they occur.
+ */
 export function isTrap(e) {
-  return typeof e === 'object' && e !== null && read(e, 'name') === 'RuntimeError';
+  if (typeof e !== 'object' || e === null) return false;
+  try {
+    if (e instanceof MpShieldError) return false;
+  } catch (err) {
+    return false; // a hostile Proxy thrown by the host: not the module's
+  }
+  const name = read(e, 'name');
+  if (name === 'RuntimeError' || name === 'RangeError' || name === 'InternalError') return true;
+  if (typeof WebAssembly === 'object' && WebAssembly !== null && typeof WebAssembly.RuntimeError === 'function') {
+    try {
+      if (e instanceof WebAssembly.RuntimeError) return true;
+    } catch (err) {
+      // a hostile object: not a trap
+    }
+  }
+  if (name !== 'Error') return false;
+  const message = read(e, 'message');
+  if (typeof message !== 'string') return false;
+  for (let i = 0; i < BINDGEN_FATAL.length; i++) {
+    if (message.indexOf(BINDGEN_FATAL[i]) === 0) return true;
+  }
+  return false;
 }
 
 /**
@@ -81,6 +126,18 @@ export function toMpShieldError(e, phase) {
     );
   }
   return fail('INTERNAL', 'internal error' + where + ': ' + text + ' — this is a bug in mpshield, please report it', e);
+}
+
+/**
+ * The message of something the host threw (a storage adapter's or nonce
+ * store's error), for wrapping it in an MpShieldError: its own message,
+ * never a trap diagnosis (the host's errors are not the module's).
+ */
+export function hostErrorMessage(e) {
+  if (e instanceof MpShieldError) return e.message;
+  const isObj = (typeof e === 'object' && e !== null) || typeof e === 'function';
+  const message = isObj ? read(e, 'message') : undefined;
+  return typeof message === 'string' ? message : safeString(e);
 }
 
 /**

@@ -6,6 +6,7 @@
 export { init } from './runtime.js';
 export { MpShieldError, describeError } from './errors.js';
 export { errorMessages } from './messages.js';
+export { LIMITS } from './args.js';
 export * from './core.js';
 export * from './idcard.js';
 export { SigningKey } from './keys.js';

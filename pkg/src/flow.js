@@ -8,12 +8,12 @@
 // of memory (abortRespond) when the save fails.
 
 import { FlowVerifier as GlueVerifier, FlowWallet as GlueWallet, StoreOpener } from 'mpshield-glue';
-import { fail, toMpShieldError } from './errors.js';
-import { boolean, bytes, describe, integer, invalid, json, jsonText, options, required, text } from './args.js';
-import { ensureReady, fn, hasTrapped } from './runtime.js';
+import { fail, hostErrorMessage } from './errors.js';
+import { boolean, bytes, describe, integer, invalid, json, jsonText, member, options, required, text } from './args.js';
+import { ensureReady, fn, guardError, hasTrapped } from './runtime.js';
 import { signingKeyHandle } from './keys.js';
 import { storageAdapter } from './storage.js';
-import { asyncFn, readKey, readSegments, timed, writeKey } from './consent.js';
+import { asyncFn, readKey, readSegments, timed, timeoutOption, writeKey } from './consent.js';
 
 /** wrapper → { g: glue object, … } or null once freed. */
 const handles = new WeakMap();
@@ -47,12 +47,31 @@ function defineClass(Cls, name, methods) {
     if (s === undefined) throw fail('INVALID_INPUT', 'invalid input: free() must be called on a ' + name + ', got ' + describe(this));
     if (s === null) return;
     handles.set(this, null);
+    s.freed = true;
     if (s.key) s.key.fill(0);
+    if (s.running > 0) {
+      // A wallet's storage operation is in flight (awaiting the adapter):
+      // it sees `freed` after its await and stops (INVALID_STATE) without
+      // touching the module object, which is released once the queue is
+      // idle, so nothing is ever half-applied or used after free. Queued
+      // operations that have not started see `freed` and do nothing.
+      s.queue.then(function () {
+        try {
+          release(s.g);
+        } catch (e) {
+          // free() never throws; a trap is recorded by release
+        }
+      });
+      return;
+    }
+    release(s.g);
+  }
+  function release(g) {
     if (hasTrapped()) return;
     try {
-      s.g.free();
+      g.free();
     } catch (e) {
-      throw toMpShieldError(e, 'free');
+      throw guardError(e, 'free');
     }
   }
   Object.defineProperty(Cls.prototype, 'free', { value: free, writable: false, enumerable: false, configurable: false });
@@ -105,18 +124,22 @@ export class Verifier {
 
 Object.defineProperty(Verifier, 'create', {
   value: fn(function create(args) {
-    const o = options(args, 'Verifier.create options', ['name', 'uscc', 'signingKey', 'hpkeKeyPair', 'trustedIssuers', 'nonceStore']);
+    const o = options(args, 'Verifier.create options', [
+      'name', 'uscc', 'signingKey', 'hpkeKeyPair', 'trustedIssuers', 'nonceStore', 'nonceStoreTimeoutMs',
+    ]);
     const where = 'Verifier.create';
     const kp = options(required(o, 'hpkeKeyPair', where), 'options.hpkeKeyPair', ['publicKey', 'secretKey']);
     const secret = bytes(required(kp, 'secretKey', where + ' hpkeKeyPair'), 'options.hpkeKeyPair.secretKey');
     const store = o.nonceStore === undefined ? memoryNonceStore() : o.nonceStore;
+    // consume() may come from a class, not from Object.prototype.
     let ok = false;
     try {
-      ok = typeof store === 'object' && store !== null && typeof store.consume === 'function';
+      ok = typeof store === 'object' && store !== null && typeof member(store, 'consume') === 'function';
     } catch (e) {
       ok = false;
     }
     if (!ok) throw invalid('options.nonceStore', 'an object with consume(nonce, expiresAt)', store);
+    const nonceTimeoutMs = timeoutOption(o.nonceStoreTimeoutMs, 'options.nonceStoreTimeoutMs');
     const g = GlueVerifier.create(
       text(required(o, 'name', where), 'options.name'),
       text(required(o, 'uscc', where), 'options.uscc'),
@@ -125,7 +148,7 @@ Object.defineProperty(Verifier, 'create', {
       jwkList(required(o, 'trustedIssuers', where), 'options.trustedIssuers'),
     );
     const v = Object.create(Verifier.prototype);
-    handles.set(v, { g, nonces: store });
+    handles.set(v, { g, nonces: store, nonceTimeoutMs });
     return v;
   }),
   writable: false,
@@ -161,9 +184,11 @@ defineClass(Verifier, 'Verifier', {
     const out = JSON.parse(s.g.check(bytes(envelope, 'envelope')));
     let first;
     try {
-      first = await s.nonces.consume(out.nonce, out.expiresAt);
+      first = await timed(s.nonces.consume(out.nonce, out.expiresAt), s.nonceTimeoutMs, 'answer', 'the nonce store');
     } catch (e) {
-      throw fail('INVALID_STATE', 'the nonce store failed: ' + toMpShieldError(e).message + '; the response was not accepted', e);
+      // A failed or slow store accepts nothing: the nonce may or may not be
+      // recorded there, and the response is refused either way.
+      throw fail('INVALID_STATE', 'the nonce store failed: ' + hostErrorMessage(e) + '; the response was not accepted', e);
     }
     if (first !== true) {
       throw fail('REPLAYED', 'this request was already answered: a response is accepted once; issue a new request');
@@ -180,11 +205,41 @@ defineClass(Verifier, 'Verifier', {
 
 // --- Wallet ------------------------------------------------------------------------
 
-/** Runs `op` after the wallet's earlier storage operations (one at a time). */
-function queued(s, op) {
-  const run = s.queue.then(op, op);
+/**
+ * Runs `op` after the wallet's earlier storage operations (one at a time).
+ * `what` names the operation for the error if the wallet is freed first.
+ */
+function queued(s, what, op) {
+  const start = function () {
+    if (s.freed) throw freedDuring(what, 'nothing was done');
+    s.running++;
+    const done = function () {
+      s.running--;
+    };
+    return op().then(
+      function (v) {
+        done();
+        return v;
+      },
+      function (e) {
+        done();
+        throw e;
+      },
+    );
+  };
+  const run = s.queue.then(start, start);
   s.queue = run.then(function () {}, function () {});
   return run;
+}
+
+/** The error of an operation whose wallet was freed (free()) while it ran. */
+function freedDuring(what, outcome) {
+  return fail('INVALID_STATE', 'the wallet was freed (free()) during ' + what + '; ' + outcome);
+}
+
+/** After an await: INVALID_STATE if the wallet was freed meanwhile (`outcome` says what was kept). */
+function checkNotFreed(s, what, outcome) {
+  if (s.freed) throw freedDuring(what, outcome);
 }
 
 function sameBytes(a, b) {
@@ -339,7 +394,7 @@ Object.defineProperty(Wallet, 'open', {
       if (key.length !== 32) throw fail('INVALID_KEY', 'invalid key: the storage key is 32 bytes');
       const trusted = jwkList(required(o, 'trustedVerifiers', where), 'options.trustedVerifiers');
       const allow = o.allowUnverified === undefined ? false : boolean(o.allowUnverified, 'options.allowUnverified');
-      const timeoutMs = o.timeoutMs === undefined ? 10000 : integer(o.timeoutMs, 'options.timeoutMs', 1, 600000);
+      const timeoutMs = timeoutOption(o.timeoutMs, 'options.timeoutMs');
       const tc = o.trustedCheckpoint === undefined ? undefined : text(o.trustedCheckpoint, 'options.trustedCheckpoint');
       if (leaseHolder(raw)) {
         throw fail(
@@ -380,7 +435,7 @@ Object.defineProperty(Wallet, 'open', {
         fresh = true;
       }
       const w = Object.create(Wallet.prototype);
-      const st = { g, store, key, timeoutMs, trusted, allow, queue: Promise.resolve(), headBusy: false };
+      const st = { g, store, key, timeoutMs, trusted, allow, queue: Promise.resolve(), running: 0, freed: false, headBusy: false };
       if (fresh) {
         // Commit at once: a new wallet reopens before its first consent, and
         // a format-1 wallet moves to format 2.
@@ -428,16 +483,18 @@ defineClass(Wallet, 'Wallet', {
   addCredential: asyncFn(async function addCredential(sdJwt) {
     const s = state(this, 'Wallet');
     const sd = text(sdJwt, 'sdJwt');
-    return queued(s, async function () {
+    return queued(s, 'addCredential', async function () {
+      ensureReady();
       const before = s.g.credentialCount();
       const info = JSON.parse(s.g.addCredential(sd));
       if (s.g.credentialCount() !== before) {
         try {
           await commitSave(s);
         } catch (e) {
-          if (!hasTrapped()) s.g.keepCredentials(before);
+          if (!hasTrapped() && !s.freed) s.g.keepCredentials(before);
           throw e;
         }
+        checkNotFreed(s, 'addCredential', 'the credential was saved and is in storage');
       }
       return { id: info.id, type: info.type };
     });
@@ -463,15 +520,18 @@ defineClass(Wallet, 'Wallet', {
       const o = options(args, 'respond options', ['choices', 'separateConsent']);
       const choices = jsonText(required(o, 'choices', 'respond'), 'options.choices', 'array');
       const sep = o.separateConsent === undefined ? 'false' : JSON.stringify(json(o.separateConsent, 'options.separateConsent', 'any'));
-      return queued(s, async function () {
+      return queued(s, 'respond', async function () {
         ensureReady();
         s.g.beginRespond(req, choices, sep);
         try {
           await commitSave(s);
         } catch (e) {
-          if (!hasTrapped()) s.g.abortRespond();
+          if (!hasTrapped() && !s.freed) s.g.abortRespond();
           throw e;
         }
+        // The consent record is saved; the answer is sealed only if the
+        // wallet is still open.
+        checkNotFreed(s, 'respond', 'no envelope was released (the consent record had been saved)');
         ensureReady();
         s.g.markPersisted();
         const r = s.g.finishRespond();
@@ -485,16 +545,17 @@ defineClass(Wallet, 'Wallet', {
     async function refuse(request) {
       const s = state(this, 'Wallet');
       const req = text(request, 'request');
-      return queued(s, async function () {
+      return queued(s, 'refuse', async function () {
         ensureReady();
         const size = s.g.size();
         const recordId = s.g.beginRefuse(req);
         try {
           await commitSave(s);
         } catch (e) {
-          if (!hasTrapped()) s.g.rollbackTo(size);
+          if (!hasTrapped() && !s.freed) s.g.rollbackTo(size);
           throw e;
         }
+        checkNotFreed(s, 'refuse', 'the refusal ' + recordId + ' had been saved');
         return { recordId };
       });
     },
@@ -505,16 +566,17 @@ defineClass(Wallet, 'Wallet', {
     async function withdraw(recordId) {
       const s = state(this, 'Wallet');
       const id = text(recordId, 'recordId');
-      return queued(s, async function () {
+      return queued(s, 'withdraw', async function () {
         ensureReady();
         const size = s.g.size();
         s.g.beginWithdraw(id);
         try {
           await commitSave(s);
         } catch (e) {
-          if (!hasTrapped()) s.g.rollbackTo(size);
+          if (!hasTrapped() && !s.freed) s.g.rollbackTo(size);
           throw e;
         }
+        checkNotFreed(s, 'withdraw', 'the withdrawal had been saved');
       });
     },
     { random: true },
@@ -550,7 +612,7 @@ defineClass(Wallet, 'Wallet', {
    */
   verifyStorage: asyncFn(async function verifyStorage() {
     const s = state(this, 'Wallet');
-    return queued(s, async function () {
+    return queued(s, 'verifyStorage', async function () {
       const opener = StoreOpener.create(s.key);
       try {
         await runOpener(s.store, opener, s.timeoutMs);
@@ -558,6 +620,7 @@ defineClass(Wallet, 'Wallet', {
         if (opener.isEmpty()) {
           throw fail('ROLLBACK_DETECTED', 'the stored wallet is gone: an earlier (empty) state was restored');
         }
+        checkNotFreed(s, 'verifyStorage', 'nothing was checked');
         s.g.checkStore(opener);
       } finally {
         if (!hasTrapped()) opener.free();

@@ -6,9 +6,9 @@
 // never throws for a handle of its kind (safe in `finally` and `using`).
 // SigningKey (keys.js) follows the same rules as an exported class.
 
-import { fail, toMpShieldError } from './errors.js';
+import { fail } from './errors.js';
 import { describe } from './args.js';
-import { fn, hasTrapped } from './runtime.js';
+import { fn, guardError, hasTrapped } from './runtime.js';
 
 /**
  * Defines a handle kind `name` with `getters` and `methods`, each
@@ -63,7 +63,7 @@ export function defineHandle(name, spec) {
     try {
       g.free();
     } catch (e) {
-      throw toMpShieldError(e, 'free');
+      throw guardError(e, 'free');
     }
   }
   Object.defineProperty(proto, 'free', { value: free, enumerable: false, writable: false, configurable: false });

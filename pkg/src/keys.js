@@ -12,9 +12,9 @@
 // text.
 
 import { SigningKey as GlueSigningKey } from 'mpshield-glue';
-import { fail, toMpShieldError } from './errors.js';
+import { fail } from './errors.js';
 import { describe, jsonText, string } from './args.js';
-import { ensureReady, fn, hasTrapped } from './runtime.js';
+import { ensureReady, fn, guardError, hasTrapped } from './runtime.js';
 
 /** wrapper → glue SigningKey, or null once freed. */
 const handles = new WeakMap();
@@ -126,7 +126,7 @@ function free() {
   try {
     glueKey.free();
   } catch (e) {
-    throw toMpShieldError(e, 'free');
+    throw guardError(e, 'free');
   }
 }
 method(SigningKey.prototype, 'free', free);

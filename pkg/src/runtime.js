@@ -13,9 +13,12 @@
 // Randomness only ever comes from the host's secure source or from the
 // caller's `init({ entropy })`; there is no fallback (no Math.random, no time).
 
-import { addEntropy as glueAddEntropy } from 'mpshield-glue';
+// `__mpshieldMarkTrapped` is not wasm-bindgen's: scripts/build-pkg.mjs adds
+// it to the glue, and after it is called the glue's finalizers
+// (FinalizationRegistry callbacks that free the module's objects) do nothing.
+import { addEntropy as glueAddEntropy, __mpshieldMarkTrapped as markGlueTrapped } from 'mpshield-glue';
 import { MpShieldError, MESSAGES, fail, isTrap, toMpShieldError } from './errors.js';
-import { bytes, options as readOptions } from './args.js';
+import { bytes, member, options as readOptions } from './args.js';
 
 /** Fewest entropy bytes the module accepts (src/rng.rs MIN_ENTROPY_BYTES). */
 export const MIN_ENTROPY_BYTES = 32;
@@ -45,11 +48,27 @@ function afterTrap() {
   );
 }
 
-/** Converts a failure of a glue call, remembering traps. */
-function convert(e, phase) {
+/**
+ * Converts a failure of a call into the module (sync or async) into an
+ * MpShieldError, remembering a trap (see errors.js `isTrap`): from then on
+ * every call fails with INTERNAL ("no longer trusted"), handles' free() does
+ * nothing and the glue's finalizers never call into the instance again.
+ */
+export function guardError(e, phase) {
   const err = toMpShieldError(e, phase);
-  if (!(e instanceof MpShieldError) && isTrap(e) && !state.trapped) state.trapped = err;
+  if (isTrap(e)) recordTrap(err);
   return err;
+}
+const convert = guardError;
+
+function recordTrap(err) {
+  if (state.trapped) return;
+  state.trapped = err;
+  try {
+    markGlueTrapped();
+  } catch (e) {
+    // the glue's flag is best effort; state.trapped already stops every call
+  }
 }
 
 /** `wasmPath`: a string, or a URL-like object with a string `href`. */
@@ -58,7 +77,7 @@ function pathOption(value) {
   if (typeof value === 'object' && value !== null) {
     let href;
     try {
-      href = value.href;
+      href = member(value, 'href');
     } catch (e) {
       href = undefined;
     }

@@ -26,7 +26,7 @@ import {
   sealEnvelope,
 } from 'mpshield-glue';
 import { fn, namespace } from './runtime.js';
-import { bytes, integer, invalid, options, string } from './args.js';
+import { LIMITS, bytes, integer, invalid, options, string } from './args.js';
 import { defineHandle } from './handles.js';
 
 const EMPTY = () => new Uint8Array(0);
@@ -101,7 +101,7 @@ const SenderContext = defineHandle('SenderContext', {
   },
   methods: {
     seal(ctx, plaintext, aad) {
-      return ctx.seal(bytes(plaintext, 'plaintext'), optionalBytes(aad, 'aad'));
+      return ctx.seal(bytes(plaintext, 'plaintext', LIMITS.plaintext), optionalBytes(aad, 'aad'));
     },
     exportSecret(ctx, exporterContext, length) {
       return ctx.exportSecret(bytes(exporterContext, 'exporterContext'), exportLength(length, 'length'));
@@ -130,10 +130,10 @@ const SealStream = defineHandle('SealStream', {
   },
   methods: {
     push(s, chunk) {
-      return s.push(bytes(chunk, 'chunk'));
+      return s.push(bytes(chunk, 'chunk', LIMITS.streamChunk));
     },
     finish(s, lastChunk) {
-      return s.finish(lastChunk === undefined ? undefined : bytes(lastChunk, 'lastChunk'));
+      return s.finish(lastChunk === undefined ? undefined : bytes(lastChunk, 'lastChunk', LIMITS.streamChunk));
     },
   },
 });
@@ -142,7 +142,7 @@ const SealStream = defineHandle('SealStream', {
 const OpenStream = defineHandle('OpenStream', {
   methods: {
     push(s, sealedChunk) {
-      return s.push(bytes(sealedChunk, 'sealedChunk'));
+      return s.push(bytes(sealedChunk, 'sealedChunk', LIMITS.streamChunk));
     },
     finish(s) {
       s.finish();
@@ -168,7 +168,7 @@ export const hpke = namespace({
       const o = options(args, where + ' options', SENDER_KEYS.concat(['aad', 'plaintext']));
       const f = senderFields(o, where);
       const aad = optionalBytes(o.aad, where + ': options.aad');
-      const plaintext = bytes(o.plaintext, where + ': options.plaintext');
+      const plaintext = bytes(o.plaintext, where + ': options.plaintext', LIMITS.plaintext);
       return hpkeSeal(f.mode, f.aead, f.recipientPublicKey, f.info, aad, plaintext, f.psk, f.pskId, f.senderSecretKey);
     },
     { random: true },
@@ -226,7 +226,7 @@ export const seal = fn(
     const o = options(opts, 'seal options', ['info', 'aad', 'aead']);
     return sealEnvelope(
       bytes(recipientPublicKey, 'recipientPublicKey'),
-      bytes(plaintext, 'plaintext'),
+      bytes(plaintext, 'plaintext', LIMITS.plaintext),
       optionalBytes(o.info, 'options.info'),
       optionalBytes(o.aad, 'options.aad'),
       aeadOption(o.aead, 'options.aead'),
@@ -253,7 +253,7 @@ export const envelope = namespace({
   }),
   /** Envelope bytes from base64url text. */
   fromText: fn(function fromText(text) {
-    return envelopeFromText(string(text, 'text'));
+    return envelopeFromText(string(text, 'text', LIMITS.envelopeText));
   }),
   /** `{ version, mode, kem, kdf, aead, keyId }` without decrypting. */
   inspect: fn(function inspect(envelopeBytes) {

@@ -7,7 +7,7 @@
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fail } from './errors.js';
-import { bytes, string } from './args.js';
+import { LIMITS, bytes, string } from './args.js';
 import { fn, namespace } from './runtime.js';
 import { storage as common } from './storage.js';
 
@@ -34,7 +34,7 @@ export const storage = namespace(
           }
         },
         set: async function (key, value) {
-          const data = bytes(value, 'bytes').slice();
+          const data = bytes(value, 'bytes', LIMITS.storedValue).slice();
           const target = join(dir, fileName(key));
           const tmp = target + '.tmp-' + process.pid + '-' + tmpCounter++;
           await mkdir(dir, { recursive: true });

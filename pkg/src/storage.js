@@ -13,7 +13,7 @@
 // WeChat's 1 MB per key.
 
 import { fail } from './errors.js';
-import { bytes, describe, string } from './args.js';
+import { LIMITS, bytes, describe, member, string } from './args.js';
 import { fn, namespace } from './runtime.js';
 
 // --- base64 (no atob/btoa in WeChat) -----------------------------------------
@@ -78,7 +78,7 @@ function adapter(methods, maxValueBytes) {
 
 /** Copies bytes for storing, so later changes by the caller do not leak in. */
 function copy(value, name) {
-  return bytes(value, name).slice();
+  return bytes(value, name, LIMITS.storedValue).slice();
 }
 
 /** WeChat allows 1 MB per key: 700 KiB of bytes is 933 KiB of base64. */
@@ -136,9 +136,7 @@ export const storage = namespace({
    * are stored as base64 strings; a missing key reads as `undefined`.
    */
   wx: fn(function wx(wxObj) {
-    if (typeof wxObj !== 'object' || wxObj === null ||
-        typeof wxObj.getStorage !== 'function' || typeof wxObj.setStorage !== 'function' ||
-        typeof wxObj.removeStorage !== 'function') {
+    if (!hasMethods(wxObj, ['getStorage', 'setStorage', 'removeStorage'])) {
       throw fail(
         'INVALID_INPUT',
         'invalid input: storage.wx(wx) needs the mini-program\'s wx object (with getStorage, setStorage, removeStorage), got ' + describe(wxObj),
@@ -162,7 +160,7 @@ export const storage = namespace({
           );
         },
         set: function (key, value) {
-          return wxCall(wxObj, 'setStorage', { key: string(key, 'key'), data: toBase64(bytes(value, 'bytes')) }).then(
+          return wxCall(wxObj, 'setStorage', { key: string(key, 'key'), data: toBase64(bytes(value, 'bytes', LIMITS.storedValue)) }).then(
             function () {},
           );
         },
@@ -187,8 +185,7 @@ export const storage = namespace({
         ls = undefined; // access denied (opaque origins, disabled storage)
       }
     }
-    if (typeof ls !== 'object' || ls === null || typeof ls.getItem !== 'function' ||
-        typeof ls.setItem !== 'function' || typeof ls.removeItem !== 'function') {
+    if (!hasMethods(ls, ['getItem', 'setItem', 'removeItem'])) {
       throw fail(
         'INVALID_INPUT',
         'invalid input: storage.localStorage() needs a localStorage (this runtime has none usable); pass a Storage-like object or use another adapter',
@@ -202,7 +199,7 @@ export const storage = namespace({
         return b === null ? v : b;
       },
       set: function (key, value) {
-        ls.setItem(string(key, 'key'), toBase64(bytes(value, 'bytes')));
+        ls.setItem(string(key, 'key'), toBase64(bytes(value, 'bytes', LIMITS.storedValue)));
       },
       remove: function (key) {
         ls.removeItem(string(key, 'key'));
@@ -211,15 +208,25 @@ export const storage = namespace({
   }),
 });
 
-/** Checks that `value` is a storage adapter; returns it. */
-export function storageAdapter(value, name) {
-  let ok = false;
+/** Whether `obj` has methods `names` of its own or from a class (see args.js `member`). */
+function hasMethods(obj, names) {
   try {
-    ok = typeof value === 'object' && value !== null &&
-      typeof value.get === 'function' && typeof value.set === 'function' && typeof value.remove === 'function';
+    if (typeof obj !== 'object' || obj === null) return false;
+    for (let i = 0; i < names.length; i++) {
+      if (typeof member(obj, names[i]) !== 'function') return false;
+    }
+    return true;
   } catch (e) {
-    ok = false;
+    return false;
   }
+}
+
+/**
+ * Checks that `value` is a storage adapter; returns it. Its methods may be
+ * its own or inherited from a class, not from Object.prototype.
+ */
+export function storageAdapter(value, name) {
+  const ok = hasMethods(value, ['get', 'set', 'remove']);
   if (!ok) {
     throw fail(
       'INVALID_INPUT',

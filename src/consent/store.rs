@@ -124,6 +124,16 @@ pub struct KdfParams {
     pub parallelism: u32,
 }
 
+/// Most Argon2 memory [`derive_storage_key`] accepts: 256 MiB, 21 × the
+/// default, already more than a mini-program can allocate on many phones.
+pub const KDF_MAX_MEMORY_KIB: u32 = 256 * 1024;
+/// Most Argon2 passes: 16. With the default memory each pass costs about
+/// 0.5 s on an iPhone (WeChat's interpreter), so 16 is ~8 s there.
+pub const KDF_MAX_ITERATIONS: u32 = 16;
+/// Most Argon2 lanes: 4. WebAssembly runs one thread, so lanes only split
+/// the memory, and more than 4 buys nothing.
+pub const KDF_MAX_PARALLELISM: u32 = 4;
+
 impl Default for KdfParams {
     /// 12 MiB, 3 passes, 1 lane: OWASP's Argon2id equivalent of "19 MiB, 2
     /// passes", picked for iOS where WeChat runs wasm in an interpreter
@@ -144,8 +154,9 @@ impl Default for KdfParams {
 ///
 /// # Errors
 /// [`Error::InvalidInput`] for an empty PIN, a salt outside 16–64 bytes, or
-/// parameters Argon2 rejects (memory below 8 × lanes KiB, zero passes or
-/// lanes) or above 1 GiB of memory.
+/// parameters outside 8 × lanes KiB ..= [`KDF_MAX_MEMORY_KIB`] of memory,
+/// 1 ..= [`KDF_MAX_ITERATIONS`] passes or 1 ..= [`KDF_MAX_PARALLELISM`]
+/// lanes.
 pub fn derive_storage_key(pin: &[u8], salt: &[u8], params: &KdfParams) -> Result<StorageKey> {
     if pin.is_empty() {
         return Err(Error::input("the PIN or passphrase must not be empty"));
@@ -153,8 +164,23 @@ pub fn derive_storage_key(pin: &[u8], salt: &[u8], params: &KdfParams) -> Result
     if !(16..=64).contains(&salt.len()) {
         return Err(Error::input("the salt must be 16–64 random bytes"));
     }
-    if params.memory_kib > 1024 * 1024 {
-        return Err(Error::input("Argon2 memory above 1 GiB is refused"));
+    if params.memory_kib > KDF_MAX_MEMORY_KIB {
+        return Err(Error::input(format!(
+            "Argon2 memory must be at most {KDF_MAX_MEMORY_KIB} KiB (256 MiB), got {}",
+            params.memory_kib
+        )));
+    }
+    if !(1..=KDF_MAX_ITERATIONS).contains(&params.iterations) {
+        return Err(Error::input(format!(
+            "Argon2 iterations must be 1–{KDF_MAX_ITERATIONS}, got {}",
+            params.iterations
+        )));
+    }
+    if !(1..=KDF_MAX_PARALLELISM).contains(&params.parallelism) {
+        return Err(Error::input(format!(
+            "Argon2 parallelism must be 1–{KDF_MAX_PARALLELISM}, got {}",
+            params.parallelism
+        )));
     }
     let p = Params::new(
         params.memory_kib,

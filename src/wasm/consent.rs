@@ -493,7 +493,8 @@ pub fn consent_verify_receipt(receipt: &[u8], device_public_jwk: &str) -> JsResu
 ///
 /// # Errors
 /// `INVALID_INPUT` for an empty PIN, a salt outside 16–64 bytes or
-/// parameters Argon2 refuses.
+/// parameters outside the bounds of [`store::derive_storage_key`]
+/// (memory 8 × lanes KiB–256 MiB, 1–16 passes, 1–4 lanes).
 #[wasm_bindgen(js_name = deriveStorageKey)]
 pub fn derive_storage_key(
     pin_text: Option<String>,
