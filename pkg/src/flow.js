@@ -298,8 +298,18 @@ async function writeHead(s, key, value) {
  * of superseded keys follow, best effort: the save already counts.
  */
 async function commitSave(s) {
+  // free() zeroes s.key; a save in flight finishes with its own copy.
+  const key = s.key.slice();
+  try {
+    await commitWith(s, key);
+  } finally {
+    key.fill(0);
+  }
+}
+
+async function commitWith(s, key) {
   ensureReady();
-  const writes = s.g.planSave(s.key);
+  const writes = s.g.planSave(key);
   try {
     const commitKey = writes[writes.length - 1][0];
     if ((await readKey(s.store, commitKey, 'CONSENT_NOT_PERSISTED', s.timeoutMs)) !== undefined) {
@@ -325,7 +335,7 @@ async function commitSave(s) {
     if (!hasTrapped()) {
       let marker = null;
       try {
-        marker = s.g.saveFailed(s.key);
+        marker = s.g.saveFailed(key);
       } catch (e2) {
         marker = null;
       }
@@ -341,7 +351,7 @@ async function commitSave(s) {
     throw e;
   }
   ensureReady();
-  const head = s.g.saveConfirmed(s.key, Boolean(s.headBusy));
+  const head = s.g.saveConfirmed(key, Boolean(s.headBusy));
   const ok = head === null ? false : await writeHead(s, head[0], head[1]);
   ensureReady();
   const stale = s.g.headWritten(ok);
@@ -354,19 +364,23 @@ async function commitSave(s) {
   }
 }
 
-/** Storage objects → WeakRef of the open Wallet using them (one writer each). */
-const openStores = typeof WeakMap === 'function' ? new WeakMap() : null;
+/**
+ * Storage objects → (a WeakRef of) the state of the Wallet writing them: one
+ * writer per storage. A freed wallet holds its storage until its in-flight
+ * operation has ended.
+ */
+const openStores = new WeakMap();
 
 function leaseHolder(raw) {
-  if (!openStores || (typeof raw !== 'object' && typeof raw !== 'function') || raw === null) return null;
+  if ((typeof raw !== 'object' && typeof raw !== 'function') || raw === null) return null;
   const ref = openStores.get(raw);
-  const w = ref === undefined ? undefined : typeof ref.deref === 'function' ? ref.deref() : ref;
-  return w !== undefined && handles.get(w) ? w : null;
+  const st = ref === undefined ? undefined : typeof WeakRef === 'function' ? ref.deref() : ref;
+  return st !== undefined && (!st.freed || st.running > 0) ? st : null;
 }
 
-function takeLease(raw, w) {
-  if (!openStores || (typeof raw !== 'object' && typeof raw !== 'function') || raw === null) return;
-  openStores.set(raw, typeof WeakRef === 'function' ? new WeakRef(w) : w);
+function takeLease(raw, st) {
+  if ((typeof raw !== 'object' && typeof raw !== 'function') || raw === null) return;
+  openStores.set(raw, typeof WeakRef === 'function' ? new WeakRef(st) : st);
 }
 
 /**
@@ -460,7 +474,7 @@ Object.defineProperty(Wallet, 'open', {
         }
       }
       handles.set(w, st);
-      takeLease(raw, w);
+      takeLease(raw, st);
       return w;
     },
     { random: true },
