@@ -502,3 +502,36 @@ fn a_save_writes_what_is_new() {
     assert!(stored < 1064 * 700, "storage holds {stored} bytes");
     let _ = &mut w.wallet;
 }
+
+/// The very first save of a new wallet fails (and its commit lands late):
+/// storage then holds only an interrupted save, which is not a wallet, so
+/// the next open creates one above it, and it saves and reopens.
+#[test]
+fn an_interrupted_first_save_is_not_a_wallet() {
+    seed();
+    let key = StorageKey::from_bytes([9; 32]);
+    for late_commit in [false, true] {
+        let mut s = Faulty::new(MemoryStorage::new());
+        s.faults.push((
+            "/commit/",
+            if late_commit {
+                Mode::Late
+            } else {
+                Mode::Throws
+            },
+        ));
+        let r = open(&mut s, &key);
+        assert_eq!(r.err().map(|e| e.code()), Some("CONSENT_NOT_PERSISTED"));
+        s.land();
+        let w = open(&mut s, &key).unwrap();
+        let jwk = w.holder_public_jwk();
+        let again = open(&mut s.inner, &key).unwrap();
+        assert_eq!(again.holder_public_jwk(), jwk, "late commit {late_commit}");
+        // The interrupted save's keys are gone once the new wallet commits.
+        assert!(
+            s.inner.entries().keys().all(|k| !k.contains("/abandoned/")),
+            "{:?}",
+            s.inner.entries().keys().collect::<Vec<_>>()
+        );
+    }
+}

@@ -423,30 +423,32 @@ Object.defineProperty(Wallet, 'open', {
       try {
         await runOpener(store, opener, timeoutMs);
         ensureReady();
-        if (!opener.isEmpty()) g = GlueWallet.fromStore(opener, trusted, allow, tc);
+        if (!opener.isEmpty()) {
+          g = GlueWallet.fromStore(opener, trusted, allow, tc);
+        } else {
+          // Nothing in storage format 2: a format-1 wallet to move, or none.
+          const stateKey = GlueWallet.stateKey();
+          const stored = await readKey(store, stateKey, 'STORAGE_CORRUPT', timeoutMs);
+          const found = await readSegments(store, timeoutMs);
+          ensureReady();
+          if (stored !== undefined) {
+            g = GlueWallet.restore(stored, function (k) {
+              return found.get(k);
+            }, key, trusted, allow, tc);
+            legacyManifest = found;
+          } else if (found.size > 0) {
+            // The state was removed: starting afresh would discard the log.
+            throw fail('STORAGE_CORRUPT', 'the stored consent log is damaged or was altered (the wallet state is missing but a consent log is stored): restore it from a backup');
+          } else if (tc !== undefined) {
+            throw fail('ROLLBACK_DETECTED', 'the stored wallet is gone although a trusted checkpoint exists: storage was wiped or replaced; restore it from a backup');
+          } else {
+            g = GlueWallet.create(trusted, allow);
+          }
+          g.startStore(opener);
+          fresh = true;
+        }
       } finally {
         if (!hasTrapped()) opener.free();
-      }
-      if (g === undefined) {
-        // Nothing in storage format 2: a format-1 wallet to move, or none.
-        const stateKey = GlueWallet.stateKey();
-        const stored = await readKey(store, stateKey, 'STORAGE_CORRUPT', timeoutMs);
-        const found = await readSegments(store, timeoutMs);
-        ensureReady();
-        if (stored !== undefined) {
-          g = GlueWallet.restore(stored, function (k) {
-            return found.get(k);
-          }, key, trusted, allow, tc);
-          legacyManifest = found;
-        } else if (found.size > 0) {
-          // The state was removed: starting afresh would discard the log.
-          throw fail('STORAGE_CORRUPT', 'the stored consent log is damaged or was altered (the wallet state is missing but a consent log is stored): restore it from a backup');
-        } else if (tc !== undefined) {
-          throw fail('ROLLBACK_DETECTED', 'the stored wallet is gone although a trusted checkpoint exists: storage was wiped or replaced; restore it from a backup');
-        } else {
-          g = GlueWallet.create(trusted, allow);
-        }
-        fresh = true;
       }
       const w = Object.create(Wallet.prototype);
       const st = { g, store, key, timeoutMs, trusted, allow, queue: Promise.resolve(), running: 0, freed: false, headBusy: false };

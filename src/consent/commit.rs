@@ -980,19 +980,44 @@ impl Opener {
                 self.chosen = Some(c.clone());
                 Ok(())
             }
-            None if self.any_value => Err(
-                if self.found.values().any(Option::is_some)
-                    || self.slots.iter().any(Option::is_some)
-                {
-                    // Only abandoned commits: nothing was ever saved for good.
-                    corrupt("no complete commit is stored")
-                } else {
+            None => {
+                if self.slots.iter().any(Option::is_some) {
+                    // A head is written only after a confirmed commit.
+                    Err(corrupt("no complete commit is stored"))
+                } else if self.found.values().any(Option::is_some) || !self.abandoned.is_empty() {
+                    // Only interrupted first saves: nothing was saved for good.
+                    Ok(())
+                } else if self.any_value {
                     // Values exist but none opens: the wrong key, or all altered.
-                    Error::DecryptFailed
-                },
-            ),
-            None => Ok(()),
+                    Err(Error::DecryptFailed)
+                } else {
+                    Ok(())
+                }
+            }
         }
+    }
+
+    /// The committer for a new wallet on this store when it
+    /// [`Opener::is_empty`]: it continues above any generation an
+    /// interrupted first save used, and cleans up after it.
+    #[must_use]
+    pub fn committer_for_new(&self) -> Committer {
+        let mut c = Committer::new(&self.keys.prefix);
+        c.next_gen = self
+            .found
+            .keys()
+            .chain(self.abandoned.iter())
+            .copied()
+            .max()
+            .unwrap_or(0)
+            + 1;
+        c.abandoned = self
+            .found
+            .keys()
+            .chain(self.abandoned.iter())
+            .copied()
+            .collect();
+        c
     }
 
     /// Whether the store is empty (nothing of format 2 is stored): the
@@ -1190,17 +1215,20 @@ pub trait KeyValue {
     fn remove(&mut self, key: &str) -> Result<()>;
 }
 
-/// Runs an [`Opener`] over a synchronous store; `None` if the store is
-/// empty.
+/// What [`open_sync`] found.
+pub enum Found {
+    /// The newest commit.
+    Opened(Box<Opened>),
+    /// Nothing saved for good: the committer a new wallet continues with.
+    Empty(Committer),
+}
+
+/// Runs an [`Opener`] over a synchronous store.
 ///
 /// # Errors
 /// As [`Opener::wanted`] and [`Opener::finish`]; a read error is
 /// [`Error::StorageCorrupt`]-free: it is returned as storage reported it.
-pub fn open_sync(
-    storage: &mut dyn KeyValue,
-    prefix: &str,
-    key: &StorageKey,
-) -> Result<Option<Opened>> {
+pub fn open_sync(storage: &mut dyn KeyValue, prefix: &str, key: &StorageKey) -> Result<Found> {
     let mut opener = Opener::new(prefix, key);
     loop {
         let wanted = opener.wanted()?;
@@ -1213,9 +1241,9 @@ pub fn open_sync(
         }
     }
     if opener.is_empty() {
-        return Ok(None);
+        return Ok(Found::Empty(opener.committer_for_new()));
     }
-    opener.finish().map(Some)
+    opener.finish().map(|o| Found::Opened(Box::new(o)))
 }
 
 /// Saves through a synchronous store: writes the plan, reads every value

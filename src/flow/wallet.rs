@@ -411,6 +411,12 @@ impl Wallet {
         self.committer.confirmed(key, head_busy)
     }
 
+    /// Continues storage with the committer an empty store's opener gave
+    /// ([`commit::Opener::committer_for_new`]); for a new wallet only.
+    pub fn use_committer(&mut self, committer: Committer) {
+        self.committer = committer;
+    }
+
     /// Another writer has committed to this storage: see
     /// [`Committer::foreign_writer`].
     pub fn foreign_writer(&mut self) {
@@ -915,9 +921,10 @@ impl Wallet {
         key: &StorageKey,
         options: &OpenOptions,
     ) -> Result<Self> {
-        if let Some(opened) = commit::open_sync(storage, STORE_PREFIX, key)? {
-            return Self::from_opened(opened, options);
-        }
+        let fresh = match commit::open_sync(storage, STORE_PREFIX, key)? {
+            commit::Found::Opened(opened) => return Self::from_opened(*opened, options),
+            commit::Found::Empty(c) => c,
+        };
         let tc = options.trusted_checkpoint.as_deref();
         let mut wallet = match storage.get(STATE_KEY)? {
             Some(state) => {
@@ -946,6 +953,7 @@ impl Wallet {
                 Self::create(options.trusted.clone(), options.allow_unverified)?
             }
         };
+        wallet.committer = fresh;
         let legacy = storage.get(STATE_KEY)?.is_some();
         wallet.save(storage, key)?;
         if legacy {

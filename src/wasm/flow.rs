@@ -380,6 +380,26 @@ impl JsWallet {
         )
     }
 
+    /// A new wallet continues storage where an empty store's opener says
+    /// (above any interrupted first save).
+    ///
+    /// # Errors
+    /// `INVALID_STATE` if the opener was used up.
+    #[wasm_bindgen(js_name = startStore)]
+    pub fn start_store(&mut self, opener: &JsOpener) -> JsResult<()> {
+        let c = opener
+            .inner
+            .as_ref()
+            .ok_or_else(|| {
+                js_err(Error::InvalidState {
+                    reason: "this opener was used up".into(),
+                })
+            })?
+            .committer_for_new();
+        self.inner.use_committer(c);
+        Ok(())
+    }
+
     /// The planned commit's key already existed: another writer uses this
     /// storage, and this wallet saves no more.
     #[wasm_bindgen(js_name = foreignWriter)]
