@@ -2,7 +2,12 @@
 //! late writes, rollback detection with a trusted checkpoint, reopening a
 //! new wallet, the move from format 1, and what a save costs.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
 
 mod common;
 

@@ -1220,7 +1220,7 @@ pub enum Found {
     /// The newest commit.
     Opened(Box<Opened>),
     /// Nothing saved for good: the committer a new wallet continues with.
-    Empty(Committer),
+    Empty(Box<Committer>),
 }
 
 /// Runs an [`Opener`] over a synchronous store.
@@ -1241,7 +1241,7 @@ pub fn open_sync(storage: &mut dyn KeyValue, prefix: &str, key: &StorageKey) -> 
         }
     }
     if opener.is_empty() {
-        return Ok(Found::Empty(opener.committer_for_new()));
+        return Ok(Found::Empty(Box::new(opener.committer_for_new())));
     }
     opener.finish().map(|o| Found::Opened(Box::new(o)))
 }

@@ -953,7 +953,7 @@ impl Wallet {
                 Self::create(options.trusted.clone(), options.allow_unverified)?
             }
         };
-        wallet.committer = fresh;
+        wallet.committer = *fresh;
         let legacy = storage.get(STATE_KEY)?.is_some();
         wallet.save(storage, key)?;
         if legacy {
