@@ -51,8 +51,6 @@
 //! [`SEGMENT_RAW_BYTES`]), so a save writes O(1) bytes amortised and a log
 //! has O(n / capacity + log n) segments.
 
-use std::collections::{BTreeMap, BTreeSet};
-
 use chacha20poly1305::aead::{Aead, Payload};
 use chacha20poly1305::{ChaCha20Poly1305, KeyInit};
 use hkdf::Hkdf;
@@ -382,9 +380,15 @@ impl Keys {
 
 /// Whether a probe that starts at `start` reaches `top` through `present`
 /// generations without [`MAX_GAP`] missing ones in a row.
-fn reaches(start: u64, top: u64, present: &BTreeSet<u64>) -> bool {
+fn reaches(start: u64, top: u64, present: &[u64]) -> bool {
+    let mut sorted: Vec<u64> = present
+        .iter()
+        .copied()
+        .filter(|g| (start..=top).contains(g))
+        .collect();
+    sorted.sort_unstable();
     let mut last = start.saturating_sub(1);
-    for g in present.range(start..=top) {
+    for g in &sorted {
         if g - last > MAX_GAP {
             return false;
         }
@@ -421,11 +425,11 @@ pub struct Committer {
     /// Values each head slot may hold (`None`: absent or unreadable).
     slots: [Vec<Option<u64>>; 2],
     /// Commit generations other than the head that may be stored.
-    stale: BTreeSet<u64>,
+    stale: Vec<u64>,
     /// Generations of failed saves (their marker and commit may be stored).
-    abandoned: BTreeSet<u64>,
+    abandoned: Vec<u64>,
     /// Segment keys no commit needs any more.
-    garbage: BTreeSet<String>,
+    garbage: Vec<String>,
     inflight: Option<Commit>,
     inflight_new: Vec<String>,
     head_slot: Option<usize>,
@@ -446,9 +450,9 @@ impl Committer {
             next_gen: 1,
             failures: 0,
             slots: [vec![None], vec![None]],
-            stale: BTreeSet::new(),
-            abandoned: BTreeSet::new(),
-            garbage: BTreeSet::new(),
+            stale: Vec::new(),
+            abandoned: Vec::new(),
+            garbage: Vec::new(),
             inflight: None,
             inflight_new: Vec::new(),
             head_slot: None,
@@ -536,7 +540,8 @@ impl Committer {
             ranges.push((at, end, s.raw as usize, Some(*s)));
             at = end;
         }
-        let mut encoded: BTreeMap<usize, Vec<u8>> = BTreeMap::new();
+        // Canonical bytes of the new records, by index − `at`.
+        let mut encoded: Vec<Vec<u8>> = Vec::new();
         let mut i = at;
         while i < records.len() {
             let mut raw = 0usize;
@@ -551,7 +556,7 @@ impl Committer {
                     break;
                 }
                 raw += need;
-                encoded.insert(i, bytes);
+                encoded.push(bytes);
                 i += 1;
             }
             ranges.push((start, i, raw, None));
@@ -566,9 +571,9 @@ impl Committer {
             }
             let mut stream = Zeroizing::new(Vec::with_capacity(raw));
             for idx in start..end {
-                let bytes = match encoded.remove(&idx) {
-                    Some(b) => b,
-                    None => records
+                let bytes = match encoded.get_mut(idx.wrapping_sub(at)) {
+                    Some(b) if !b.is_empty() => std::mem::take(b),
+                    _ => records
                         .get(idx)
                         .ok_or(Error::Internal {
                             context: "record index",
@@ -655,7 +660,7 @@ impl Committer {
             reason: "no save is in progress".to_owned(),
         })?;
         self.garbage.extend(self.inflight_new.drain(..));
-        self.abandoned.insert(c.gen);
+        self.abandoned.push(c.gen);
         self.failures = self.failures.saturating_add(1);
         self.next_gen = c.gen + 1;
         let header = Header {
@@ -681,7 +686,7 @@ impl Committer {
         })?;
         self.inflight_new.clear();
         if let Some(old) = self.head.take() {
-            let keep: BTreeSet<Id> = c
+            let keep: Vec<Id> = c
                 .segments
                 .iter()
                 .map(|s| s.id)
@@ -694,10 +699,10 @@ impl Committer {
                 .chain(old.state.iter().copied())
             {
                 if !keep.contains(&id) {
-                    self.garbage.insert(self.keys.segment(&id));
+                    self.garbage.push(self.keys.segment(&id));
                 }
             }
-            self.stale.insert(old.gen);
+            self.stale.push(old.gen);
         }
         self.next_gen = c.gen + 1;
         self.failures = 0;
@@ -753,24 +758,24 @@ impl Committer {
                 out.push(self.keys.abandoned(g));
                 out.push(self.keys.commit(g));
             } else {
-                self.abandoned.insert(g);
+                self.abandoned.push(g);
             }
         }
-        let mut starts = BTreeSet::new();
+        let mut starts = Vec::new();
         for a in &self.slots[0] {
             for b in &self.slots[1] {
-                starts.insert(a.unwrap_or(0).max(b.unwrap_or(0)).max(1));
+                starts.push(a.unwrap_or(0).max(b.unwrap_or(0)).max(1));
             }
         }
-        let mut present: BTreeSet<u64> = self.stale.clone();
-        present.insert(top);
-        for g in self.stale.clone() {
-            present.remove(&g);
+        let mut present: Vec<u64> = self.stale.clone();
+        present.push(top);
+        for g in std::mem::take(&mut self.stale) {
+            present.retain(|p| *p != g);
             if starts.iter().all(|s| reaches(*s, top, &present)) {
-                self.stale.remove(&g);
                 out.push(self.keys.commit(g));
             } else {
-                present.insert(g);
+                present.push(g);
+                self.stale.push(g);
             }
         }
         out
@@ -808,10 +813,10 @@ pub struct Opener {
     stage: Stage,
     slots: [Option<u64>; 2],
     /// Present commit generations → decoded commit (`None`: does not open).
-    found: BTreeMap<u64, Option<Commit>>,
-    abandoned: BTreeSet<u64>,
+    found: Vec<(u64, Option<Commit>)>,
+    abandoned: Vec<u64>,
     any_value: bool,
-    values: BTreeMap<String, Vec<u8>>,
+    values: Vec<(String, Vec<u8>)>,
     chosen: Option<Commit>,
     probed: u64,
 }
@@ -836,10 +841,10 @@ impl Opener {
             key: key.clone(),
             stage: Stage::Heads { asked: false },
             slots: [None, None],
-            found: BTreeMap::new(),
-            abandoned: BTreeSet::new(),
+            found: Vec::new(),
+            abandoned: Vec::new(),
             any_value: false,
-            values: BTreeMap::new(),
+            values: Vec::new(),
             chosen: None,
             probed: 0,
         }
@@ -875,7 +880,7 @@ impl Opener {
                     return Ok(self.window(from, from + MAX_GAP));
                 }
                 Stage::Scan { to, .. } => {
-                    let top = self.found.keys().next_back().copied();
+                    let top = self.found.iter().map(|(g, _)| *g).max();
                     if let Some(top) = top.filter(|t| t + MAX_GAP >= to) {
                         let next_to = top + MAX_GAP + 1;
                         self.probed = self.probed.saturating_add(next_to - to);
@@ -947,19 +952,19 @@ impl Opener {
                     if key == self.keys.commit(g) {
                         let commit = open_value(&self.key, &value, KIND_COMMIT, Some(g), None)
                             .and_then(|body| Commit::decode(g, &body).ok());
-                        self.found.insert(g, commit);
+                        self.found.push((g, commit));
                         return Ok(());
                     }
                     if key == self.keys.abandoned(g) {
                         if open_value(&self.key, &value, KIND_ABANDONED, Some(g), None).is_some() {
-                            self.abandoned.insert(g);
+                            self.abandoned.push(g);
                         }
                         return Ok(());
                     }
                 }
             }
             Stage::Segments => {
-                self.values.insert(key.to_owned(), value);
+                self.values.push((key.to_owned(), value));
                 return Ok(());
             }
             Stage::Done => {}
@@ -973,8 +978,9 @@ impl Opener {
         let best = self
             .found
             .iter()
-            .rev()
-            .find_map(|(g, c)| c.as_ref().filter(|_| !self.abandoned.contains(g)));
+            .filter(|(g, c)| c.is_some() && !self.abandoned.contains(g))
+            .max_by_key(|(g, _)| *g)
+            .and_then(|(_, c)| c.as_ref());
         match best {
             Some(c) => {
                 self.chosen = Some(c.clone());
@@ -984,7 +990,7 @@ impl Opener {
                 if self.slots.iter().any(Option::is_some) {
                     // A head is written only after a confirmed commit.
                     Err(corrupt("no complete commit is stored"))
-                } else if self.found.values().any(Option::is_some) || !self.abandoned.is_empty() {
+                } else if self.found.iter().any(|(_, c)| c.is_some()) || !self.abandoned.is_empty() {
                     // Only interrupted first saves: nothing was saved for good.
                     Ok(())
                 } else if self.any_value {
@@ -1005,7 +1011,8 @@ impl Opener {
         let mut c = Committer::new(&self.keys.prefix);
         c.next_gen = self
             .found
-            .keys()
+            .iter()
+            .map(|(g, _)| g)
             .chain(self.abandoned.iter())
             .copied()
             .max()
@@ -1013,11 +1020,16 @@ impl Opener {
             + 1;
         c.abandoned = self
             .found
-            .keys()
+            .iter()
+            .map(|(g, _)| g)
             .chain(self.abandoned.iter())
             .copied()
             .collect();
         c
+    }
+
+    fn value(&self, key: &str) -> Option<&Vec<u8>> {
+        self.values.iter().find(|(k, _)| k == key).map(|(_, v)| v)
     }
 
     /// Whether the store is empty (nothing of format 2 is stored): the
@@ -1040,8 +1052,7 @@ impl Opener {
         let mut state = Zeroizing::new(Vec::new());
         for id in &c.state {
             let v = self
-                .values
-                .get(&self.keys.segment(id))
+                .value(&self.keys.segment(id))
                 .ok_or(corrupt("a wallet state segment is missing"))?;
             let pt = open_value(&self.key, v, KIND_STATE, None, Some(id))
                 .ok_or(corrupt("a wallet state segment was altered"))?;
@@ -1050,8 +1061,7 @@ impl Opener {
         let mut records = Vec::with_capacity(usize::try_from(c.size).unwrap_or(0).min(1 << 20));
         for s in &c.segments {
             let v = self
-                .values
-                .get(&self.keys.segment(&s.id))
+                .value(&self.keys.segment(&s.id))
                 .ok_or(corrupt("a log segment is missing"))?;
             let pt = open_value(&self.key, v, KIND_RECORDS, None, Some(&s.id))
                 .ok_or(corrupt("a log segment was altered"))?;
@@ -1086,7 +1096,8 @@ impl Opener {
         let mut committer = Committer::new(&self.keys.prefix);
         committer.next_gen = self
             .found
-            .keys()
+            .iter()
+            .map(|(g, _)| g)
             .chain(self.abandoned.iter())
             .copied()
             .max()
@@ -1094,13 +1105,18 @@ impl Opener {
             .max(c.gen)
             + 1;
         committer.slots = [vec![self.slots[0]], vec![self.slots[1]]];
-        committer.stale = self.found.keys().copied().filter(|g| *g < c.gen).collect();
-        committer.abandoned = self.abandoned.iter().copied().collect();
+        committer.stale = self
+            .found
+            .iter()
+            .map(|(g, _)| *g)
+            .filter(|g| *g < c.gen)
+            .collect();
+        committer.abandoned = self.abandoned.clone();
         // Abandoned or unreadable commits above the chosen one: keep their
         // markers until a later commit supersedes them.
         for (g, commit) in &self.found {
             if *g > c.gen && commit.is_none() {
-                committer.abandoned.insert(*g);
+                committer.abandoned.push(*g);
             }
         }
         committer.state_dirty = false;
@@ -1307,10 +1323,10 @@ mod tests {
 
     #[test]
     fn probe_reachability() {
-        let present: BTreeSet<u64> = [1, 5, 20].into_iter().collect();
+        let present = [1, 5, 20];
         assert!(reaches(1, 5, &present));
         assert!(reaches(5, 20, &present));
-        assert!(!reaches(1, 20, &[1, 20].into_iter().collect()));
+        assert!(!reaches(1, 20, &[1, 20]));
         assert!(reaches(3, 5, &present));
         assert!(!reaches(3, 6, &present));
     }

@@ -22,7 +22,6 @@ test.after(link.cleanup);
 await m.init();
 
 const ORIGIN = 'device.example/consent';
-const STATE_KEY = 'mpshield/wallet/state';
 const MANIFEST_KEY = 'mpshield/consent/manifest';
 
 async function outcome(f) {
@@ -65,11 +64,12 @@ test('every place storage is read: a stored value that is not bytes is STORAGE_C
 
   const walletOpen = (a) => m.Wallet.open({ storage: a, storageKey: s.storageKey, trustedVerifiers: [] });
   const places = [
-    ['Wallet.open: the wallet state', s.store, /^mpshield\/wallet\/state$/, walletOpen],
-    ['Wallet.open: the consent log manifest', s.store, /manifest$/, walletOpen],
-    ['Wallet.open: a consent log segment', s.store, /^mpshield\/consent\/(?!manifest)/, walletOpen],
-    ['wallet.verifyStorage: the wallet state', s.store, /^mpshield\/wallet\/state$/, null],
-    ['wallet.verifyStorage: a segment', s.store, /^mpshield\/consent\/(?!manifest)/, null],
+    ['Wallet.open: a head slot', s.store, /^mpshield\/wallet\/v2\/head\//, walletOpen],
+    ['Wallet.open: a commit', s.store, /^mpshield\/wallet\/v2\/commit\//, walletOpen],
+    ['Wallet.open: a segment', s.store, /^mpshield\/wallet\/v2\/seg\//, walletOpen],
+    ['Wallet.open: a format-1 wallet state', m.storage.memory(), /^mpshield\/wallet\/state$/, walletOpen],
+    ['wallet.verifyStorage: a commit', s.store, /^mpshield\/wallet\/v2\/commit\//, null],
+    ['wallet.verifyStorage: a segment', s.store, /^mpshield\/wallet\/v2\/seg\//, null],
     ['ConsentLog.load: the manifest', logStore, /manifest$/, (a) => m.ConsentLog.load(a, logKey, { signingKey: key, origin: ORIGIN })],
     ['ConsentLog.load: a segment', logStore, new RegExp('^' + segmentKey.replace(/[/.]/g, '\\$&') + '$'), (a) => m.ConsentLog.load(a, logKey, { signingKey: key, origin: ORIGIN })],
     ['log.save: the previous manifest', logStore, /manifest$/, (a) => log.save(a, logKey)],
