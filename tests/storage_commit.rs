@@ -1,6 +1,6 @@
 //! Storage format 2 (`src/consent/commit.rs`): crash safety at every write,
 //! late writes, rollback detection with a trusted checkpoint, reopening a
-//! new wallet, the move from format 1, and what a save costs.
+//! new wallet, and what a save costs.
 
 #![allow(
     clippy::unwrap_used,
@@ -17,7 +17,7 @@ use common::flow::{hotel_choices, hotel_request, world, World};
 use common::NOW;
 use mpshield::consent::StorageKey;
 use mpshield::error::{Error, Result};
-use mpshield::flow::wallet::{OpenOptions, SeparateConsent, Wallet, STATE_KEY};
+use mpshield::flow::wallet::{OpenOptions, SeparateConsent, Wallet};
 use mpshield::flow::{MemoryStorage, Storage};
 
 fn seed() {
@@ -383,38 +383,6 @@ fn a_new_wallet_reopens_before_its_first_consent() {
     let a = open(&mut s, &w.key).unwrap();
     let b = open(&mut s, &w.key).unwrap();
     assert_eq!(a.holder_public_jwk(), b.holder_public_jwk());
-}
-
-/// A wallet saved in storage format 1 opens, moves to format 2, and its
-/// format-1 keys are removed.
-#[test]
-fn a_format_1_wallet_moves_to_format_2() {
-    seed();
-    let w = world();
-    let mut wallet = w.wallet;
-    let req = hotel_request(&w.hotel, NOW);
-    let pending = wallet
-        .begin_response(&req, &hotel_choices(), &SeparateConsent::All, NOW)
-        .unwrap();
-    let id = pending.record_id().to_owned();
-    let mut s = MemoryStorage::new();
-    mpshield::flow::save_log(wallet.log(), &mut s, &w.key).unwrap();
-    s.set(STATE_KEY, &wallet.state_bytes(&w.key).unwrap())
-        .unwrap();
-    assert!(s.entries().keys().all(|k| !k.contains("/v2/")));
-    let back = open(&mut s, &w.key).unwrap();
-    assert_eq!(back.log().size(), 1);
-    assert_eq!(back.log().get(0).unwrap().id(), id);
-    assert_eq!(back.credentials().len(), 2);
-    assert!(
-        s.entries()
-            .keys()
-            .all(|k| k.starts_with("mpshield/wallet/v2/")),
-        "format-1 keys left: {:?}",
-        s.entries().keys().collect::<Vec<_>>()
-    );
-    let again = open(&mut s, &w.key).unwrap();
-    assert_eq!(again.log().root(), back.log().root());
 }
 
 /// Tampering: a flipped bit in any stored value is refused, except in the

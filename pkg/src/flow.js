@@ -13,7 +13,7 @@ import { boolean, bytes, describe, integer, invalid, json, jsonText, member, opt
 import { ensureReady, fn, guardError, hasTrapped } from './runtime.js';
 import { signingKeyHandle } from './keys.js';
 import { storageAdapter } from './storage.js';
-import { asyncFn, readKey, readSegments, timed, timeoutOption, writeKey } from './consent.js';
+import { asyncFn, readKey, timed, timeoutOption, writeKey } from './consent.js';
 
 /** wrapper → { g: glue object, … } or null once freed. */
 const handles = new WeakMap();
@@ -418,7 +418,6 @@ Object.defineProperty(Wallet, 'open', {
       }
       let g;
       let fresh = false;
-      let legacyManifest;
       const opener = StoreOpener.create(key);
       try {
         await runOpener(store, opener, timeoutMs);
@@ -426,24 +425,10 @@ Object.defineProperty(Wallet, 'open', {
         if (!opener.isEmpty()) {
           g = GlueWallet.fromStore(opener, trusted, allow, tc);
         } else {
-          // Nothing in storage format 2: a format-1 wallet to move, or none.
-          const stateKey = GlueWallet.stateKey();
-          const stored = await readKey(store, stateKey, 'STORAGE_CORRUPT', timeoutMs);
-          const found = await readSegments(store, timeoutMs);
-          ensureReady();
-          if (stored !== undefined) {
-            g = GlueWallet.restore(stored, function (k) {
-              return found.get(k);
-            }, key, trusted, allow, tc);
-            legacyManifest = found;
-          } else if (found.size > 0) {
-            // The state was removed: starting afresh would discard the log.
-            throw fail('STORAGE_CORRUPT', 'the stored consent log is damaged or was altered (the wallet state is missing but a consent log is stored): restore it from a backup');
-          } else if (tc !== undefined) {
+          if (tc !== undefined) {
             throw fail('ROLLBACK_DETECTED', 'the stored wallet is gone although a trusted checkpoint exists: storage was wiped or replaced; restore it from a backup');
-          } else {
-            g = GlueWallet.create(trusted, allow);
           }
+          g = GlueWallet.create(trusted, allow);
           g.startStore(opener);
           fresh = true;
         }
@@ -453,26 +438,12 @@ Object.defineProperty(Wallet, 'open', {
       const w = Object.create(Wallet.prototype);
       const st = { g, store, key, timeoutMs, trusted, allow, queue: Promise.resolve(), running: 0, freed: false, headBusy: false };
       if (fresh) {
-        // Commit at once: a new wallet reopens before its first consent, and
-        // a format-1 wallet moves to format 2.
+        // Commit at once: a new wallet reopens before its first consent.
         try {
           await commitSave(st);
         } catch (e) {
           if (!hasTrapped()) g.free();
           throw e;
-        }
-        if (legacyManifest !== undefined) {
-          const old = [GlueWallet.stateKey()];
-          legacyManifest.forEach(function (v, k) {
-            old.push(k);
-          });
-          for (let i = 0; i < old.length; i++) {
-            try {
-              await timed(store.remove(old[i]), timeoutMs, 'remove ' + old[i]);
-            } catch (e) {
-              // Best effort: format 1 is never read while format 2 exists.
-            }
-          }
         }
       }
       handles.set(w, st);

@@ -381,18 +381,13 @@ impl Keys {
 /// Whether a probe that starts at `start` reaches `top` through `present`
 /// generations without [`MAX_GAP`] missing ones in a row.
 fn reaches(start: u64, top: u64, present: &[u64]) -> bool {
-    let mut sorted: Vec<u64> = present
-        .iter()
-        .copied()
-        .filter(|g| (start..=top).contains(g))
-        .collect();
-    sorted.sort_unstable();
     let mut last = start.saturating_sub(1);
-    for g in &sorted {
-        if g - last > MAX_GAP {
+    for g in start..=top {
+        if present.contains(&g) {
+            last = g;
+        } else if g - last >= MAX_GAP {
             return false;
         }
-        last = *g;
     }
     last == top
 }
@@ -659,7 +654,7 @@ impl Committer {
         let c = self.inflight.take().ok_or_else(|| Error::InvalidState {
             reason: "no save is in progress".to_owned(),
         })?;
-        self.garbage.extend(self.inflight_new.drain(..));
+        self.garbage.append(&mut self.inflight_new);
         self.abandoned.push(c.gen);
         self.failures = self.failures.saturating_add(1);
         self.next_gen = c.gen + 1;
@@ -916,9 +911,12 @@ impl Opener {
     }
 
     fn window(&self, from: u64, to: u64) -> Vec<String> {
-        (from..to)
-            .flat_map(|g| [self.keys.commit(g), self.keys.abandoned(g)])
-            .collect()
+        let mut out = Vec::new();
+        for g in from..to {
+            out.push(self.keys.commit(g));
+            out.push(self.keys.abandoned(g));
+        }
+        out
     }
 
     /// Gives the value storage holds under `key` (`None`: absent).
@@ -990,7 +988,8 @@ impl Opener {
                 if self.slots.iter().any(Option::is_some) {
                     // A head is written only after a confirmed commit.
                     Err(corrupt("no complete commit is stored"))
-                } else if self.found.iter().any(|(_, c)| c.is_some()) || !self.abandoned.is_empty() {
+                } else if self.found.iter().any(|(_, c)| c.is_some()) || !self.abandoned.is_empty()
+                {
                     // Only interrupted first saves: nothing was saved for good.
                     Ok(())
                 } else if self.any_value {

@@ -1,11 +1,7 @@
 //! The citizen's wallet: holder key, credentials, consent log, and the
 //! respond/refuse/withdraw steps in their enforced order.
 
-use chacha20poly1305::aead::{Aead, Payload};
-use chacha20poly1305::{ChaCha20Poly1305, KeyInit};
-use hkdf::Hkdf;
 use serde_json::{json, Map, Value};
-use sha2::Sha256;
 use zeroize::Zeroizing;
 
 use super::request::{self, form_name as form_str, Request};
@@ -24,15 +20,9 @@ use crate::seal::envelope::{self, SealOptions};
 use crate::seal::hpke::PublicKey;
 use rand_core::Rng as _;
 
-/// The storage key of the wallet's encrypted keys and credentials in
-/// storage format 1, which [`Wallet::open`] still reads (and moves to
-/// format 2, under [`STORE_PREFIX`]).
-pub const STATE_KEY: &str = "mpshield/wallet/state";
 /// Prefix of every storage key of a wallet in storage format 2
 /// ([`crate::consent::commit`]).
 pub const STORE_PREFIX: &str = "mpshield/wallet/v2/";
-const STATE_MAGIC: &[u8; 4] = b"MPW\x01";
-const NONCE_LEN: usize = 12;
 /// Most credentials one wallet holds.
 pub const MAX_CREDENTIALS: usize = 256;
 
@@ -194,16 +184,6 @@ impl std::fmt::Debug for Wallet {
     }
 }
 
-fn state_cipher(key: &StorageKey) -> Result<ChaCha20Poly1305> {
-    let hk = Hkdf::<Sha256>::new(Some(b"mpshield wallet"), key.expose_secret());
-    let mut k = Zeroizing::new([0u8; 32]);
-    hk.expand(b"state v1", k.as_mut())
-        .map_err(|_| Error::Internal { context: "hkdf" })?;
-    ChaCha20Poly1305::new_from_slice(k.as_ref()).map_err(|_| Error::Internal {
-        context: "aead key",
-    })
-}
-
 fn corrupt(reason: &'static str) -> Error {
     Error::StorageCorrupt { reason }
 }
@@ -249,79 +229,16 @@ impl Wallet {
         )?))
     }
 
-    /// The encrypted state (keys and credentials; the log is saved
-    /// separately) as storage format 1 stored it under [`STATE_KEY`]. Only
-    /// for tests of the move to format 2: [`Wallet::save`] writes format 2.
+    /// A wallet from an [`Opened`] store: its state, and its log checked
+    /// against the commit (and `options.trusted_checkpoint`).
     ///
     /// # Errors
-    /// [`Error::NotInitialized`] before the generator is seeded.
-    pub fn state_bytes(&self, key: &StorageKey) -> Result<Vec<u8>> {
-        let plain = self.state_plain()?;
-        let nonce = crate::random_bytes(NONCE_LEN)?;
-        let ct = state_cipher(key)?
-            .encrypt(
-                &chacha20poly1305::Nonce::try_from(nonce.as_slice())
-                    .map_err(|_| Error::Internal { context: "nonce" })?,
-                Payload {
-                    msg: &plain,
-                    aad: STATE_MAGIC,
-                },
-            )
-            .map_err(|_| Error::Internal { context: "seal" })?;
-        let mut out = Vec::with_capacity(4 + NONCE_LEN + ct.len());
-        out.extend_from_slice(STATE_MAGIC);
-        out.extend_from_slice(&nonce);
-        out.extend_from_slice(&ct);
-        Ok(out)
-    }
-
-    /// Restores a wallet from [`Wallet::state_bytes`] output and a log
-    /// loader (given the device key and origin).
-    ///
-    /// # Errors
-    /// [`Error::DecryptFailed`] if the state does not decrypt under `key`
-    /// (wrong key or altered); [`Error::StorageCorrupt`] if it is
-    /// malformed; the loader's errors.
-    pub fn restore(
-        state: &[u8],
-        key: &StorageKey,
-        trusted: Vec<VerifyingKey>,
-        allow_unverified: bool,
-        load_log: impl FnOnce(DeviceKey, &str) -> Result<ConsentLog>,
-    ) -> Result<Self> {
-        if state.len() < 4 + NONCE_LEN + 16 || state.get(..4) != Some(&STATE_MAGIC[..]) {
-            return Err(corrupt("the wallet state is not an mpshield wallet"));
-        }
-        let (nonce, ct) = state.split_at(4 + NONCE_LEN);
-        let plain = Zeroizing::new(
-            state_cipher(key)?
-                .decrypt(
-                    &chacha20poly1305::Nonce::try_from(nonce.get(4..).unwrap_or_default())
-                        .map_err(|_| corrupt("bad nonce"))?,
-                    Payload {
-                        msg: ct,
-                        aad: STATE_MAGIC,
-                    },
-                )
-                // As for the log's manifest: a wrong key and an altered
-                // state cannot be told apart.
-                .map_err(|_| Error::DecryptFailed)?,
-        );
-        Self::from_plain(&plain, trusted, allow_unverified, |d, o| {
-            Ok((load_log(d, o)?, Committer::new(STORE_PREFIX)))
-        })
-    }
-
-    /// A wallet from its state plaintext and a loader of its log (and of
-    /// the committer that continues its storage).
-    fn from_plain(
-        plain: &[u8],
-        trusted: Vec<VerifyingKey>,
-        allow_unverified: bool,
-        load: impl FnOnce(DeviceKey, &str) -> Result<(ConsentLog, Committer)>,
-    ) -> Result<Self> {
+    /// As [`Opened::into_log`]; [`Error::StorageCorrupt`] if the state is
+    /// malformed.
+    pub fn from_opened(opened: Opened, options: &OpenOptions) -> Result<Self> {
+        let state = opened.state.clone();
         let v: Value =
-            serde_json::from_slice(plain).map_err(|_| corrupt("the wallet state is not JSON"))?;
+            serde_json::from_slice(&state).map_err(|_| corrupt("the wallet state is not JSON"))?;
         let holder = v
             .get("holderKey")
             .ok_or(corrupt("the wallet state has no holder key"))
@@ -340,20 +257,24 @@ impl Wallet {
             .get("origin")
             .and_then(Value::as_str)
             .ok_or(corrupt("the wallet state has no origin"))?;
-        let (log, committer) = load(device, origin)?;
+        let stored = v
+            .get("credentials")
+            .and_then(Value::as_array)
+            .ok_or(corrupt("the wallet state has no credentials"))?;
+        if stored.len() > MAX_CREDENTIALS {
+            return Err(corrupt("the wallet state holds too many credentials"));
+        }
+        let (log, committer) =
+            opened.into_log(device, origin, options.trusted_checkpoint.as_deref())?;
         let mut wallet = Self {
             holder,
             log,
             credentials: Vec::new(),
-            trusted,
-            allow_unverified,
+            trusted: options.trusted.clone(),
+            allow_unverified: options.allow_unverified,
             committer,
         };
-        for c in v
-            .get("credentials")
-            .and_then(Value::as_array)
-            .ok_or(corrupt("the wallet state has no credentials"))?
-        {
+        for c in stored {
             let sd = c
                 .as_str()
                 .ok_or(corrupt("a stored credential is not text"))?;
@@ -364,20 +285,12 @@ impl Wallet {
         Ok(wallet)
     }
 
-    /// A wallet from an [`Opened`] format-2 store.
+    /// Whether `state` is this wallet's state plaintext, byte for byte.
     ///
     /// # Errors
-    /// As [`Opened::into_log`]; [`Error::StorageCorrupt`] if the state is
-    /// malformed.
-    pub fn from_opened(opened: Opened, options: &OpenOptions) -> Result<Self> {
-        let state = opened.state.clone();
-        let tc = options.trusted_checkpoint.as_deref();
-        Self::from_plain(
-            &state,
-            options.trusted.clone(),
-            options.allow_unverified,
-            |d, o| opened.into_log(d, o, tc),
-        )
+    /// [`Error::Internal`] only.
+    pub fn state_is(&self, state: &[u8]) -> Result<bool> {
+        Ok(self.state_plain()?.as_slice() == state)
     }
 
     /// Plans the save of the log and, if it changed, the state (the
@@ -904,10 +817,9 @@ impl Wallet {
     }
 
     /// Opens the wallet stored in `storage` under `key`: the newest
-    /// complete commit of storage format 2, or a format-1 wallet, which is
-    /// then moved to format 2. With nothing stored, creates a new wallet and
-    /// commits it at once, so it reopens before its first consent. With
-    /// `trusted_checkpoint`, the stored log must extend it.
+    /// complete commit (storage format 2). With nothing stored, creates a
+    /// new wallet and commits it at once, so it reopens before its first
+    /// consent. With `trusted_checkpoint`, the stored log must extend it.
     ///
     /// # Errors
     /// [`Error::DecryptFailed`] (wrong key, or everything altered);
@@ -925,54 +837,14 @@ impl Wallet {
             commit::Found::Opened(opened) => return Self::from_opened(*opened, options),
             commit::Found::Empty(c) => c,
         };
-        let tc = options.trusted_checkpoint.as_deref();
-        let mut wallet = match storage.get(STATE_KEY)? {
-            Some(state) => {
-                let w = Self::restore(
-                    &state,
-                    key,
-                    options.trusted.clone(),
-                    options.allow_unverified,
-                    |d, o| super::load_log(storage, key, d, o),
-                )?;
-                w.check_trusted(tc)?;
-                w
-            }
-            // No wallet yet, unless a consent log is stored: then the state
-            // was removed, and starting afresh would discard the log.
-            None if storage.get(crate::consent::store::MANIFEST_KEY)?.is_some() => {
-                return Err(Error::StorageCorrupt {
-                    reason: "the wallet state is missing but a consent log is stored",
-                })
-            }
-            None => {
-                if tc.is_some() {
-                    // A checkpoint exists, so a wallet did: storage was wiped.
-                    return Err(Error::RollbackDetected);
-                }
-                Self::create(options.trusted.clone(), options.allow_unverified)?
-            }
-        };
+        if options.trusted_checkpoint.is_some() {
+            // A checkpoint exists, so a wallet did: storage was wiped.
+            return Err(Error::RollbackDetected);
+        }
+        let mut wallet = Self::create(options.trusted.clone(), options.allow_unverified)?;
         wallet.committer = *fresh;
-        let legacy = storage.get(STATE_KEY)?.is_some();
         wallet.save(storage, key)?;
-        if legacy {
-            wallet.remove_format1(storage);
-        }
         Ok(wallet)
-    }
-
-    /// Removes a format-1 wallet's keys once format 2 holds it (best
-    /// effort: left-overs are never read again while format 2 exists).
-    fn remove_format1(&self, storage: &mut dyn Storage) {
-        use crate::consent::store;
-        if let Ok(Some(m)) = storage.get(store::MANIFEST_KEY) {
-            for k in store::segment_keys(&m).unwrap_or_default() {
-                let _ = storage.remove(&k);
-            }
-        }
-        let _ = storage.remove(store::MANIFEST_KEY);
-        let _ = storage.remove(STATE_KEY);
     }
 
     /// Checks the log against a checkpoint kept off the device.

@@ -3,7 +3,7 @@
 //! timeouts, the nonce store — and calls these steps in order; structured
 //! values cross as JSON text.
 
-use js_sys::{Array, Function, Uint8Array};
+use js_sys::{Array, Uint8Array};
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
@@ -11,7 +11,6 @@ use super::consent::{history_of, storage_key, time};
 use super::credential::JsSigningKey;
 use super::{from_json, js_err, to_json};
 use crate::consent::commit::Opener;
-use crate::consent::store;
 use crate::credential::keys::VerifyingKey;
 use crate::error::Error;
 use crate::flow::request::{self, RequestOptions};
@@ -26,13 +25,6 @@ fn keys(jwks_json: &str, what: &str) -> JsResult<Vec<VerifyingKey>> {
     list.iter()
         .map(|j| VerifyingKey::from_jwk(j).map_err(js_err))
         .collect()
-}
-
-fn reader(get: &Function) -> impl Fn(&str) -> Option<Vec<u8>> + '_ {
-    move |k: &str| {
-        let v = get.call1(&JsValue::NULL, &JsValue::from_str(k)).ok()?;
-        v.dyn_into::<Uint8Array>().ok().map(|a| a.to_vec())
-    }
 }
 
 fn pairs(writes: Vec<(String, Vec<u8>)>) -> Array {
@@ -252,33 +244,6 @@ impl JsWallet {
         ))
     }
 
-    /// A wallet of storage format 1: its state bytes, and `get(key)` for
-    /// the log's segments. The caller saves it in format 2 at once.
-    ///
-    /// # Errors
-    /// `DECRYPT_FAILED`, `STORAGE_CORRUPT`, `INVALID_KEY`, `INVALID_JWK`,
-    /// `ROLLBACK_DETECTED`.
-    pub fn restore(
-        state: &[u8],
-        get: &Function,
-        storage_key_bytes: &[u8],
-        trusted_json: &str,
-        allow_unverified: bool,
-        trusted_checkpoint: Option<String>,
-    ) -> JsResult<JsWallet> {
-        let key = storage_key(storage_key_bytes)?;
-        let trusted = keys(trusted_json, "trustedVerifiers")?;
-        let read = reader(get);
-        let inner = Wallet::restore(state, &key, trusted, allow_unverified, |d, o| {
-            store::from_segments(read, &key, d, o, None)
-        })
-        .map_err(js_err)?;
-        inner
-            .check_trusted(trusted_checkpoint.as_deref())
-            .map_err(js_err)?;
-        Ok(Self::wrap(inner))
-    }
-
     /// The wallet an opener found (format 2); the opener is used up.
     ///
     /// # Errors
@@ -311,13 +276,6 @@ impl JsWallet {
             pending: None,
             persisted: false,
         }
-    }
-
-    /// The storage key of a format-1 wallet's state.
-    #[wasm_bindgen(js_name = stateKey)]
-    #[must_use]
-    pub fn state_key() -> String {
-        wallet::STATE_KEY.to_owned()
     }
 
     /// Checks the log against a checkpoint kept off the device.
@@ -443,8 +401,11 @@ impl JsWallet {
                 reason: "the stored wallet differs from the one in memory",
             }));
         }
-        let log_check = Wallet::from_opened(opened, &OpenOptions::default()).map_err(js_err)?;
-        if log_check.log().root() != log.root() {
+        let state_ok = self.inner.state_is(&opened.state).map_err(js_err)?;
+        let (stored, _) = opened
+            .into_log(log.device_key().clone(), log.origin(), None)
+            .map_err(js_err)?;
+        if !state_ok || stored.root() != log.root() {
             return Err(js_err(Error::StorageCorrupt {
                 reason: "the stored wallet differs from the one in memory",
             }));

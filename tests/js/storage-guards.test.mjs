@@ -67,7 +67,6 @@ test('every place storage is read: a stored value that is not bytes is STORAGE_C
     ['Wallet.open: a head slot', s.store, /^mpshield\/wallet\/v2\/head\//, walletOpen],
     ['Wallet.open: a commit', s.store, /^mpshield\/wallet\/v2\/commit\//, walletOpen],
     ['Wallet.open: a segment', s.store, /^mpshield\/wallet\/v2\/seg\//, walletOpen],
-    ['Wallet.open: a format-1 wallet state', m.storage.memory(), /^mpshield\/wallet\/state$/, walletOpen],
     ['wallet.verifyStorage: a commit', s.store, /^mpshield\/wallet\/v2\/commit\//, null],
     ['wallet.verifyStorage: a segment', s.store, /^mpshield\/wallet\/v2\/seg\//, null],
     ['ConsentLog.load: the manifest', logStore, /manifest$/, (a) => m.ConsentLog.load(a, logKey, { signingKey: key, origin: ORIGIN })],
