@@ -304,11 +304,14 @@ impl Wallet {
             trusted,
             allow_unverified,
         };
-        for c in v
+        let stored = v
             .get("credentials")
             .and_then(Value::as_array)
-            .ok_or(corrupt("the wallet state has no credentials"))?
-        {
+            .ok_or(corrupt("the wallet state has no credentials"))?;
+        if stored.len() > MAX_CREDENTIALS {
+            return Err(corrupt("the wallet state holds too many credentials"));
+        }
+        for c in stored {
             let sd = c
                 .as_str()
                 .ok_or(corrupt("a stored credential is not text"))?;
@@ -944,6 +947,12 @@ pub fn parse_choices(v: &Value) -> Result<Vec<Choice>> {
     let list = v
         .as_array()
         .ok_or_else(|| Error::input("choices must be an array"))?;
+    if list.len() > request::MAX_FIELDS {
+        return Err(Error::input(format!(
+            "choices name at most {} fields, as a request does",
+            request::MAX_FIELDS
+        )));
+    }
     list.iter()
         .map(|c| {
             let o = c
@@ -972,6 +981,10 @@ pub fn parse_separate(v: &Value) -> Result<SeparateConsent> {
     match v {
         Value::Null | Value::Bool(false) => Ok(SeparateConsent::None),
         Value::Bool(true) => Ok(SeparateConsent::All),
+        Value::Array(a) if a.len() > request::MAX_FIELDS => Err(Error::input(format!(
+            "separateConsent lists at most {} field ids",
+            request::MAX_FIELDS
+        ))),
         Value::Array(a) => a
             .iter()
             .map(|x| {
