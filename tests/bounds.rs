@@ -10,6 +10,7 @@
 )]
 
 mod common;
+mod consent_common;
 
 use common::flow::{hotel_request, world};
 use common::{credential, disclosure_chain, key, rng, NOW};
@@ -508,4 +509,17 @@ fn records_are_measured_and_counted() {
     let e = record::from_json(&long).unwrap_err();
     assert_eq!(e.code(), "INVALID_RECORD");
     assert!(e.to_string().contains("at most 65536 bytes"), "{e}");
+
+    let mut r = consent_common::hotel(1);
+    r.schema_version = Some(record::SCHEMA_VERSION);
+    r.purposes = vec!["住宿登记".into(); record::MAX_RECORD_ITEMS];
+    r.validate().unwrap();
+    r.purposes.push("住宿登记".into());
+    let e = r.validate().unwrap_err();
+    assert!(e.to_string().contains("at most 64 entries"), "{e}");
+    // Valid texts, but more than the log could read back: refused on append.
+    r.purposes = vec!["长".repeat(341); record::MAX_RECORD_ITEMS];
+    let e = r.validate().unwrap_err();
+    assert_eq!(e.code(), "INVALID_RECORD");
+    assert!(e.to_string().contains("canonical JSON"), "{e}");
 }

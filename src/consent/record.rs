@@ -462,7 +462,8 @@ impl ConsentRecord {
     /// - `time` in `0..=2^53−1`; texts non-empty, ≤ 1024 bytes, no control
     ///   or bidirectional formatting characters ([`is_display_safe`]); at
     ///   least one purpose; at most [`MAX_RECORD_ITEMS`] recipients,
-    ///   purposes and fields;
+    ///   purposes and fields, and [`MAX_RECORD_BYTES`] of canonical JSON
+    ///   in all;
     /// - `principal` pseudonymous (never an ID number);
     /// - USCCs with a correct GB 32100-2015 check character;
     /// - `given`/`disclosed`/`requested` name at least one field;
@@ -586,6 +587,12 @@ impl ConsentRecord {
                     "cross-border provision needs separate consent (PIPL Art. 39): consentType must be \"separate\"",
                 ));
             }
+        }
+        // What the log stores must read back: `from_json` refuses longer.
+        if self.canonical_bytes()?.len() > MAX_RECORD_BYTES {
+            return Err(bad(format!(
+                "a record is at most {MAX_RECORD_BYTES} bytes of canonical JSON"
+            )));
         }
         Ok(())
     }
