@@ -16,6 +16,66 @@
 
 use serde_json::{Map, Value};
 
+/// Longest JSON text the JavaScript boundary reads as an argument (an
+/// options object, a record, a list of trusted keys): 1 MiB. The largest
+/// legitimate one is an `sdjwt.verify` or `licence.issue` options object
+/// carrying a credential with a photo, which
+/// [`crate::credential::sdjwt::MAX_SD_JWT_BYTES`] (512 KiB) bounds; twice
+/// that leaves room for the other members. Longer texts are refused before
+/// they are parsed.
+pub const MAX_JSON_TEXT_BYTES: usize = 1 << 20;
+
+/// Deepest nesting of arrays and objects in a JSON argument of the
+/// JavaScript boundary (the outermost object counts as 1). serde_json
+/// alone stops at 128; 40 leaves room for claims of
+/// [`crate::credential::sdjwt::MAX_CLAIM_DEPTH`] (32) inside an options
+/// object, and keeps every later walk, clone and drop of the value shallow.
+pub const MAX_JSON_DEPTH: usize = 40;
+
+/// The nesting depth of `value`: 0 for a scalar, 1 for an array or object
+/// of scalars, and so on. Measured with an explicit stack (never by
+/// recursion) and abandoned as soon as it passes `limit`, so it is safe on
+/// any value; the result is then `limit + 1`.
+#[must_use]
+pub(crate) fn depth(value: &Value, limit: usize) -> usize {
+    let mut deepest = 0;
+    let mut stack = vec![(value, 0usize)];
+    while let Some((v, d)) = stack.pop() {
+        let d = d + 1;
+        match v {
+            Value::Array(a) => stack.extend(a.iter().map(|c| (c, d))),
+            Value::Object(m) => stack.extend(m.values().map(|c| (c, d))),
+            _ => continue,
+        }
+        deepest = deepest.max(d);
+        if deepest > limit {
+            return limit + 1;
+        }
+    }
+    deepest
+}
+
+/// Parses a JSON argument of the JavaScript boundary, refusing texts longer
+/// than [`MAX_JSON_TEXT_BYTES`] before parsing and values nested deeper
+/// than [`MAX_JSON_DEPTH`].
+///
+/// # Errors
+/// A plain reason, for the caller to wrap.
+pub(crate) fn parse_text(text: &str) -> Result<Value, String> {
+    if text.len() > MAX_JSON_TEXT_BYTES {
+        return Err(format!(
+            "the JSON text is longer than {MAX_JSON_TEXT_BYTES} bytes"
+        ));
+    }
+    let v: Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
+    if depth(&v, MAX_JSON_DEPTH) > MAX_JSON_DEPTH {
+        return Err(format!(
+            "the JSON text nests arrays and objects deeper than {MAX_JSON_DEPTH} levels"
+        ));
+    }
+    Ok(v)
+}
+
 /// The members of one JSON object, taken out one by one.
 pub(crate) struct Members {
     map: Map<String, Value>,

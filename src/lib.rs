@@ -43,6 +43,7 @@ pub mod seal;
 pub mod wasm;
 
 pub use error::{Error, Result};
+pub use json::{MAX_JSON_DEPTH, MAX_JSON_TEXT_BYTES};
 pub use rng::random_bytes;
 
 /// The library's semantic version (the same in `Cargo.toml` and

@@ -186,3 +186,50 @@ fn flow_refusals_in_browser() {
     mpshield::rng::add_entropy(&browser_entropy()).unwrap();
     common::flow::refusals();
 }
+
+/// Issue 11 in Chromium: a 10,000-link chain of nested disclosures (each
+/// disclosure's value holding the next one's digest) is INVALID_CREDENTIAL
+/// through the boundary functions and the wallet, without exhausting the
+/// module's stack; the instance keeps answering.
+#[wasm_bindgen_test]
+fn a_chain_of_nested_disclosures_is_refused_in_browser() {
+    use mpshield::credential::keys::Algorithm;
+    use mpshield::credential::sdjwt::MAX_CLAIM_DEPTH;
+    use mpshield::wasm::credential;
+    mpshield::wasm::start();
+    mpshield::rng::add_entropy(&browser_entropy()).unwrap();
+    let code = |e: JsValue| {
+        js_sys::Reflect::get(&e, &"code".into())
+            .unwrap()
+            .as_string()
+            .unwrap()
+    };
+    const VCT: &str = "urn:mpshield:licence:resident_id_card:1";
+    let issuer = common::key(Algorithm::EdDsa, 1);
+    let mut w = common::flow::world();
+    let holder = w.wallet.holder_public_jwk();
+    let verify_options = |p: &str| {
+        serde_json::json!({
+            "presentation": p, "issuerKeys": [issuer.public_jwk()], "requireKeyBinding": false,
+        })
+        .to_string()
+    };
+    for links in [10_000, MAX_CLAIM_DEPTH + 1] {
+        let bomb = common::disclosure_chain(&issuer, &holder, VCT, links);
+        assert_eq!(
+            code(credential::sdjwt_decode(&bomb).unwrap_err()),
+            "INVALID_CREDENTIAL"
+        );
+        assert_eq!(
+            code(credential::sdjwt_verify(&verify_options(&bomb)).unwrap_err()),
+            "INVALID_CREDENTIAL"
+        );
+        let e = w.wallet.add_credential(&bomb, common::NOW).unwrap_err();
+        assert_eq!(e.code(), "INVALID_CREDENTIAL");
+    }
+    let chain = common::disclosure_chain(&issuer, &holder, VCT, MAX_CLAIM_DEPTH);
+    assert!(credential::sdjwt_decode(&chain).is_ok());
+    assert!(credential::sdjwt_verify(&verify_options(&chain)).is_ok());
+    assert_eq!(w.wallet.credentials().len(), 2);
+    assert_eq!(mpshield::wasm::random_bytes(8).unwrap().len(), 8);
+}

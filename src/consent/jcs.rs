@@ -22,11 +22,22 @@ use crate::error::{Error, Result};
 /// Largest integer magnitude a double holds exactly (2^53).
 const MAX_EXACT: u64 = 1 << 53;
 
+/// Deepest value [`canonicalize`] writes (arrays and objects, the outermost
+/// counting as 1): 128, as deep as serde_json parses. The writer recurses
+/// once per level, so a value composed in memory is measured first.
+pub const MAX_DEPTH: usize = 128;
+
 /// The RFC 8785 canonical UTF-8 bytes of `value`.
 ///
 /// # Errors
-/// [`Error::InvalidInput`] if the value holds an integer beyond ±2^53.
+/// [`Error::InvalidInput`] if the value holds an integer beyond ±2^53 or
+/// nests deeper than [`MAX_DEPTH`].
 pub fn canonicalize(value: &Value) -> Result<Vec<u8>> {
+    if crate::json::depth(value, MAX_DEPTH) > MAX_DEPTH {
+        return Err(Error::input(format!(
+            "a value nests deeper than {MAX_DEPTH} levels"
+        )));
+    }
     let mut out = String::new();
     write_value(value, &mut out)?;
     Ok(out.into_bytes())

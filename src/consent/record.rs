@@ -27,6 +27,13 @@ pub const SCHEMA_VERSION: u32 = 1;
 pub const MAX_TEXT: usize = 1024;
 /// Longest accepted retention, in days (100 years).
 pub const MAX_RETENTION_DAYS: u32 = 36_500;
+/// Longest consent record accepted as JSON text, checked before it is
+/// parsed: 64 KiB. A record the wallet writes for a request of
+/// `flow::request::MAX_FIELDS` fields is under 16 KiB.
+pub const MAX_RECORD_BYTES: usize = 64 * 1024;
+/// Most entries in each list of a record (`recipients`, `purposes`,
+/// `fields`): as many as one request may name fields.
+pub const MAX_RECORD_ITEMS: usize = 64;
 /// Largest accepted time: `Number.MAX_SAFE_INTEGER` seconds.
 pub const MAX_TIME: i64 = (1 << 53) - 1;
 
@@ -231,8 +238,14 @@ fn bad(reason: impl Into<String>) -> Error {
 /// not validate or complete it.
 ///
 /// # Errors
-/// [`Error::InvalidRecord`] if the JSON does not have the record's shape.
+/// [`Error::InvalidRecord`] if the JSON does not have the record's shape or
+/// is longer than [`MAX_RECORD_BYTES`].
 pub fn from_json(text: &str) -> Result<ConsentRecord> {
+    if text.len() > MAX_RECORD_BYTES {
+        return Err(bad(format!(
+            "a record is at most {MAX_RECORD_BYTES} bytes of JSON"
+        )));
+    }
     serde_json::from_str(text).map_err(|e| bad(e.to_string()))
 }
 
@@ -325,6 +338,26 @@ pub fn validate_uscc(code: &str) -> Result<()> {
     Ok(())
 }
 
+/// The Unicode bidirectional formatting characters (UAX #9): embeddings and
+/// overrides U+202A–U+202E, isolates U+2066–U+2069, and the marks U+200E,
+/// U+200F and U+061C. In a text shown to the citizen they reorder what the
+/// screen shows ("deletion" can read as "noitiled", a purpose can seem to
+/// end before its real ending), so texts a consent screen displays refuse
+/// them, as [`is_display_safe`] does.
+pub const BIDI_CONTROLS: &[char] = &[
+    '\u{061C}', '\u{200E}', '\u{200F}', '\u{202A}', '\u{202B}', '\u{202C}', '\u{202D}', '\u{202E}',
+    '\u{2066}', '\u{2067}', '\u{2068}', '\u{2069}',
+];
+
+/// Whether `v` can be shown to the citizen as it is: no control characters
+/// (C0, DEL and C1, line breaks and tabs included) and none of
+/// [`BIDI_CONTROLS`].
+#[must_use]
+pub fn is_display_safe(v: &str) -> bool {
+    !v.chars()
+        .any(|c| c.is_control() || BIDI_CONTROLS.contains(&c))
+}
+
 fn text(name: &str, v: &str) -> Result<()> {
     if v.trim().is_empty() {
         return Err(bad(format!("{name} must not be empty")));
@@ -332,8 +365,10 @@ fn text(name: &str, v: &str) -> Result<()> {
     if v.len() > MAX_TEXT {
         return Err(bad(format!("{name} is longer than {MAX_TEXT} bytes")));
     }
-    if v.chars().any(char::is_control) {
-        return Err(bad(format!("{name} contains control characters")));
+    if !is_display_safe(v) {
+        return Err(bad(format!(
+            "{name} contains control or bidirectional formatting characters"
+        )));
     }
     Ok(())
 }
@@ -425,7 +460,10 @@ impl ConsentRecord {
     /// - `recordId` present (see [`ConsentRecord::complete`]) and
     ///   `schemaVersion` = [`SCHEMA_VERSION`];
     /// - `time` in `0..=2^53−1`; texts non-empty, ≤ 1024 bytes, no control
-    ///   characters; at least one purpose;
+    ///   or bidirectional formatting characters ([`is_display_safe`]); at
+    ///   least one purpose; at most [`MAX_RECORD_ITEMS`] recipients,
+    ///   purposes and fields, and [`MAX_RECORD_BYTES`] of canonical JSON
+    ///   in all;
     /// - `principal` pseudonymous (never an ID number);
     /// - USCCs with a correct GB 32100-2015 check character;
     /// - `given`/`disclosed`/`requested` name at least one field;
@@ -448,6 +486,14 @@ impl ConsentRecord {
         }
         if let Some(p) = &self.principal {
             principal(p)?;
+        }
+        if self.recipients.len() > MAX_RECORD_ITEMS
+            || self.purposes.len() > MAX_RECORD_ITEMS
+            || self.fields.len() > MAX_RECORD_ITEMS
+        {
+            return Err(bad(format!(
+                "recipients, purposes and fields hold at most {MAX_RECORD_ITEMS} entries each"
+            )));
         }
         text("controller.name", &self.controller.name)?;
         validate_uscc(&self.controller.uscc)?;
@@ -541,6 +587,12 @@ impl ConsentRecord {
                     "cross-border provision needs separate consent (PIPL Art. 39): consentType must be \"separate\"",
                 ));
             }
+        }
+        // What the log stores must read back: `from_json` refuses longer.
+        if self.canonical_bytes()?.len() > MAX_RECORD_BYTES {
+            return Err(bad(format!(
+                "a record is at most {MAX_RECORD_BYTES} bytes of canonical JSON"
+            )));
         }
         Ok(())
     }

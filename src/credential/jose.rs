@@ -78,8 +78,15 @@ pub(crate) fn json_from_bytes(bytes: &[u8]) -> Option<Value> {
     serde_json::from_str(std::str::from_utf8(bytes).ok()?).ok()
 }
 
+/// Deepest JWS header or payload accepted: the claims object and claims
+/// down to [`crate::credential::sdjwt::MAX_CLAIM_DEPTH`].
+const MAX_JWS_DEPTH: usize = crate::credential::sdjwt::MAX_CLAIM_DEPTH + 1;
+
 fn json_object(bytes: &[u8], what: &str) -> Result<Map<String, Value>> {
     match json_from_bytes(bytes) {
+        Some(v) if crate::json::depth(&v, MAX_JWS_DEPTH) > MAX_JWS_DEPTH => Err(Error::credential(
+            format!("the {what} nests deeper than {MAX_JWS_DEPTH} levels"),
+        )),
         Some(Value::Object(m)) => Ok(m),
         _ => Err(Error::credential(format!(
             "the {what} is not a JSON object"

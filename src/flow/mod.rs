@@ -30,6 +30,11 @@ use crate::error::{Error, Result};
 pub const RESPONSE_INFO: &[u8] = b"mpshield response v1";
 /// The `typ` member of a response's plaintext.
 pub const RESPONSE_TYP: &str = "mpshield-response";
+/// Longest sealed response a verifier opens, checked before decrypting:
+/// 1 MiB, room for a presentation of
+/// [`crate::credential::sdjwt::MAX_SD_JWT_BYTES`], the request of
+/// [`request::MAX_REQUEST_BYTES`] and a receipt, base64url-encoded in JSON.
+pub const MAX_RESPONSE_BYTES: usize = 1 << 20;
 
 /// A key–value store for the wallet's encrypted state (native callers; in
 /// JavaScript the storage adapters play this part): `get`, `set`,

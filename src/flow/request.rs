@@ -24,6 +24,10 @@ pub const MAX_TTL: i64 = 86_400;
 pub const MAX_FIELDS: usize = 64;
 /// Allowance for clocks that disagree, seconds.
 pub const CLOCK_SKEW: i64 = 60;
+/// Longest request accepted (the compact JWS as text), checked before it is
+/// decoded: 64 KiB. A request of [`MAX_FIELDS`] fields with texts of
+/// [`record::MAX_TEXT`] bytes is under 16 KiB.
+pub const MAX_REQUEST_BYTES: usize = 64 * 1024;
 /// The prefix of a verifier's audience: an RFC 9278 JWK thumbprint URI.
 pub const AUDIENCE_PREFIX: &str = "urn:ietf:params:oauth:jwk-thumbprint:sha-256:";
 
@@ -269,8 +273,11 @@ impl Request {
     ///
     /// # Errors
     /// [`Error::InvalidRequest`] if the fields do not fit the licence
-    /// schemas; [`Error::InvalidInput`] for an out-of-range TTL, an empty
-    /// purpose or a notice URL that is not http(s);
+    /// schemas; [`Error::InvalidInput`] for an out-of-range TTL, a name,
+    /// purpose or notice URL that is empty, longer than
+    /// [`record::MAX_TEXT`] bytes or holds control or bidirectional
+    /// formatting characters ([`record::BIDI_CONTROLS`]), or a notice URL
+    /// that is not http(s);
     /// [`Error::InvalidRecord`] for an invalid USCC;
     /// [`Error::NotInitialized`] before the generator is seeded.
     pub fn sign(
@@ -284,17 +291,11 @@ impl Request {
         if !(1..=MAX_TTL).contains(&options.ttl_seconds) {
             return Err(Error::input(format!("ttlSeconds must be 1–{MAX_TTL}")));
         }
-        if options.purpose.trim().is_empty() || options.purpose.len() > 1024 {
-            return Err(Error::input("purpose must be 1–1024 bytes of text"));
-        }
-        if name.trim().is_empty() {
-            return Err(Error::input("name must not be empty"));
-        }
+        check_text("purpose", &options.purpose).map_err(Error::input)?;
+        check_text("name", name).map_err(Error::input)?;
         record::validate_uscc(uscc)?;
         if let Some(u) = &options.notice_url {
-            if !(u.starts_with("https://") || u.starts_with("http://")) {
-                return Err(Error::input("noticeUrl must be an http(s) URL"));
-            }
+            check_notice_url(u).map_err(Error::input)?;
         }
         check_fields(&options.fields)?;
         let nonce = b64url(&crate::random_bytes(16)?);
@@ -345,7 +346,10 @@ impl Request {
     /// decision ([`Request::verifier_key`]).
     ///
     /// # Errors
-    /// [`Error::InvalidRequest`] if it is malformed or not a request;
+    /// [`Error::InvalidRequest`] if it is malformed or not a request, longer
+    /// than [`MAX_REQUEST_BYTES`], names more than [`MAX_FIELDS`] fields, or
+    /// its name, purpose or notice URL would not show as signed (as in
+    /// [`Request::sign`]);
     /// [`Error::VerifyFailed`] if the signature does not verify;
     /// [`Error::Expired`] / [`Error::NotYetValid`] outside its window.
     pub fn verify(jws: &str, now: i64) -> Result<Self> {
@@ -362,8 +366,10 @@ impl Request {
     }
 
     fn verify_inner(jws: &str, expected: Option<&VerifyingKey>, now: i64) -> Result<Self> {
-        if jws.len() > 65_536 {
-            return Err(bad("longer than 64 KiB"));
+        if jws.len() > MAX_REQUEST_BYTES {
+            return Err(bad(format!(
+                "a request is at most {MAX_REQUEST_BYTES} bytes"
+            )));
         }
         let parsed = parse_compact(jws, "request")?;
         if parsed.header.get("typ").and_then(Value::as_str) != Some(TYP) {
@@ -408,9 +414,11 @@ impl Request {
             .and_then(Value::as_object)
             .ok_or_else(|| bad("verifier must be an object"))?;
         let name = str_member(verifier, "name")?.to_owned();
+        check_text("verifier.name", &name).map_err(bad)?;
         let uscc = str_member(verifier, "uscc")?.to_owned();
         record::validate_uscc(&uscc).map_err(|_| bad("verifier.uscc is not a valid USCC"))?;
         let purpose = str_member(p, "purpose")?.to_owned();
+        check_text("purpose", &purpose).map_err(bad)?;
         let lawful_basis = parse_lawful_basis(str_member(p, "lawfulBasis")?)
             .map_err(|_| bad("lawfulBasis is unknown"))?;
         let nonce = str_member(p, "nonce")?.to_owned();
@@ -432,13 +440,19 @@ impl Request {
             .map_err(|_| bad("sealKey is not an X25519 public key"))?;
         let notice_url = match p.get("noticeUrl") {
             None => None,
-            Some(Value::String(u)) => Some(u.clone()),
+            Some(Value::String(u)) => {
+                check_notice_url(u).map_err(bad)?;
+                Some(u.clone())
+            }
             Some(_) => return Err(bad("noticeUrl must be a string")),
         };
         let list = p
             .get("fields")
             .and_then(Value::as_array)
             .ok_or_else(|| bad("fields must be an array"))?;
+        if list.len() > MAX_FIELDS {
+            return Err(bad(format!("a request names at most {MAX_FIELDS} fields")));
+        }
         let mut fields = Vec::with_capacity(list.len());
         for f in list {
             fields.push(parse_field(f)?);
@@ -535,6 +549,35 @@ pub fn parse_field(v: &Value) -> Result<RequestField> {
         retention_days,
         predicate,
     })
+}
+
+/// A text the consent screen shows (the relying party's name, its purpose):
+/// 1–[`record::MAX_TEXT`] bytes, not blank, and displayable as it is
+/// ([`record::is_display_safe`]: no control or bidirectional formatting
+/// characters, which could make the screen show another text than the one
+/// signed).
+fn check_text(name: &str, v: &str) -> std::result::Result<(), String> {
+    if v.trim().is_empty() || v.len() > record::MAX_TEXT {
+        return Err(format!(
+            "{name} must be 1–{} bytes of text",
+            record::MAX_TEXT
+        ));
+    }
+    if !record::is_display_safe(v) {
+        return Err(format!(
+            "{name} must not contain control or bidirectional formatting characters (U+202A–U+202E, U+2066–U+2069, U+200E, U+200F, U+061C)"
+        ));
+    }
+    Ok(())
+}
+
+/// The privacy notice's address: an http(s) URL the screen can show as
+/// text, as [`check_text`].
+fn check_notice_url(u: &str) -> std::result::Result<(), String> {
+    if !(u.starts_with("https://") || u.starts_with("http://")) {
+        return Err("noticeUrl must be an http(s) URL".to_owned());
+    }
+    check_text("noticeUrl", u)
 }
 
 /// Structural failures of a received request are [`Error::InvalidRequest`].

@@ -96,7 +96,8 @@ impl Verifier {
     /// A verifier named `name` (legal name) and `uscc`.
     ///
     /// # Errors
-    /// [`Error::InvalidInput`] for an empty name or no trusted issuers;
+    /// [`Error::InvalidInput`] for an empty or over-long name, one with
+    /// control or bidirectional formatting characters, or no trusted issuers;
     /// [`Error::InvalidRecord`] for an invalid USCC.
     pub fn new(
         name: &str,
@@ -105,8 +106,13 @@ impl Verifier {
         seal_secret: SecretKey,
         trusted_issuers: Vec<VerifyingKey>,
     ) -> Result<Self> {
-        if name.trim().is_empty() || name.len() > 256 {
-            return Err(Error::input("name must be 1–256 bytes of text"));
+        if name.trim().is_empty()
+            || name.len() > 256
+            || !crate::consent::record::is_display_safe(name)
+        {
+            return Err(Error::input(
+                "name must be 1–256 bytes of text without control or bidirectional formatting characters",
+            ));
         }
         crate::consent::record::validate_uscc(uscc)?;
         if trusted_issuers.is_empty() {
@@ -181,12 +187,18 @@ impl Verifier {
     ///
     /// # Errors
     /// [`Error::DecryptFailed`] (sealed to another key or altered);
-    /// [`Error::InvalidResponse`] (malformed, or disclosing what was not
-    /// requested); [`Error::VerifyFailed`] / [`Error::Expired`] for the
+    /// [`Error::InvalidResponse`] (malformed, longer than
+    /// [`super::MAX_RESPONSE_BYTES`], or disclosing what was not requested); [`Error::VerifyFailed`] / [`Error::Expired`] for the
     /// request; the `sdjwt::verify` errors for the presentation;
     /// [`Error::InvalidReceipt`] if the receipt does not verify or does not
     /// match.
     pub fn check(&self, envelope_bytes: &[u8], now: i64) -> Result<Opened> {
+        if envelope_bytes.len() > super::MAX_RESPONSE_BYTES {
+            return Err(bad(format!(
+                "a response is at most {} bytes",
+                super::MAX_RESPONSE_BYTES
+            )));
+        }
         let plaintext = envelope::open(
             &self.seal_secret,
             envelope_bytes,

@@ -1028,6 +1028,12 @@ pub fn parse_choices(v: &Value) -> Result<Vec<Choice>> {
     let list = v
         .as_array()
         .ok_or_else(|| Error::input("choices must be an array"))?;
+    if list.len() > request::MAX_FIELDS {
+        return Err(Error::input(format!(
+            "choices name at most {} fields, as a request does",
+            request::MAX_FIELDS
+        )));
+    }
     list.iter()
         .map(|c| {
             let o = c
@@ -1056,6 +1062,10 @@ pub fn parse_separate(v: &Value) -> Result<SeparateConsent> {
     match v {
         Value::Null | Value::Bool(false) => Ok(SeparateConsent::None),
         Value::Bool(true) => Ok(SeparateConsent::All),
+        Value::Array(a) if a.len() > request::MAX_FIELDS => Err(Error::input(format!(
+            "separateConsent lists at most {} field ids",
+            request::MAX_FIELDS
+        ))),
         Value::Array(a) => a
             .iter()
             .map(|x| {

@@ -21,7 +21,9 @@ use crate::seal::hpke::SecretKey;
 type JsResult<T> = Result<T, JsValue>;
 
 fn keys(jwks_json: &str, what: &str) -> JsResult<Vec<VerifyingKey>> {
-    let list: Vec<Value> = from_json(jwks_json, what)?;
+    let Value::Array(list) = from_json(jwks_json, what)? else {
+        return Err(js_err(Error::input(format!("{what}: expected an array"))));
+    };
     list.iter()
         .map(|j| VerifyingKey::from_jwk(j).map_err(js_err))
         .collect()
@@ -145,7 +147,9 @@ impl JsVerifier {
     /// `INVALID_INPUT`, `INVALID_REQUEST`, `NOT_INITIALIZED`.
     #[wasm_bindgen(js_name = createRequest)]
     pub fn create_request(&self, options_json: &str, now: Option<f64>) -> JsResult<String> {
-        let o: serde_json::Map<String, Value> = from_json(options_json, "options")?;
+        let Value::Object(o) = from_json(options_json, "options")? else {
+            return Err(js_err(Error::input("options: expected a JSON object")));
+        };
         let allowed = [
             "purpose",
             "lawfulBasis",

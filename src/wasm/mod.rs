@@ -15,7 +15,6 @@
 //! instantiation of every `Serialize`/`Deserialize` impl for JavaScript
 //! values. Bytes stay `Uint8Array`s, built directly with `js_sys`.
 
-use serde::de::DeserializeOwned;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
@@ -54,16 +53,17 @@ fn to_json<T: Serialize>(value: &T) -> Result<String, JsValue> {
     })
 }
 
-/// An argument given as JSON text; malformed JSON or a wrong shape (unknown
-/// key, missing field, wrong type) is `INVALID_INPUT` naming `what`.
-fn from_json<T: DeserializeOwned>(text: &str, what: &str) -> Result<T, JsValue> {
-    serde_json::from_str(text).map_err(|e| js_err(Error::input(format!("{what}: {e}"))))
+/// An argument given as JSON text; malformed JSON, a text longer than
+/// [`crate::json::MAX_JSON_TEXT_BYTES`] or nested deeper than
+/// [`crate::json::MAX_JSON_DEPTH`] is `INVALID_INPUT` naming `what`.
+fn from_json(text: &str, what: &str) -> Result<serde_json::Value, JsValue> {
+    crate::json::parse_text(text).map_err(|e| js_err(Error::input(format!("{what}: {e}"))))
 }
 
-/// An options object given as JSON text, read with [`crate::json`].
+/// An options object given as JSON text, read with [`crate::json`] (with
+/// the limits of [`from_json`]).
 fn members(text: &str, known: &[&str]) -> Result<crate::json::Members, String> {
-    let v = serde_json::from_str(text).map_err(|e| e.to_string())?;
-    crate::json::Members::new(v, known)
+    crate::json::Members::new(crate::json::parse_text(text)?, known)
 }
 
 fn bad_args(what: &str, reason: String) -> JsValue {

@@ -230,3 +230,46 @@ impl TryRng for Replay {
 }
 
 impl TryCryptoRng for Replay {}
+
+/// The attack of issue 11: an issued SD-JWT whose `n` disclosures nest in
+/// one another. The payload's `_sd` holds the digest of disclosure 1, whose
+/// value is `{"_sd": [digest of disclosure 2]}`, and so on; disclosure `n`
+/// holds a string. Each disclosure is a small JSON text parsed on its own,
+/// so no parser's depth limit sees the whole: only the code that
+/// substitutes them into one another does. The issuer JWT is genuinely
+/// signed by `issuer` (type `vct`, bound to `holder_jwk`), so it also
+/// reaches the disclosure walk of `verify`.
+pub fn disclosure_chain(issuer: &SigningKey, holder_jwk: &Value, vct: &str, n: usize) -> String {
+    use mpshield::credential::jose::{b64url, sha256_b64url};
+    let mut disclosures = Vec::with_capacity(n);
+    let mut next: Option<String> = None;
+    for i in (0..n).rev() {
+        let value = match next.take() {
+            None => json!("end of the chain"),
+            Some(digest) => json!({ "_sd": [digest] }),
+        };
+        let text = json!([format!("salt-{i}"), "a", value]).to_string();
+        let encoded = b64url(text.as_bytes());
+        next = Some(sha256_b64url(encoded.as_bytes()));
+        disclosures.push(encoded);
+    }
+    disclosures.reverse();
+    let header = json!({ "alg": issuer.alg().as_str(), "typ": "dc+sd-jwt", "kid": issuer.kid() });
+    let payload = json!({
+        "iss": "https://issuer.example", "iat": NOW - 3600, "vct": vct,
+        "cnf": { "jwk": holder_jwk }, "_sd_alg": "sha-256",
+        "_sd": next.into_iter().collect::<Vec<_>>(),
+    });
+    let input = format!(
+        "{}.{}",
+        b64url(header.to_string().as_bytes()),
+        b64url(payload.to_string().as_bytes())
+    );
+    let sig = issuer.sign(input.as_bytes()).unwrap();
+    let mut out = format!("{input}.{}~", b64url(&sig));
+    for d in &disclosures {
+        out.push_str(d);
+        out.push('~');
+    }
+    out
+}

@@ -11,6 +11,7 @@ import assert from 'node:assert';
 import { createMiniProgram, makePackageRoot } from './emulator.mjs';
 import { importByName, linkPackage } from '../js/helpers/link.mjs';
 import { carRental, failureInjection, hotelCheckIn, refusals } from '../js/helpers/flow-scenario.mjs';
+import { depthBomb } from '../js/helpers/depth-bomb.mjs';
 
 const link = linkPackage();
 const { m: rp } = await importByName(link.dir);
@@ -33,5 +34,19 @@ for (const profile of ['ios', 'android']) {
     await carRental(w, rp, assert);
     await refusals(w, rp, assert);
     await failureInjection(w, rp, assert, snapshot);
+  });
+}
+
+// Issue 11: a 10,000-link chain of nested disclosures in the mini-program
+// bundle (tests/js/helpers/depth-bomb.mjs) is INVALID_CREDENTIAL, and the
+// instance keeps answering.
+for (const profile of ['ios', 'android']) {
+  test(`${profile}: a chain of nested disclosures is refused and the instance keeps working`, async (t) => {
+    const pkg = makePackageRoot();
+    t.after(pkg.cleanup);
+    const mp = createMiniProgram({ profile, root: pkg.root });
+    const w = mp.run("require('mpshield')");
+    await w.init();
+    await depthBomb(w, assert);
   });
 }

@@ -5,7 +5,10 @@ use std::collections::BTreeSet;
 use serde_json::{json, Map, Value};
 
 use super::pointer;
-use super::{MAX_DECOYS, NEVER_DISCLOSABLE, SD_ALG, TYP_SD_JWT};
+use super::{
+    MAX_CLAIM_DEPTH, MAX_DECOYS, MAX_DISCLOSURES, MAX_SD_JWT_BYTES, NEVER_DISCLOSABLE, SD_ALG,
+    TYP_SD_JWT,
+};
 use crate::credential::jose::{b64url, sha256_b64url, sign_compact};
 use crate::credential::keys::{SigningKey, VerifyingKey};
 use crate::error::{Error, Result};
@@ -52,8 +55,10 @@ pub fn issue(key: &SigningKey, options: &IssueOptions) -> Result<String> {
 /// # Errors
 /// [`Error::InvalidInput`] for claims that are not an object, reserved names
 /// (`_sd`, `...`, `_sd_alg`, or a registered claim) inside them, malformed
-/// pointers or pointers to nothing, an empty `vct` or `iss`, or too many
-/// decoys; [`Error::NotDisclosable`] for `iss`, `nbf`, `exp`, `cnf`, `vct`,
+/// pointers or pointers to nothing, an empty `vct` or `iss`, too many
+/// decoys, more than [`MAX_DISCLOSURES`] disclosable pointers, claims
+/// nested deeper than [`MAX_CLAIM_DEPTH`], or a result longer than
+/// [`MAX_SD_JWT_BYTES`]; [`Error::NotDisclosable`] for `iss`, `nbf`, `exp`, `cnf`, `vct`,
 /// `status` or anything under them; [`Error::InvalidJwk`] for a bad holder
 /// JWK.
 pub fn issue_with_rng(
@@ -69,6 +74,19 @@ pub fn issue_with_rng(
     }
     if options.decoys.is_some_and(|d| d > MAX_DECOYS) {
         return Err(Error::input(format!("decoys must be at most {MAX_DECOYS}")));
+    }
+    if options.disclosable.len() > MAX_DISCLOSURES {
+        return Err(Error::input(format!(
+            "at most {MAX_DISCLOSURES} claims can be disclosable"
+        )));
+    }
+    // The claims object counts as one level, so a claim of MAX_CLAIM_DEPTH
+    // tokens holding a scalar is the deepest accepted (and `verify` accepts
+    // what this issues).
+    if crate::json::depth(&options.claims, MAX_CLAIM_DEPTH) > MAX_CLAIM_DEPTH {
+        return Err(Error::input(format!(
+            "claims must not nest deeper than {MAX_CLAIM_DEPTH} levels"
+        )));
     }
     for name in ["iss", "iat", "nbf", "exp", "vct", "cnf", "_sd_alg"] {
         if claims.contains_key(name) {
@@ -140,6 +158,11 @@ pub fn issue_with_rng(
     for d in &disclosures {
         out.push_str(d);
         out.push('~');
+    }
+    if out.len() > MAX_SD_JWT_BYTES {
+        return Err(Error::input(format!(
+            "the credential would be longer than {MAX_SD_JWT_BYTES} bytes"
+        )));
     }
     Ok(out)
 }

@@ -83,3 +83,32 @@ pub const DEFAULT_CLOCK_SKEW: i64 = 60;
 pub const DEFAULT_MAX_KEY_BINDING_AGE: i64 = 300;
 /// Most decoy digests [`issue`] adds to one object.
 pub const MAX_DECOYS: u32 = 64;
+
+/// Deepest claim mpshield issues, presents, verifies or decodes, in JSON
+/// Pointer reference tokens: `/name` is 1 deep, `/address/province` 2,
+/// `/nationalities/0` 2. Counted in the processed claims, that is after
+/// every disclosure is substituted, so it bounds a chain of disclosures
+/// nested in one another (each disclosure is parsed on its own, and
+/// serde_json's limit of 128 per parse never sees the whole); the
+/// issuer-signed payload and each disclosure's value are also refused when
+/// they alone nest deeper.
+///
+/// The licences of `credential::licence` are at most 2 deep (a predicate
+/// such as `/age_equal_or_over/18`); real credentials, RFC 9901's examples
+/// included, stay within 4. 32 is eight times that, while keeping every walk, clone, serialisation
+/// and drop of the claims to a few dozen stack frames, far inside the
+/// stack of the WebAssembly module (1 MiB) and of the JavaScript engine.
+pub const MAX_CLAIM_DEPTH: usize = 32;
+
+/// Longest SD-JWT (issued credential or presentation, as text) accepted,
+/// 512 KiB, checked before anything is decoded. The largest licence, with a
+/// portrait photo of ~100 KB (base64 in a JSON string, then base64url in a
+/// disclosure: about 180 KB), fits with room to spare; wallets store up to
+/// `flow::wallet::MAX_CREDENTIALS` of them.
+pub const MAX_SD_JWT_BYTES: usize = 512 * 1024;
+
+/// Most disclosures one SD-JWT may carry, checked (by counting `~`) before
+/// any is decoded. The largest licence schema has about 30 disclosable
+/// claims, masked forms and predicates; 256 leaves room for issuers that make array
+/// elements disclosable one by one.
+pub const MAX_DISCLOSURES: usize = 256;

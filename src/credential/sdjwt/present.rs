@@ -34,8 +34,9 @@ pub struct PresentOptions {
 /// [`Error::InvalidCredential`] if the credential is malformed, already
 /// carries a key-binding JWT, or is not holder-bound (`cnf.jwk`);
 /// [`Error::InvalidKey`] if `holder_key` is not the bound key;
-/// [`Error::InvalidInput`] for an empty `aud` or `nonce`, a malformed
-/// pointer or one that names no claim.
+/// [`Error::InvalidInput`] for an empty `aud` or `nonce`, more than
+/// [`super::MAX_DISCLOSURES`] pointers, a malformed pointer or one that
+/// names no claim.
 pub fn present(
     credential: &str,
     holder_key: &SigningKey,
@@ -43,6 +44,13 @@ pub fn present(
 ) -> Result<String> {
     if options.aud.is_empty() || options.nonce.is_empty() {
         return Err(Error::input("aud and nonce must not be empty"));
+    }
+    // Each pointer is compared with every disclosure below.
+    if options.disclose.len() > super::MAX_DISCLOSURES {
+        return Err(Error::input(format!(
+            "at most {} claims can be disclosed",
+            super::MAX_DISCLOSURES
+        )));
     }
     let parts = split(credential)?;
     if parts.kb_jwt.is_some() {

@@ -8,7 +8,10 @@ use serde_json::{Map, Value};
 use subtle::ConstantTimeEq;
 
 use super::pointer;
-use super::{DEFAULT_CLOCK_SKEW, DEFAULT_MAX_KEY_BINDING_AGE, SD_ALG, TYP_KB_JWT, TYP_SD_JWT};
+use super::{
+    DEFAULT_CLOCK_SKEW, DEFAULT_MAX_KEY_BINDING_AGE, MAX_CLAIM_DEPTH, MAX_DISCLOSURES,
+    MAX_SD_JWT_BYTES, SD_ALG, TYP_KB_JWT, TYP_SD_JWT,
+};
 use crate::credential::jose::{b64url_decode, parse_compact, sha256_b64url};
 use crate::credential::keys::VerifyingKey;
 use crate::error::{Error, Result};
@@ -148,6 +151,14 @@ fn decode_disclosure(encoded: &str) -> Result<Disclosure<'_>> {
         }
         _ => return Err(bad("does not have 2 or 3 elements")),
     };
+    // A disclosure's value sits at least one level below the claims
+    // object; the walk in `process` bounds what disclosures compose.
+    if value
+        .as_ref()
+        .is_some_and(|v| crate::json::depth(v, MAX_CLAIM_DEPTH) > MAX_CLAIM_DEPTH)
+    {
+        return Err(bad(&format!("nests deeper than {MAX_CLAIM_DEPTH} levels")));
+    }
     if !matches!(items.first(), Some(Value::String(_))) {
         return Err(bad("has a salt that is not a string"));
     }
@@ -167,7 +178,21 @@ fn decode_disclosure(encoded: &str) -> Result<Disclosure<'_>> {
 }
 
 /// Splits `<JWT>~<D>~…~[KB-JWT]` and decodes each disclosure.
+///
+/// Refuses, before decoding anything, a text longer than
+/// [`MAX_SD_JWT_BYTES`] or with more than [`MAX_DISCLOSURES`] disclosures.
 pub(crate) fn split(sd_jwt: &str) -> Result<Split<'_>> {
+    if sd_jwt.len() > MAX_SD_JWT_BYTES {
+        return Err(Error::credential(format!(
+            "an SD-JWT is at most {MAX_SD_JWT_BYTES} bytes"
+        )));
+    }
+    // `<JWT>~` then one `~` per disclosure.
+    if sd_jwt.bytes().filter(|b| *b == b'~').count() > MAX_DISCLOSURES + 1 {
+        return Err(Error::credential(format!(
+            "an SD-JWT carries at most {MAX_DISCLOSURES} disclosures"
+        )));
+    }
     let last_tilde = sd_jwt
         .rfind('~')
         .ok_or_else(|| Error::credential("no ~ separator: not an SD-JWT"))?;
@@ -214,6 +239,19 @@ struct Walker<'a, 'b> {
     keep_slots: bool,
 }
 
+/// Steps into the member or slot `token` of the claim at `path`, refusing
+/// to go deeper than [`MAX_CLAIM_DEPTH`]: the walk recurses once per level,
+/// and disclosures can nest in one another without end.
+fn enter(path: &mut Vec<String>, token: String) -> Result<()> {
+    if path.len() >= MAX_CLAIM_DEPTH {
+        return Err(Error::credential(format!(
+            "claims nest deeper than {MAX_CLAIM_DEPTH} levels"
+        )));
+    }
+    path.push(token);
+    Ok(())
+}
+
 impl Walker<'_, '_> {
     fn claim(&mut self, digest: &str, path: &[String]) -> Result<Option<usize>> {
         if !self.seen.insert(digest.to_owned()) {
@@ -235,7 +273,7 @@ impl Walker<'_, '_> {
             Value::Array(a) => {
                 let mut out = Vec::with_capacity(a.len());
                 for (slot, el) in a.iter().enumerate() {
-                    path.push(slot.to_string());
+                    enter(path, slot.to_string())?;
                     match el {
                         Value::Object(m) if m.len() == 1 && m.contains_key("...") => {
                             let Some(Value::String(digest)) = m.get("...") else {
@@ -283,7 +321,7 @@ impl Walker<'_, '_> {
             if k == "..." {
                 return Err(Error::credential("an object uses the reserved name ..."));
             }
-            path.push(k.clone());
+            enter(path, k.clone())?;
             let processed = self.value(child, path)?;
             out.insert(k.clone(), processed);
             path.pop();
@@ -316,7 +354,7 @@ impl Walker<'_, '_> {
                 )));
             }
             let inner = d.value.clone();
-            path.push(name.clone());
+            enter(path, name.clone())?;
             self.claim(digest, path)?;
             let processed = self.value(&inner, path)?;
             path.pop();
@@ -399,6 +437,10 @@ fn typ_is(header: &Map<String, Value>, want: &str) -> bool {
 /// # Errors
 /// - [`Error::InvalidCredential`]: malformed, wrong `typ`, duplicate or
 ///   unreferenced disclosures, reserved or colliding names, trailing data;
+///   longer than [`super::MAX_SD_JWT_BYTES`], more than
+///   [`super::MAX_DISCLOSURES`] disclosures, or claims nested deeper than
+///   [`super::MAX_CLAIM_DEPTH`] (size, count and each part's depth are
+///   checked before anything is decoded or verified);
 /// - [`Error::UnsupportedAlgorithm`]: `alg` other than `EdDSA`/`ES256`
 ///   (`none` included), `_sd_alg` other than `sha-256`;
 /// - [`Error::UntrustedIssuer`]: the header's `kid` is not among the
@@ -409,7 +451,8 @@ fn typ_is(header: &Map<String, Value>, want: &str) -> bool {
 ///   outside the clock skew;
 /// - [`Error::InvalidKeyBinding`]: key binding missing when required, no
 ///   `cnf.jwk`, wrong `typ`, `aud`, `nonce` or `sd_hash`, `iat` too old or
-///   in the future;
+///   in the future, `exp` passed or `nbf` to come (allowing for the clock
+///   skew);
 /// - [`Error::InvalidInput`]: key binding required but `aud` or `nonce`
 ///   not given.
 pub fn verify(presentation: &str, options: &VerifyOptions) -> Result<Verified> {
@@ -539,6 +582,16 @@ fn check_key_binding(
     if now.saturating_sub(iat) > options.max_key_binding_age.saturating_add(skew) {
         return Err(fail("iat is too old (stale presentation)"));
     }
+    // RFC 7519 §4.1.4–5, as sd-jwt-js checks them: a holder may limit its
+    // presentation's life further than max_key_binding_age.
+    let exp = numeric(p, "exp").map_err(|_| fail("exp is not a number"))?;
+    if exp.is_some_and(|exp| now.saturating_sub(skew) >= exp) {
+        return Err(fail("it has expired (exp)"));
+    }
+    let nbf = numeric(p, "nbf").map_err(|_| fail("nbf is not a number"))?;
+    if nbf.is_some_and(|nbf| now.saturating_add(skew) < nbf) {
+        return Err(fail("it is not yet valid (nbf)"));
+    }
     let sd_hash = match p.get("sd_hash") {
         Some(Value::String(h)) => h,
         _ => return Err(fail("sd_hash is missing")),
@@ -550,7 +603,9 @@ fn check_key_binding(
     Ok(KeyBinding { iat, aud, nonce })
 }
 
-/// Strips nested digests from a disclosed value.
+/// Strips nested digests from a disclosed value. It recurses, but only
+/// over one disclosure's value, which `decode_disclosure` bounds to
+/// [`MAX_CLAIM_DEPTH`] levels.
 fn strip(v: &Value) -> Value {
     match v {
         Value::Object(m) => {
@@ -580,7 +635,8 @@ fn strip(v: &Value) -> Value {
 ///
 /// # Errors
 /// [`Error::InvalidCredential`] or [`Error::UnsupportedAlgorithm`] if it is
-/// malformed or breaks the disclosure rules (as in [`verify`]).
+/// malformed, breaks the disclosure rules or exceeds the limits (as in
+/// [`verify`]).
 pub fn decode(sd_jwt: &str) -> Result<Decoded> {
     let parts = split(sd_jwt)?;
     let jws = parse_compact(parts.jwt, "issuer JWT")?;
