@@ -5,6 +5,8 @@
 //! fixed storage and device keys.
 #![no_main]
 
+use std::collections::HashMap;
+
 use libfuzzer_sys::fuzz_target;
 use mpshield::consent::store::{self, MANIFEST_KEY};
 use mpshield_fuzz::{checked, init, split_blobs, ORIGIN};
@@ -15,13 +17,18 @@ fuzz_target!(|data: &[u8]| {
     let Some((manifest, segments)) = blobs.split_first() else {
         return;
     };
-    let keys = checked(store::segment_keys(manifest)).unwrap_or_default();
+    // A map, not a search: a manifest may name up to MAX_SEGMENTS keys.
+    let keys: HashMap<String, usize> = checked(store::segment_keys(manifest))
+        .unwrap_or_default()
+        .into_iter()
+        .enumerate()
+        .map(|(i, k)| (k, i))
+        .collect();
     let get = |k: &str| -> Option<Vec<u8>> {
         if k == MANIFEST_KEY {
             return Some(manifest.to_vec());
         }
-        let i = keys.iter().position(|x| x == k)?;
-        segments.get(i).map(|s| s.to_vec())
+        segments.get(*keys.get(k)?).map(|s| s.to_vec())
     };
     if let Some(log) = checked(store::from_segments(
         get,
