@@ -112,7 +112,7 @@ fuzz-regressions: fuzz-build fuzz-bombs
 	    [ -f "$$f" ] || continue; \
 	    (cd fuzz && cargo +nightly fuzz run $$t "$${f#fuzz/}" -- $(FUZZ_ARGS) > target/regression.log 2>&1) \
 	      && echo "fuzz-regressions: $$f ok" \
-	      || { failed="$$failed $$f"; echo "fuzz-regressions: $$f FAILED: $$(grep -m1 -oE 'stack-overflow|out-of-memory|timeout|panicked at [^ ]*|ERROR: [^(]*' fuzz/target/regression.log)"; }; \
+	      || { failed="$$failed $$f"; echo "fuzz-regressions: $$f FAILED: $$(grep -m1 -oE 'ERROR: (AddressSanitizer|libFuzzer): [a-z-]+|panicked at [^ ]*' fuzz/target/regression.log)"; }; \
 	  done; \
 	done; [ -z "$$failed" ] || { echo "fuzz-regressions: failed:$$failed"; exit 1; }
 
