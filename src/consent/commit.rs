@@ -919,57 +919,52 @@ impl Opener {
         out
     }
 
-    /// Gives the value storage holds under `key` (`None`: absent).
+    /// Gives the value storage holds under `key` (`None`: absent). A value
+    /// that is not what its key should hold (moved, of another kind or
+    /// generation) is ignored.
     ///
     /// # Errors
-    /// [`Error::InvalidInput`] for a key that was not asked for.
+    /// None at present; kept for values a later format may refuse.
     pub fn feed(&mut self, key: &str, value: Option<Vec<u8>>) -> Result<()> {
         let Some(value) = value else {
             return Ok(());
         };
         self.any_value = true;
-        match self.stage {
-            Stage::Heads { .. } => {
-                for slot in 0..2 {
-                    if key == self.keys.head(slot) {
-                        let gen = Header::parse(&value)
-                            .filter(|(h, _)| h.kind == KIND_HEAD)
-                            .and_then(|(h, _)| {
-                                open_value(&self.key, &value, KIND_HEAD, Some(h.gen), None)
-                                    .map(|_| h.gen)
-                            });
-                        if let Some(s) = self.slots.get_mut(slot) {
-                            *s = gen;
-                        }
-                        return Ok(());
-                    }
-                }
-            }
-            Stage::Scan { from, to } => {
-                for g in from..to {
-                    if key == self.keys.commit(g) {
-                        let commit = open_value(&self.key, &value, KIND_COMMIT, Some(g), None)
-                            .and_then(|body| Commit::decode(g, &body).ok());
-                        self.found.push((g, commit));
-                        return Ok(());
-                    }
-                    if key == self.keys.abandoned(g) {
-                        if open_value(&self.key, &value, KIND_ABANDONED, Some(g), None).is_some() {
-                            self.abandoned.push(g);
-                        }
-                        return Ok(());
-                    }
-                }
-            }
-            Stage::Segments => {
-                self.values.push((key.to_owned(), value));
-                return Ok(());
-            }
-            Stage::Done => {}
+        if let Stage::Segments = self.stage {
+            self.values.push((key.to_owned(), value));
+            return Ok(());
         }
-        Err(Error::input(format!(
-            "storage key {key:?} was not asked for"
-        )))
+        // The header says what the value claims to be; it counts only under
+        // the key that such a value belongs to (and only if it opens).
+        let Some((h, _)) = Header::parse(&value) else {
+            return Ok(());
+        };
+        let opens = |kind| open_value(&self.key, &value, kind, Some(h.gen), None);
+        match (&self.stage, h.kind) {
+            (Stage::Heads { .. }, KIND_HEAD) => {
+                let slot = usize::from(key == self.keys.head(1));
+                if (key == self.keys.head(slot)) && opens(KIND_HEAD).is_some() {
+                    if let Some(s) = self.slots.get_mut(slot) {
+                        *s = Some(h.gen);
+                    }
+                }
+            }
+            (Stage::Scan { from, to }, KIND_COMMIT)
+                if (*from..*to).contains(&h.gen) && key == self.keys.commit(h.gen) =>
+            {
+                let commit = opens(KIND_COMMIT).and_then(|body| Commit::decode(h.gen, &body).ok());
+                self.found.push((h.gen, commit));
+            }
+            (Stage::Scan { from, to }, KIND_ABANDONED)
+                if (*from..*to).contains(&h.gen)
+                    && key == self.keys.abandoned(h.gen)
+                    && opens(KIND_ABANDONED).is_some() =>
+            {
+                self.abandoned.push(h.gen);
+            }
+            _ => {}
+        }
+        Ok(())
     }
 
     fn choose(&mut self) -> Result<()> {

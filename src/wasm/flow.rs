@@ -282,15 +282,6 @@ impl JsWallet {
         }
     }
 
-    /// Checks the log against a checkpoint kept off the device.
-    ///
-    /// # Errors
-    /// `INVALID_CHECKPOINT`, `ROLLBACK_DETECTED`.
-    #[wasm_bindgen(js_name = checkTrusted)]
-    pub fn check_trusted(&self, note: Option<String>) -> JsResult<()> {
-        self.inner.check_trusted(note.as_deref()).map_err(js_err)
-    }
-
     /// Plans a save: `[key, bytes]` pairs to write in order (the commit
     /// last; its key must not exist yet), then read back.
     ///
@@ -377,12 +368,6 @@ impl JsWallet {
             .iter()
             .map(|k| JsValue::from_str(k))
             .collect()
-    }
-
-    /// The storage generation of the newest confirmed save.
-    #[must_use]
-    pub fn generation(&self) -> f64 {
-        self.inner.generation() as f64
     }
 
     /// Checks that what an opener read from storage is the wallet in
