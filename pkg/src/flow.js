@@ -608,7 +608,17 @@ defineClass(Wallet, 'Wallet', {
           throw fail('ROLLBACK_DETECTED', 'the stored wallet is gone: an earlier (empty) state was restored');
         }
         checkNotFreed(s, 'verifyStorage', 'nothing was checked');
-        s.g.checkStore(opener);
+        const stored = GlueWallet.fromStore(opener, s.trusted, s.allow, undefined);
+        try {
+          if (stored.size() < s.g.size()) {
+            throw fail('ROLLBACK_DETECTED', 'the stored wallet is older than the one in memory: an earlier state was restored');
+          }
+          if (stored.checkpoint() !== s.g.checkpoint() || stored.credentials() !== s.g.credentials()) {
+            throw fail('STORAGE_CORRUPT', 'the stored wallet differs from the one in memory: restore it from a backup');
+          }
+        } finally {
+          stored.free();
+        }
       } finally {
         if (!hasTrapped()) opener.free();
       }

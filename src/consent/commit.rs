@@ -156,48 +156,67 @@ impl Header {
         ))
     }
 
-    fn cipher(&self, key: &StorageKey) -> Result<ChaCha20Poly1305> {
-        let hk = Hkdf::<Sha256>::new(Some(HKDF_SALT), key.expose_secret());
-        let mut k = Zeroizing::new([0u8; 32]);
-        hk.expand(&self.to_bytes(), k.as_mut())
-            .map_err(|_| Error::Internal { context: "hkdf" })?;
-        ChaCha20Poly1305::new_from_slice(k.as_ref()).map_err(|_| Error::Internal {
-            context: "aead key",
-        })
-    }
-
     fn seal(&self, key: &StorageKey, body: &[u8]) -> Result<Vec<u8>> {
-        let aad = self.to_bytes();
-        let ct = self
-            .cipher(key)?
-            .encrypt(
-                &Default::default(),
-                Payload {
-                    msg: body,
-                    aad: &aad,
-                },
-            )
-            .map_err(|_| Error::Internal { context: "seal" })?;
-        let mut out = Vec::with_capacity(HEADER_BYTES + ct.len());
-        out.extend_from_slice(&aad);
-        out.extend_from_slice(&ct);
-        Ok(out)
+        seal_with_header(HKDF_SALT, key, &self.to_bytes(), body)
     }
 
     fn open(&self, key: &StorageKey, body: &[u8]) -> Option<Zeroizing<Vec<u8>>> {
-        let aad = self.to_bytes();
-        self.cipher(key)
-            .ok()?
-            .decrypt(
-                &Default::default(),
-                Payload {
-                    msg: body,
-                    aad: &aad,
-                },
-            )
-            .ok()
-            .map(Zeroizing::new)
+        open_with_header(HKDF_SALT, key, &self.to_bytes(), body)
     }
+}
+
+fn header_cipher(salt: &[u8], key: &StorageKey, header: &[u8]) -> Result<ChaCha20Poly1305> {
+    let hk = Hkdf::<Sha256>::new(Some(salt), key.expose_secret());
+    let mut k = Zeroizing::new([0u8; 32]);
+    hk.expand(header, k.as_mut())
+        .map_err(|_| Error::Internal { context: "hkdf" })?;
+    ChaCha20Poly1305::new_from_slice(k.as_ref()).map_err(|_| Error::Internal {
+        context: "aead key",
+    })
+}
+
+/// `header ‖ ChaCha20-Poly1305(body)` under `HKDF-SHA256(salt, key, info =
+/// header)`, zero nonce, the header as associated data: how both storage
+/// formats seal a value (each header is unique, so no key seals twice).
+pub(crate) fn seal_with_header(
+    salt: &[u8],
+    key: &StorageKey,
+    header: &[u8],
+    body: &[u8],
+) -> Result<Vec<u8>> {
+    let ct = header_cipher(salt, key, header)?
+        .encrypt(
+            &Default::default(),
+            Payload {
+                msg: body,
+                aad: header,
+            },
+        )
+        .map_err(|_| Error::Internal { context: "seal" })?;
+    let mut out = Vec::with_capacity(header.len() + ct.len());
+    out.extend_from_slice(header);
+    out.extend_from_slice(&ct);
+    Ok(out)
+}
+
+/// Opens what [`seal_with_header`] made, given its header and the rest.
+pub(crate) fn open_with_header(
+    salt: &[u8],
+    key: &StorageKey,
+    header: &[u8],
+    body: &[u8],
+) -> Option<Zeroizing<Vec<u8>>> {
+    header_cipher(salt, key, header)
+        .ok()?
+        .decrypt(
+            &Default::default(),
+            Payload {
+                msg: body,
+                aad: header,
+            },
+        )
+        .ok()
+        .map(Zeroizing::new)
 }
 
 /// Opens a stored value of `kind` (and, when given, generation `gen` / id

@@ -36,16 +36,11 @@
 //! content mixed in.
 
 use argon2::{Algorithm, Argon2, Params, Version};
-use chacha20poly1305::aead::Aead;
-use chacha20poly1305::{ChaCha20Poly1305, KeyInit};
-use hkdf::Hkdf;
-use sha2::Sha256;
 use subtle::ConstantTimeEq;
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
 use super::checkpoint;
 use super::log::ConsentLog;
-use super::merkle;
 use super::record::ConsentRecord;
 use super::DeviceKey;
 use crate::error::{Error, Result};
@@ -255,47 +250,12 @@ impl Header {
         ))
     }
 
-    fn cipher(&self, key: &StorageKey) -> Result<ChaCha20Poly1305> {
-        let hk = Hkdf::<Sha256>::new(Some(HKDF_SALT), key.expose_secret());
-        let mut k = Zeroizing::new([0u8; 32]);
-        hk.expand(&self.to_bytes(), k.as_mut())
-            .map_err(|_| Error::Internal { context: "hkdf" })?;
-        ChaCha20Poly1305::new_from_slice(k.as_ref()).map_err(|_| Error::Internal {
-            context: "aead key",
-        })
-    }
-
     fn seal(&self, key: &StorageKey, plaintext: &[u8]) -> Result<Vec<u8>> {
-        let aad = self.to_bytes();
-        let ct = self
-            .cipher(key)?
-            .encrypt(
-                &Default::default(),
-                chacha20poly1305::aead::Payload {
-                    msg: plaintext,
-                    aad: &aad,
-                },
-            )
-            .map_err(|_| Error::Internal { context: "seal" })?;
-        let mut out = Vec::with_capacity(HEADER_BYTES + ct.len());
-        out.extend_from_slice(&aad);
-        out.extend_from_slice(&ct);
-        Ok(out)
+        super::commit::seal_with_header(HKDF_SALT, key, &self.to_bytes(), plaintext)
     }
 
     fn open(&self, key: &StorageKey, body: &[u8]) -> Option<Zeroizing<Vec<u8>>> {
-        let aad = self.to_bytes();
-        self.cipher(key)
-            .ok()?
-            .decrypt(
-                &Default::default(),
-                chacha20poly1305::aead::Payload {
-                    msg: body,
-                    aad: &aad,
-                },
-            )
-            .ok()
-            .map(Zeroizing::new)
+        super::commit::open_with_header(HKDF_SALT, key, &self.to_bytes(), body)
     }
 }
 
@@ -591,18 +551,7 @@ pub fn from_segments(
         return Err(corrupt("the records do not rebuild the saved tree"));
     }
     if let Some(t) = trusted {
-        if t.size > log.size() {
-            return Err(Error::RollbackDetected);
-        }
-        if t.size > 0 {
-            let proof = log
-                .consistency_proof(t.size, log.size())
-                .map_err(|_| Error::RollbackDetected)?;
-            merkle::verify_consistency(t.size, log.size(), &t.root, &log.root(), &proof)
-                .map_err(|_| Error::RollbackDetected)?;
-        } else if !bool::from(t.root.ct_eq(&merkle::empty_root())) {
-            return Err(Error::RollbackDetected);
-        }
+        super::commit::check_extends(&log, &t)?;
     }
     Ok(log)
 }

@@ -285,14 +285,6 @@ impl Wallet {
         Ok(wallet)
     }
 
-    /// Whether `state` is this wallet's state plaintext, byte for byte.
-    ///
-    /// # Errors
-    /// [`Error::Internal`] only.
-    pub fn state_is(&self, state: &[u8]) -> Result<bool> {
-        Ok(self.state_plain()?.as_slice() == state)
-    }
-
     /// Plans the save of the log and, if it changed, the state (the
     /// JavaScript driver writes it; natively [`Wallet::save`] does).
     ///

@@ -370,38 +370,6 @@ impl JsWallet {
             .collect()
     }
 
-    /// Checks that what an opener read from storage is the wallet in
-    /// memory (its newest commit, with the same log).
-    ///
-    /// # Errors
-    /// `DECRYPT_FAILED`, `STORAGE_CORRUPT`, `ROLLBACK_DETECTED`.
-    #[wasm_bindgen(js_name = checkStore)]
-    pub fn check_store(&self, opener: &mut JsOpener) -> JsResult<()> {
-        let opened = opener.take()?.finish().map_err(js_err)?;
-        let log = self.inner.log();
-        if opened.generation() < self.inner.generation() || opened.size() < log.size() {
-            return Err(js_err(Error::RollbackDetected));
-        }
-        if opened.generation() != self.inner.generation()
-            || opened.size() != log.size()
-            || opened.root() != log.root()
-        {
-            return Err(js_err(Error::StorageCorrupt {
-                reason: "the stored wallet differs from the one in memory",
-            }));
-        }
-        let state_ok = self.inner.state_is(&opened.state).map_err(js_err)?;
-        let (stored, _) = opened
-            .into_log(log.device_key().clone(), log.origin(), None)
-            .map_err(js_err)?;
-        if !state_ok || stored.root() != log.root() {
-            return Err(js_err(Error::StorageCorrupt {
-                reason: "the stored wallet differs from the one in memory",
-            }));
-        }
-        Ok(())
-    }
-
     /// The holder key's public JWK, as JSON text.
     ///
     /// # Errors
