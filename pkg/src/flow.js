@@ -316,7 +316,7 @@ async function commitWith(s, key) {
       if (!hasTrapped()) s.g.foreignWriter();
       throw fail(
         'CONSENT_NOT_PERSISTED',
-        'the consent could not be saved: ' + commitKey + ' already exists, so another Wallet writes to this storage; open one Wallet per storage',
+        'the consent could not be saved: another Wallet writes to this storage (' + commitKey + ' exists)',
       );
     }
     for (let i = 0; i < writes.length; i++) {
@@ -327,7 +327,7 @@ async function commitWith(s, key) {
       if (!sameBytes(back, writes[i][1])) {
         throw fail(
           'CONSENT_NOT_PERSISTED',
-          'the consent could not be saved: ' + writes[i][0] + ' did not read back as written; the previous saved state is unchanged — do not disclose until a save succeeds',
+          'the consent could not be saved: ' + writes[i][0] + ' did not read back as written; nothing was disclosed',
         );
       }
     }
@@ -413,7 +413,7 @@ Object.defineProperty(Wallet, 'open', {
       if (leaseHolder(raw)) {
         throw fail(
           'INVALID_STATE',
-          'not possible now: this storage is already open in another Wallet; free() that one first (two wallets writing one storage would overwrite each other)',
+          'not possible now: this storage is open in another Wallet; free() that one first',
         );
       }
       let g;
@@ -426,7 +426,7 @@ Object.defineProperty(Wallet, 'open', {
           g = GlueWallet.fromStore(opener, trusted, allow, tc);
         } else {
           if (tc !== undefined) {
-            throw fail('ROLLBACK_DETECTED', 'the stored wallet is gone although a trusted checkpoint exists: storage was wiped or replaced; restore it from a backup');
+            throw fail('ROLLBACK_DETECTED', 'the stored wallet is gone although a trusted checkpoint exists: restore it from a backup');
           }
           g = GlueWallet.create(trusted, allow);
           g.startStore(opener);
@@ -611,10 +611,10 @@ defineClass(Wallet, 'Wallet', {
         const stored = GlueWallet.fromStore(opener, s.trusted, s.allow, undefined);
         try {
           if (stored.size() < s.g.size()) {
-            throw fail('ROLLBACK_DETECTED', 'the stored wallet is older than the one in memory: an earlier state was restored');
+            throw fail('ROLLBACK_DETECTED', 'an earlier stored state was restored');
           }
           if (stored.checkpoint() !== s.g.checkpoint() || stored.credentials() !== s.g.credentials()) {
-            throw fail('STORAGE_CORRUPT', 'the stored wallet differs from the one in memory: restore it from a backup');
+            throw fail('STORAGE_CORRUPT', 'the stored wallet differs from the one in memory');
           }
         } finally {
           stored.free();
