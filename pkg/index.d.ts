@@ -955,7 +955,12 @@ export interface WalletCredential {
 /** The citizen's wallet: holder key, credentials and consent log, encrypted in storage. */
 export class Wallet {
   private constructor();
-  /** Rejects with `DECRYPT_FAILED` (wrong storage key), `STORAGE_CORRUPT`, `INVALID_KEY`, `INVALID_JWK`, `CONSENT_NOT_PERSISTED` (a new wallet could not be saved). */
+  /**
+   * Rejects with `DECRYPT_FAILED` (wrong storage key), `STORAGE_CORRUPT`, `INVALID_KEY`, `INVALID_JWK`,
+   * `CONSENT_NOT_PERSISTED` (a new wallet could not be saved), `ROLLBACK_DETECTED` (the stored log does not
+   * extend `trustedCheckpoint`, or storage is empty although one is given), `INVALID_CHECKPOINT` (not this
+   * wallet's), `INVALID_STATE` (this storage object is open in another Wallet that was not freed).
+   */
   static open(options: {
     storage: StorageAdapter;
     storageKey: BytesLike;
@@ -963,6 +968,8 @@ export class Wallet {
     allowUnverified?: boolean;
     /** Each storage call must settle within this many milliseconds (1–600000); default 10000. */
     timeoutMs?: number;
+    /** The latest `checkpoint()` of this wallet kept off the phone (your server, or a relying party's receipt). */
+    trustedCheckpoint?: string;
   }): Promise<Wallet>;
   holderPublicJwk(): PublicJwk;
   devicePublicJwk(): PublicJwk;
