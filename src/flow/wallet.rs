@@ -378,7 +378,8 @@ impl Wallet {
     }
 
     /// Adds an issued credential bound to this wallet's holder key (the
-    /// caller then persists [`Wallet::state_bytes`]). Adding the same one
+    /// caller then persists it with [`Wallet::save`], or calls
+    /// [`Wallet::store_credential`]). Adding the same one
     /// twice returns the stored one.
     ///
     /// # Errors
