@@ -441,7 +441,7 @@ impl JsWallet {
     }
 
     /// Steps 1–4 of a response; returns the record id. The caller persists
-    /// [`JsWallet::segments`], then calls `markPersisted` and
+    /// the save `planSave` plans, then calls `markPersisted` and
     /// `finishRespond`, or `abortRespond` if the save failed.
     ///
     /// # Errors
