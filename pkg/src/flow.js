@@ -367,7 +367,7 @@ async function commitWith(s, key) {
 /**
  * Storage objects → (a WeakRef of) the state of the Wallet writing them: one
  * writer per storage. A freed wallet holds its storage until its in-flight
- * operation has ended.
+ * operation, and any head write still pending after its timeout, has ended.
  */
 const openStores = new WeakMap();
 
@@ -375,7 +375,7 @@ function leaseHolder(raw) {
   if ((typeof raw !== 'object' && typeof raw !== 'function') || raw === null) return null;
   const ref = openStores.get(raw);
   const st = ref === undefined ? undefined : typeof WeakRef === 'function' ? ref.deref() : ref;
-  return st !== undefined && (!st.freed || st.running > 0) ? st : null;
+  return st !== undefined && (!st.freed || st.running > 0 || st.headBusy) ? st : null;
 }
 
 function takeLease(raw, st) {

@@ -1016,21 +1016,24 @@ impl Opener {
         }
     }
 
+    /// The highest generation any commit or abandoned marker seen uses (0
+    /// if none): a new save must use a higher one, never reuse it.
+    fn highest_seen(&self) -> u64 {
+        self.found
+            .iter()
+            .map(|(g, _)| *g)
+            .chain(self.abandoned.iter().copied())
+            .max()
+            .unwrap_or(0)
+    }
+
     /// The committer for a new wallet on this store when it
     /// [`Opener::is_empty`]: it continues above any generation an
     /// interrupted first save used, and cleans up after it.
     #[must_use]
     pub fn committer_for_new(&self) -> Committer {
         let mut c = Committer::new(&self.keys.prefix);
-        c.next_gen = self
-            .found
-            .iter()
-            .map(|(g, _)| g)
-            .chain(self.abandoned.iter())
-            .copied()
-            .max()
-            .unwrap_or(0)
-            + 1;
+        c.next_gen = self.highest_seen() + 1;
         c.abandoned = self
             .found
             .iter()
@@ -1107,16 +1110,7 @@ impl Opener {
             }
         }
         let mut committer = Committer::new(&self.keys.prefix);
-        committer.next_gen = self
-            .found
-            .iter()
-            .map(|(g, _)| g)
-            .chain(self.abandoned.iter())
-            .copied()
-            .max()
-            .unwrap_or(c.gen)
-            .max(c.gen)
-            + 1;
+        committer.next_gen = self.highest_seen().max(c.gen) + 1;
         committer.slots = [vec![self.slots[0]], vec![self.slots[1]]];
         committer.stale = self
             .found
