@@ -19,7 +19,7 @@ help:
 	@echo "make test   run every test (installs what is missing first)"
 	@echo "make build  build the WebAssembly module and the npm package in pkg/"
 	@echo "make size   print the shipped sizes"
-	@echo "make bench  run the benchmarks and write docs/BENCHMARKS.md"
+	@echo "make bench  run the benchmarks and write docs/BENCHMARKS.md (BENCH_ONLY=log-growth: one section)"
 	@echo "make fuzz   run every fuzz target for FUZZ_SECONDS (default 3600) each; see docs/FUZZING.md"
 
 setup:
@@ -64,8 +64,9 @@ test: lint test-native test-web test-node test-miniprogram test-www size
 size: build
 	@node scripts/size.mjs
 
+# BENCH_ONLY=log-growth runs only that section (see scripts/bench.mjs).
 bench: build
-	@node scripts/bench.mjs
+	@node scripts/bench.mjs $(if $(BENCH_ONLY),--only $(BENCH_ONLY))
 
 fmt:
 	cargo fmt --all

@@ -6,8 +6,13 @@
 //
 //   node scripts/bench.mjs                (run by `make bench`)
 //   BENCH_MS=150 node scripts/bench.mjs   shorter runs
+//   node scripts/bench.mjs --only log-growth
+//                                         only "Consent log growth"
+//                                         (scripts/bench-log-growth.mjs): its
+//                                         section of docs/BENCHMARKS.md is
+//                                         replaced, the rest left as it is
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import nodeCrypto, { webcrypto } from 'node:crypto';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -23,13 +28,46 @@ import { sha256 as nobleSha256 } from '@noble/hashes/sha256';
 import { SDJwtVcInstance } from '@sd-jwt/sd-jwt-vc';
 import { digest as nodeDigest, generateSalt } from '@sd-jwt/crypto-nodejs';
 import { syntheticRecord } from '../tests/js/helpers/consent-records.mjs';
+import { logGrowth } from './bench-log-growth.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const BUDGET_MS = Number(process.env.BENCH_MS || 400);
 const MiB = 1 << 20;
 
+const ONLY = ['log-growth'];
+const onlyAt = process.argv.indexOf('--only');
+const only = onlyAt < 0 ? null : process.argv[onlyAt + 1];
+if (onlyAt >= 0 && !ONLY.includes(only)) {
+  console.error(`bench: --only takes one of: ${ONLY.join(', ')}`);
+  process.exit(2);
+}
+const progress = (line) => console.error(line);
+
 const mpshield = await import(path.join(root, 'pkg/dist/node.mjs'));
 await mpshield.init();
+
+/** Replaces the section headed `## <title>` of docs/BENCHMARKS.md with `section` (appends it if absent). */
+function replaceSection(title, section) {
+  const file = path.join(root, 'docs/BENCHMARKS.md');
+  const doc = readFileSync(file, 'utf8');
+  const head = `## ${title}\n`;
+  const at = doc.indexOf(head);
+  let out;
+  if (at < 0) out = doc.replace(/\n*$/, '\n\n') + section;
+  else {
+    const next = doc.indexOf('\n## ', at + head.length);
+    out = doc.slice(0, at) + section + (next < 0 ? '' : doc.slice(next + 1));
+  }
+  writeFileSync(file, out);
+}
+
+if (only === 'log-growth') {
+  const g = await logGrowth(mpshield, root, { progress });
+  replaceSection('Consent log growth', g.md);
+  for (const s of g.summary) console.log(s);
+  console.log('wrote the "Consent log growth" section of docs/BENCHMARKS.md');
+  process.exit(0);
+}
 
 /** Runs `fn` (sync or async) for about BUDGET_MS; returns runs per second. */
 async function rate(fn, { minRuns = 3 } = {}) {
@@ -434,6 +472,13 @@ md += '| runtime | module | issuer key | wallet.respond (ms) | verifier.open per
   md += `\nNode: respond ${nodeFlow.respondMs < 5 ? 'meets' : 'misses'} the 5 ms target; open ${nodeFlow.openPerSec >= 1000 ? 'meets' : 'misses'} the 1,000/s target with an ES256 issuer and ${nodeFlowEd.openPerSec >= 1000 ? 'meets' : 'misses'} it with an EdDSA issuer (one P-256 verification costs about as much as the rest of open). `;
   md += 'A respond verifies the request (EdDSA), builds the presentation and its KB-JWT (EdDSA), appends the consent record, encrypts and compresses the whole log for storage, and seals (X25519 + ChaCha20-Poly1305); an open unseals, verifies the request, the issuer signature (ES256), the key binding, the receipt (Ed25519 checkpoint + Merkle proof) and the record.\n\n';
   summary.push(`flow, Node (release): respond ${nodeFlow.respondMs.toFixed(2)} ms (target < 5), open ${fmt(nodeFlow.openPerSec)}/s with ES256 issuer, ${fmt(nodeFlowEd.openPerSec)}/s with EdDSA (target ≥ 1,000)`);
+}
+
+// wallet.respond and Wallet.open as the consent log grows to 10,000 records.
+{
+  const g = await logGrowth(mpshield, root, { progress });
+  md += g.md;
+  summary.push(...g.summary);
 }
 
 writeFileSync(path.join(root, 'docs/BENCHMARKS.md'), md);
