@@ -412,10 +412,10 @@ md += '\n';
 
 // The flow: wallet.respond() for the hotel request and verifier.open() for
 // its envelope. Node loads the release module; the emulated mini-program
-// runtime (tests/miniprogram/emulator.mjs) loads the compact one. Each
-// respond saves the whole consent log, so it is timed on wallets whose logs
-// stay small (batches of 20 on a fresh wallet); each open consumes a fresh
-// envelope (made outside the timed region).
+// runtime (tests/miniprogram/emulator.mjs) loads the compact one. respond
+// is timed on wallets whose logs stay small (batches of 20 on a fresh
+// wallet; "Consent log growth" below times it on long logs); each open
+// consumes a fresh envelope (made outside the timed region).
 md += '## The flow: hotel check-in\n\n';
 md += 'Targets (issue #6): `respond` under 5 ms and `open` at 1,000 or more per second on one core in Node.\n\n';
 md += '| runtime | module | issuer key | wallet.respond (ms) | verifier.open per second |\n|---|---|---|---:|---:|\n';
@@ -470,7 +470,7 @@ md += '| runtime | module | issuer key | wallet.respond (ms) | verifier.open per
     md += `| native Rust | release | ES256 | ${(1000 / native.get('flow.respond')).toFixed(2)} | ${fmt(native.get('flow.open'))} |\n`;
   }
   md += `\nNode: respond ${nodeFlow.respondMs < 5 ? 'meets' : 'misses'} the 5 ms target; open ${nodeFlow.openPerSec >= 1000 ? 'meets' : 'misses'} the 1,000/s target with an ES256 issuer and ${nodeFlowEd.openPerSec >= 1000 ? 'meets' : 'misses'} it with an EdDSA issuer (one P-256 verification costs about as much as the rest of open). `;
-  md += 'A respond verifies the request (EdDSA), builds the presentation and its KB-JWT (EdDSA), appends the consent record, encrypts and compresses the whole log for storage, and seals (X25519 + ChaCha20-Poly1305); an open unseals, verifies the request, the issuer signature (ES256), the key binding, the receipt (Ed25519 checkpoint + Merkle proof) and the record.\n\n';
+  md += 'A respond verifies the request (EdDSA), builds the presentation and its KB-JWT (EdDSA), appends the consent record, saves it (storage format 2: a segment of the new records and a commit, encrypted, written and read back), and seals (X25519 + ChaCha20-Poly1305); an open unseals, verifies the request, the issuer signature (ES256), the key binding, the receipt (Ed25519 checkpoint + Merkle proof) and the record.\n\n';
   summary.push(`flow, Node (release): respond ${nodeFlow.respondMs.toFixed(2)} ms (target < 5), open ${fmt(nodeFlow.openPerSec)}/s with ES256 issuer, ${fmt(nodeFlowEd.openPerSec)}/s with EdDSA (target ≥ 1,000)`);
 }
 
