@@ -11,6 +11,7 @@
 //                                         (scripts/bench-log-growth.mjs): its
 //                                         section of docs/BENCHMARKS.md is
 //                                         replaced, the rest left as it is
+//   BENCH_LOG_RUNS=21                     timed responds per log size there
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
