@@ -64,6 +64,7 @@ flavour() {
 # "compact"): release for Node (servers and benchmarks: opt 3 and the
 # precomputed curve tables of feature "fast"), compact for browsers and
 # mini-programs (every crate for size, to stay within the 250 KB budget a
-# phone downloads).
+# phone downloads; without feature "full", whose exports then fail with
+# INVALID_STATE — see Cargo.toml).
 flavour release build/gen build/wasm --features fast
-flavour compact build/gen-compact build/wasm-compact
+flavour compact build/gen-compact build/wasm-compact --no-default-features

@@ -31,6 +31,9 @@
 //! ```
 
 #![cfg_attr(test, allow(clippy::indexing_slicing))]
+// The phone module (feature "full" off) leaves out exports whose helpers
+// then go unused there; every lint still runs on the full build.
+#![cfg_attr(not(feature = "full"), allow(dead_code, unused_imports))]
 
 pub mod clock;
 pub mod consent;

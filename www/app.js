@@ -1,6 +1,8 @@
 // The citizen's consent screen: what a mini-program built on mpshield can
 // show. Plain ES modules, no framework; the package is the built browser
-// bundle served at /pkg/ (it fetches /pkg/mpshield_bg.wasm next to itself).
+// bundle served at /pkg/, with the full module /pkg/mpshield_bg.wasm (the
+// page also plays issuer and relying parties; a phone loads the smaller
+// phone module, mpshield_compact_bg.wasm, which leaves them out).
 //
 // Parties: the wallet (the phone) is an mpshield Wallet over localStorage;
 // the hotel, the car-rental company and an unvetted requester are mpshield
@@ -824,7 +826,9 @@ async function boot() {
 
   const bootEl = document.getElementById('boot');
   try {
-    await mpshield.init();
+    // The full module: this page also plays the issuer and the relying
+    // parties, which the phone module (the bundle's default) leaves out.
+    await mpshield.init({ wasmPath: '/pkg/mpshield_bg.wasm' });
     state.schemas = mpshield.licence.schemas();
     const parties = loadParties(mpshield);
     state.verifiers = parties.verifiers;

@@ -27,6 +27,7 @@
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
+use super::full_only;
 use super::{bad_args, from_json, js_err, members, to_json};
 use crate::credential::keys::{Algorithm, SigningKey, VerifyingKey};
 use crate::credential::{licence, mask, sdjwt};
@@ -132,9 +133,12 @@ fn issue_options(text: &str) -> Result<sdjwt::IssueOptions, String> {
 /// # Errors
 /// `INVALID_INPUT`, `NOT_DISCLOSABLE`, `INVALID_JWK`, `NOT_INITIALIZED`.
 #[wasm_bindgen(js_name = sdjwtIssue)]
+#[cfg_attr(not(feature = "full"), allow(unused_variables, clippy::unused_self))]
 pub fn sdjwt_issue(issuer_key: &JsSigningKey, options: &str) -> Result<String, JsValue> {
-    let o = issue_options(options).map_err(|e| bad_args("sdjwt.issue options", e))?;
-    sdjwt::issue(&issuer_key.inner, &o).map_err(js_err)
+    full_only!("sdjwt.issue", {
+        let o = issue_options(options).map_err(|e| bad_args("sdjwt.issue options", e))?;
+        sdjwt::issue(&issuer_key.inner, &o).map_err(js_err)
+    })
 }
 
 fn present_options(text: &str) -> Result<(String, sdjwt::PresentOptions), String> {
@@ -253,9 +257,12 @@ fn licence_options(text: &str) -> Result<licence::LicenceOptions, String> {
 /// `UNKNOWN_LICENCE_TYPE`, `INVALID_CLAIM`, `INVALID_JWK`, `INVALID_INPUT`,
 /// `NOT_INITIALIZED`.
 #[wasm_bindgen(js_name = licenceIssue)]
+#[cfg_attr(not(feature = "full"), allow(unused_variables, clippy::unused_self))]
 pub fn licence_issue(issuer_key: &JsSigningKey, options: &str) -> Result<String, JsValue> {
-    let o = licence_options(options).map_err(|e| bad_args("licence.issue options", e))?;
-    licence::issue(&issuer_key.inner, &o).map_err(js_err)
+    full_only!("licence.issue", {
+        let o = licence_options(options).map_err(|e| bad_args("licence.issue options", e))?;
+        licence::issue(&issuer_key.inner, &o).map_err(js_err)
+    })
 }
 
 /// Every masking rule, as JSON text.

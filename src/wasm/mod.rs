@@ -24,6 +24,30 @@ pub mod flow;
 
 use crate::error::Error;
 
+/// Runs `$body` in the full module (feature `full`: the Node module, and
+/// what the demos load); the phone module leaves it out to stay within the
+/// 250 KB a phone downloads, and the export fails with `INVALID_STATE`
+/// naming `$what`. The export itself, and so the glue, is the same in both.
+macro_rules! full_only {
+    ($what:literal, $body:block) => {{
+        #[cfg(feature = "full")]
+        {
+            $body
+        }
+        #[cfg(not(feature = "full"))]
+        {
+            Err($crate::wasm::js_err($crate::error::Error::InvalidState {
+                reason: concat!(
+                    $what,
+                    " is not in the phone module (mpshield_compact_bg.wasm, the mini-program's .wasm.br); the Node module (mpshield_bg.wasm) has it"
+                )
+                .into(),
+            }))
+        }
+    }};
+}
+pub(crate) use full_only;
+
 pub mod seal;
 
 /// Converts a core error into the JavaScript error object the package layer

@@ -39,7 +39,7 @@ test('browser: "mpshield" resolves to dist/browser.mjs, fetches the module next 
   t.after(link.cleanup);
   const result = runChild(
     link.dir,
-    `const checks = await runSmoke(m, assert, { expectedVersion: ${JSON.stringify(pkgVersion())} });
+    `const checks = await runSmoke(m, assert, { expectedVersion: ${JSON.stringify(pkgVersion())}, phoneModule: true });
 console.log(JSON.stringify({ resolved, requested, checks }));`,
   );
   assert.equal(result.resolved, pathToFileURL(path.join(pkgDir, 'dist/browser.mjs')).href);

@@ -69,7 +69,7 @@ for (const profile of ['ios', 'android']) {
     installSmoke(mp);
     mp.context.assert = assert;
     const checks = await mp.run(
-      `__mpshieldSmoke.runSmoke(require('mpshield'), assert, { expectedVersion: ${JSON.stringify(version)} })`,
+      `__mpshieldSmoke.runSmoke(require('mpshield'), assert, { expectedVersion: ${JSON.stringify(version)}, phoneModule: true })`,
     );
     assert.ok(checks > 300, `ran ${checks} checks`);
     assert.deepEqual(mp.log.instantiate, [DEFAULT_PATH], 'loaded once, from the default path');

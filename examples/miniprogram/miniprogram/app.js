@@ -5,13 +5,15 @@
 // synchronous, except what touches storage).
 const mpshield = require('mpshield');
 
-// Where DevTools' "Build npm" puts the module. project.config.json sends the
-// build of ./package.json to ./miniprogram/ (the mini-program root), so the
-// package lands in miniprogram/miniprogram_npm/mpshield/, which is
-// /miniprogram_npm/mpshield/ inside the code package. This is also init()'s
-// default; it is spelled out so that moving package.json (or using the
-// package from a sub-package) is a one-line change here.
-const WASM_PATH = '/miniprogram_npm/mpshield/mpshield_bg.wasm.br';
+// Which module to load. A real mini-program loads the phone module that
+// DevTools' "Build npm" puts at /miniprogram_npm/mpshield/mpshield_bg.wasm.br
+// (init()'s default). This demo also plays the issuer and the hotel on the
+// phone (lib/test-issuer.js, lib/verifier-sim.js), which the phone module
+// leaves out, so it loads the full module, copied from
+// node_modules/mpshield/dist/mpshield_bg.wasm to miniprogram/demo/ (see
+// README.md). A demo only: the full module is larger than a phone should
+// download.
+const WASM_PATH = '/demo/mpshield_bg.wasm';
 
 async function initMpshield() {
   await mpshield.init({ wasmPath: WASM_PATH });

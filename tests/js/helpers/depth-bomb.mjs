@@ -86,11 +86,8 @@ export async function depthBomb(m, assert) {
   const atLimit = disclosureChain(issuer, holderJwk, MAX_CLAIM_DEPTH);
   assert.equal(m.sdjwt.decode(atLimit).disclosures.length, MAX_CLAIM_DEPTH);
   assert.equal(m.sdjwt.verify(verifyArgs(atLimit)).disclosed.length, MAX_CLAIM_DEPTH);
-  const key = m.SigningKey.generate('EdDSA');
-  const normal = m.sdjwt.issue({
-    issuerKey: key, claims: { name: '测试甲' }, disclosable: ['/name'], vct: 'urn:example:test', iss: 'https://issuer.example',
-  });
-  assert.equal(m.sdjwt.verify({ presentation: normal, issuerKeys: [key.publicJwk()], requireKeyBinding: false }).claims.name, '测试甲');
+  const normal = disclosureChain(issuer, holderJwk, 1);
+  assert.equal(m.sdjwt.verify(verifyArgs(normal)).disclosed.length, 1);
   assert.equal(wallet.credentials().length, 0);
   assert.equal(wallet.holderPublicJwk().x, holderJwk.x);
   assert.equal(m.randomBytes(4).length, 4);
