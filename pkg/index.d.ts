@@ -548,6 +548,7 @@ export declare const sdjwt: {
    * (wrong types, unknown options, a pointer to nothing, a key that is not a
    * live {@link SigningKey}); `NOT_INITIALIZED` before {@link init}.
    */
+  /** Full module only: `INVALID_STATE` in the phone module. */
   issue(options: SdJwtIssueOptions): string;
   /**
    * Keeps only the chosen disclosures and appends a key-binding JWT
@@ -650,6 +651,7 @@ export declare const licence: {
    * @throws {MpShieldError} `UNKNOWN_LICENCE_TYPE`, `INVALID_CLAIM`,
    * `INVALID_JWK`, `INVALID_INPUT`; `NOT_INITIALIZED` before {@link init}.
    */
+  /** Full module only: `INVALID_STATE` in the phone module. */
   issue(options: LicenceIssueOptions): string;
 };
 
@@ -678,7 +680,7 @@ export declare const mask: {
 export type LawfulBasis = 'consent' | 'contract' | 'hr' | 'legal_duty' | 'emergency' | 'news' | 'public_info' | 'other_law';
 
 /** What happened. */
-export type ConsentEvent = 'requested' | 'given' | 'refused' | 'disclosed' | 'withdrawn' | 'expired';
+export type ConsentEvent = 'requested' | 'given' | 'refused' | 'disclosed' | 'withdrawn' | 'expired' | 'handover' | 'restored';
 
 /** A consent record (camelCase; unknown keys are refused with `INVALID_RECORD`). */
 export interface ConsentRecord {
@@ -705,6 +707,8 @@ export interface ConsentRecord {
   withdrawalMethod?: string;
   refersTo?: string;
   presentation?: { sdHash: string; nonce: string; audience: string; recipientKeyId: string };
+  /** Only in the device's own `handover` and `restored` records (which have no controller). */
+  device?: { fromSize: number; key?: string; lostSize?: number; lostRoot?: string };
 }
 
 /** A record as the log holds it: id and schema version filled in. */
@@ -865,10 +869,13 @@ export interface OpenedResponse {
   devicePublicJwk: PublicJwk;
 }
 
-/** A relying party (hotel, department): signs requests and opens the sealed answers. */
+/**
+ * A relying party (hotel, department): signs requests and opens the sealed answers. Full module only (Node's
+ * default; `init({ wasmPath })` with `mpshield_bg.wasm` elsewhere): in the phone module `create` throws `INVALID_STATE`.
+ */
 export class Verifier {
   private constructor();
-  /** @throws {MpShieldError} `INVALID_INPUT`, `INVALID_RECORD` (USCC), `INVALID_KEY`, `INVALID_JWK`. */
+  /** @throws {MpShieldError} `INVALID_INPUT`, `INVALID_RECORD` (USCC), `INVALID_KEY`, `INVALID_JWK`, `INVALID_STATE` (phone module). */
   static create(options: {
     name: string;
     uscc: string;
@@ -971,6 +978,31 @@ export class Wallet {
     /** The latest `checkpoint()` of this wallet kept off the phone (your server, or a relying party's receipt). */
     trustedCheckpoint?: string;
   }): Promise<Wallet>;
+  /**
+   * A wallet on a new phone from {@link Wallet.exportLog}'s export, into storage that holds no wallet.
+   * Rejects with `DECRYPT_FAILED` (wrong code, altered export), `STORAGE_CORRUPT`, `INVALID_INPUT`
+   * (not a recovery code), `INVALID_CHECKPOINT`, `ROLLBACK_DETECTED`, `INVALID_STATE` (storage holds a wallet).
+   */
+  static importLog(options: {
+    storage: StorageAdapter;
+    storageKey: BytesLike;
+    data: BytesLike;
+    /** As written down (case, spaces and `-` ignored), or its ASCII bytes. */
+    recoveryCode: string | BytesLike;
+    trustedVerifiers: PublicJwk[];
+    allowUnverified?: boolean;
+    timeoutMs?: number;
+    /** A newer checkpoint of the log kept off the phone: adds a signed `restored` record. */
+    trustedCheckpoint?: string;
+  }): Promise<{ wallet: Wallet; reissue: WalletCredential[] }>;
+  /**
+   * Appends and saves a `handover` record to a fresh device key and seals the log under a new recovery code
+   * (ASCII bytes, 8 groups of 4; show it once, then `fill(0)`). Rejects with `CONSENT_NOT_PERSISTED` (nothing
+   * exported), `INVALID_STATE`.
+   */
+  exportLog(): Promise<{ data: Uint8Array; recoveryCode: Uint8Array; reissue: WalletCredential[] }>;
+  /** The continuity proof for a relying party holding `checkpoint`; see {@link consent.verifyContinuity}. */
+  continuityProof(checkpoint: string): Uint8Array;
   holderPublicJwk(): PublicJwk;
   devicePublicJwk(): PublicJwk;
   /** Rejects with `INVALID_CREDENTIAL` (malformed, or not bound to this wallet), `EXPIRED`, `CONSENT_NOT_PERSISTED`. */
@@ -1028,6 +1060,17 @@ export declare const consent: {
     receipt: BytesLike,
     devicePublicJwk: JwkInput,
   ): { record: StoredConsentRecord; index: number; checkpoint: CheckpointInfo & { note: string } };
+  /**
+   * Checks that a device's log continues `checkpoint` (signed by `devicePublicJwk`) across moves to new phones.
+   * `restored` is set when a signed `restored` record declares the records after `fromSize` lost.
+   * For relying parties: full module only (the phone module throws `INVALID_STATE`).
+   * @throws {MpShieldError} `INVALID_CHECKPOINT`, `INVALID_PROOF`, `ROLLBACK_DETECTED` (a fork).
+   */
+  verifyContinuity(args: { proof: BytesLike; checkpoint: string; devicePublicJwk: JwkInput; origin: string }): {
+    devicePublicJwk: PublicJwk;
+    checkpoint: CheckpointInfo & { note: string };
+    restored: null | { fromSize: number; lostSize: number };
+  };
 };
 
 /** Argon2id parameters (defaults 12 MiB, 3 passes, 1 lane); bounds in {@link LIMITS}`.argon2`. */

@@ -508,3 +508,31 @@ fn an_interrupted_first_save_is_not_a_wallet() {
         );
     }
 }
+
+/// Two wallets on one storage: the second one's save finds its commit key
+/// taken and fails, and must not mark the first one's commit abandoned —
+/// the first wallet's released record stays in storage.
+#[test]
+fn a_second_writer_never_hides_the_first_ones_commit() {
+    seed();
+    let mut w = world();
+    let verifiers = trusted(&w);
+    let mut second = Wallet::open(&mut w.storage, &w.key, verifiers, false).unwrap();
+    let req = hotel_request(&w.hotel, NOW);
+    let sent = w
+        .wallet
+        .respond(
+            &mut w.storage,
+            &w.key,
+            &req,
+            &hotel_choices(),
+            &SeparateConsent::All,
+            NOW,
+        )
+        .unwrap();
+    let r = second.refuse(&mut w.storage, &w.key, &req, NOW);
+    assert_eq!(r.err().map(|e| e.code()), Some("CONSENT_NOT_PERSISTED"));
+    let back = open(&mut w.storage, &w.key).unwrap();
+    assert_eq!(back.log().size(), w.wallet.log().size());
+    assert!(back.log().index_of(&sent.record_id).is_ok());
+}

@@ -5,22 +5,21 @@
 // The module does the cryptography and the encoding; this file checks
 // arguments, converts proofs (module: one Uint8Array of 32-byte hashes end to
 // end; API: Uint8Array[]), JWKs and records (module: JSON text; API:
-// objects), and
-// does the asynchronous storage I/O around the
-// module's synchronous toSegments / fromSegments:
+// objects), and does the asynchronous storage I/O of storage format 2
+// (src/consent/commit.rs), for a standalone log as for a Wallet:
 //
-// save: read the old manifest (to learn the old segment keys), write the new
-//   data segments, then the new manifest, then remove the old segments. A save
-//   that fails before the manifest is written leaves the previous state
-//   readable; any failure to write is CONSENT_NOT_PERSISTED.
-// load: read the manifest, the segment keys it names (stopping at the first
-//   missing one), then let the module verify and rebuild the log.
+// save (commitSave): the module plans write-once values (new segments, then
+//   a commit under a new generation); they are written and read back, and
+//   only then does the save count. A failure burns the generation and is
+//   CONSENT_NOT_PERSISTED; a late write can never replace a newer state.
+// load (runOpener): the module names the keys to read, probing forward for
+//   the newest complete commit, then verifies and rebuilds the log.
 
 import {
   ConsentLog as GlueConsentLog,
+  StoreOpener,
   checkpointVerify,
-  consentManifestKey,
-  consentSegmentKeys,
+  consentVerifyContinuity,
   consentVerifyReceipt,
   deriveStorageKey as glueDeriveStorageKey,
   merkleLeafHash,
@@ -163,72 +162,134 @@ export function timed(p, ms, what, subject) {
   });
 }
 
-/** The stored log's manifest and segments, by key (a Map). */
-export async function readSegments(store, timeoutMs) {
-  const found = new Map();
-  const manifestKey = consentManifestKey();
-  const manifest = await readKey(store, manifestKey, 'STORAGE_CORRUPT', timeoutMs);
-  if (manifest !== undefined) {
-    found.set(manifestKey, manifest);
-    const keys = consentSegmentKeys(manifest);
-    for (let i = 0; i < keys.length; i++) {
-      const v = await readKey(store, keys[i], 'STORAGE_CORRUPT', timeoutMs);
-      if (v === undefined) break; // the module reports the missing segment
-      found.set(keys[i], v);
-    }
-  }
-  return found;
+function sameBytes(a, b) {
+  if (a === undefined || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
-/** The adapter's largest value (`maxValueBytes`), if it declares one. */
-export function segmentLimit(store) {
-  let limit;
-  try {
-    limit = member(store, 'maxValueBytes');
-  } catch (e) {
-    limit = undefined;
+/** Feeds a store opener every key it asks for, until it wants none. */
+export async function runOpener(store, opener, timeoutMs) {
+  for (;;) {
+    ensureReady();
+    const keys = opener.wanted();
+    if (keys.length === 0) return;
+    for (let i = 0; i < keys.length; i++) {
+      const v = await readKey(store, keys[i], 'STORAGE_CORRUPT', timeoutMs);
+      ensureReady();
+      opener.feed(keys[i], v);
+    }
   }
-  return typeof limit === 'number' ? integer(limit, 'storage.maxValueBytes', 4096, 0xffffffff) : undefined;
 }
 
 /**
- * Writes `segments` ([key, bytes] pairs, manifest last) through `store`,
- * then removes the previous save's stale segments. A failed (or, with
- * `timeoutMs`, slow) write is CONSENT_NOT_PERSISTED, and the previous saved
- * state is still the one on record. Resolves to `{ keys, bytes }`.
+ * Writes the head slot; resolves to whether it was written and read back.
+ * While the write has not settled (even after its timeout), `s.headBusy`
+ * stays set, so that two writes to one slot never race.
  */
-export async function writeSegments(store, segments, timeoutMs) {
-  const manifestKey = consentManifestKey();
-  const written = new Set();
-  let total = 0;
-  for (let i = 0; i < segments.length; i++) {
-    written.add(segments[i][0]);
-    total += segments[i][0].length + segments[i][1].length;
+async function writeHead(s, key, value) {
+  let raw;
+  try {
+    raw = s.store.set(key, value);
+  } catch (e) {
+    return false;
   }
-  // The segments of the state being replaced, removed once the new
-  // manifest is in place.
-  let old = [];
-  const oldManifest = await readKey(store, manifestKey, 'CONSENT_NOT_PERSISTED', timeoutMs);
-  if (oldManifest !== undefined) {
+  if (raw !== null && typeof raw === 'object' && typeof raw.then === 'function') {
+    s.headBusy = true;
+    const settled = function () {
+      s.headBusy = false;
+    };
+    Promise.resolve(raw).then(settled, settled);
+  }
+  try {
+    await timed(raw, s.timeoutMs, 'write ' + key);
+    return sameBytes(await readKey(s.store, key, 'CONSENT_NOT_PERSISTED', s.timeoutMs), value);
+  } catch (e) {
+    return false;
+  }
+}
+
+/**
+ * One save in storage format 2 (src/consent/commit.rs): the module plans
+ * the write-once values (new segments, then the commit under a new
+ * generation); they are written and read back; only then does the save
+ * count. A failure burns the generation (an abandoned marker is written,
+ * best effort) and is CONSENT_NOT_PERSISTED. The head slot and the removal
+ * of superseded keys follow, best effort: the save already counts.
+ */
+export async function commitSave(s) {
+  // free() zeroes s.key; a save in flight finishes with its own copy.
+  const key = s.key.slice();
+  try {
+    return await commitWith(s, key);
+  } finally {
+    key.fill(0);
+  }
+}
+
+async function commitWith(s, key) {
+  ensureReady();
+  const writes = s.g.planSave(key);
+  let bytes = 0;
+  let attempted = false;
+  for (let i = 0; i < writes.length; i++) bytes += writes[i][0].length + writes[i][1].length;
+  try {
+    const commitKey = writes[writes.length - 1][0];
+    if ((await readKey(s.store, commitKey, 'CONSENT_NOT_PERSISTED', s.timeoutMs)) !== undefined) {
+      if (!hasTrapped()) s.g.foreignWriter();
+      throw fail(
+        'CONSENT_NOT_PERSISTED',
+        'the consent could not be saved: another writer uses this storage (' + commitKey + ' exists)',
+      );
+    }
+    for (let i = 0; i < writes.length; i++) {
+      // From the commit's write on, it may land late: only then is the
+      // abandoned marker needed (never over another writer's generation).
+      if (i === writes.length - 1) attempted = true;
+      await writeKey(s.store, writes[i][0], writes[i][1], s.timeoutMs, 'consent log');
+    }
+    for (let i = 0; i < writes.length; i++) {
+      const back = await readKey(s.store, writes[i][0], 'CONSENT_NOT_PERSISTED', s.timeoutMs);
+      if (!sameBytes(back, writes[i][1])) {
+        throw fail(
+          'CONSENT_NOT_PERSISTED',
+          'the consent could not be saved: ' + writes[i][0] + ' did not read back as written; nothing was disclosed',
+        );
+      }
+    }
+  } catch (e) {
+    if (!hasTrapped()) {
+      let marker = null;
+      // The generation is burnt either way; the marker only if needed.
+      try {
+        marker = s.g.saveFailed(key);
+      } catch (e2) {
+        marker = null;
+      }
+      if (marker && attempted) {
+        try {
+          await timed(s.store.set(marker[0], marker[1]), s.timeoutMs, 'write ' + marker[0]);
+        } catch (e3) {
+          // Best effort: without the marker a late commit may surface on the
+          // next open; it only adds the unreleased record.
+        }
+      }
+    }
+    throw e;
+  }
+  ensureReady();
+  const head = s.g.saveConfirmed(key, Boolean(s.headBusy));
+  const ok = head === null ? false : await writeHead(s, head[0], head[1]);
+  ensureReady();
+  const stale = s.g.headWritten(ok);
+  for (let i = 0; i < stale.length; i++) {
     try {
-      old = consentSegmentKeys(oldManifest);
+      await timed(s.store.remove(stale[i]), s.timeoutMs, 'remove ' + stale[i]);
     } catch (e) {
-      old = [];
+      // Best effort: a left-over key is never read again.
     }
   }
-  for (let i = 0; i < segments.length; i++) {
-    await writeKey(store, segments[i][0], segments[i][1], timeoutMs, 'consent log');
-  }
-  for (let i = 0; i < old.length; i++) {
-    if (written.has(old[i])) continue;
-    try {
-      await timed(store.remove(old[i]), timeoutMs, 'remove ' + old[i]);
-    } catch (e) {
-      // Best effort: the new state is saved; a left-over segment of the
-      // old one is unreadable garbage under another state id.
-    }
-  }
-  return { keys: segments.length, bytes: total };
+  return { keys: writes.length, bytes };
 }
 
 /** One write of `what`; CONSENT_NOT_PERSISTED on failure or timeout. */
@@ -247,6 +308,8 @@ export async function writeKey(store, key, value, timeoutMs, what) {
 
 /** wrapper → glue ConsentLog, or null once freed. */
 const handles = new WeakMap();
+/** glue ConsentLog → its saves' state: { g, store, key, timeoutMs, headBusy, running, queue }. */
+const saving = new WeakMap();
 
 /**
  * The device's consent log, held inside the module. Made by
@@ -306,16 +369,22 @@ method(
     signingKeyHandle(signingKey, 'options.signingKey');
     const origin = text(required(o, 'origin', 'ConsentLog.load'), 'options.origin');
     const trusted = o.trustedCheckpoint === undefined ? undefined : text(o.trustedCheckpoint, 'options.trustedCheckpoint');
+    const opener = StoreOpener.create(key, true);
     try {
-      const found = await readSegments(store, timeoutMs);
+      await runOpener(store, opener, timeoutMs);
       ensureReady();
+      if (opener.isEmpty()) {
+        if (trusted !== undefined) throw fail('ROLLBACK_DETECTED', 'the stored log is gone although a trusted checkpoint exists');
+        throw fail('STORAGE_CORRUPT', 'storage is corrupt: no saved consent log');
+      }
       // The key handle is looked up again: it may have been freed meanwhile.
       const glueKey = signingKeyHandle(signingKey, 'options.signingKey');
-      return wrap(GlueConsentLog.fromSegments(function (k) {
-        return found.get(k);
-      }, key, glueKey, origin, trusted));
+      const g = GlueConsentLog.fromStore(opener, glueKey, origin, trusted);
+      saving.set(g, { g, bound: adapter, headBusy: false, running: 0, queue: Promise.resolve() });
+      return wrap(g);
     } finally {
       key.fill(0);
+      if (!hasTrapped()) opener.free();
     }
   }),
 );
@@ -380,21 +449,53 @@ const methods = {
     return entries;
   }),
   /**
-   * Encrypts the log under `storageKey` (32 bytes) and writes it through the
-   * adapter. Resolves to `{ keys, bytes }`: how many keys the saved state
-   * uses and their total size (key lengths plus value bytes, before any
-   * encoding the adapter applies). `options.timeoutMs` (default 10000,
-   * 1…600000): a storage call slower than that fails the save
+   * Saves what is new in the log, encrypted under `storageKey` (32 bytes),
+   * through the adapter (storage format 2; saves of one log run one at a
+   * time). A save to another storage than the last one writes the whole log
+   * there afresh (CONSENT_NOT_PERSISTED if that storage already holds a
+   * log). Resolves to `{ keys, bytes }`: how many keys this save wrote and
+   * their size (key lengths plus value bytes). `options.timeoutMs` (default
+   * 10000, 1…600000): a storage call slower than that fails the save
    * (CONSENT_NOT_PERSISTED).
    */
   save: asyncFn(
     async function save(adapter, storageKey, args) {
       const h = handle(this);
       const store = storageAdapter(adapter, 'storage');
-      const key = bytes(storageKey, 'storageKey');
+      const key = bytes(storageKey, 'storageKey').slice();
       const o = options(args, 'log.save options', ['timeoutMs']);
       const timeoutMs = timeoutOption(o.timeoutMs, 'options.timeoutMs');
-      return writeSegments(store, h.toSegments(key, segmentLimit(store)), timeoutMs);
+      let s = saving.get(h);
+      if (s === undefined) {
+        s = { g: h, bound: adapter, headBusy: false, running: 0, queue: Promise.resolve() };
+        saving.set(h, s);
+      }
+      s.running++;
+      const run = s.queue.then(function () {
+        if (s.bound !== adapter) {
+          // Another storage: everything is written there afresh (refused
+          // if it already holds a log); later saves go there.
+          ensureReady();
+          h.restartStore();
+          s.bound = adapter;
+          s.headBusy = false;
+        }
+        s.store = store;
+        s.key = key;
+        s.timeoutMs = timeoutMs;
+        return commitSave(s);
+      });
+      s.queue = run.then(
+        function () {
+          s.running--;
+          key.fill(0);
+        },
+        function () {
+          s.running--;
+          key.fill(0);
+        },
+      );
+      return run;
     },
     { random: true },
   ),
@@ -411,6 +512,21 @@ function free() {
   }
   if (h === null) return;
   handles.set(this, null);
+  const s = saving.get(h);
+  // A save in flight finishes first: the module object is released after it.
+  if (s !== undefined && s.running > 0) {
+    s.queue.then(function () {
+      try {
+        release(h);
+      } catch (e) {
+        // free() never throws; a trap is recorded by release
+      }
+    });
+    return;
+  }
+  release(h);
+}
+function release(h) {
   if (hasTrapped()) return;
   try {
     h.free();
@@ -475,6 +591,31 @@ export const consent = namespace({
     const v = consentVerifyReceipt(bytes(receipt, 'receipt'), jsonText(devicePublicJwk, 'devicePublicJwk'));
     v.record = JSON.parse(v.record);
     return v;
+  }),
+  /**
+   * Checks that a device's log continues a checkpoint the relying party
+   * holds, across moves to new phones: `{ proof, checkpoint,
+   * devicePublicJwk, origin }` (the JWK that signed `checkpoint`; `proof`
+   * from `wallet.continuityProof(checkpoint)`). Returns `{ devicePublicJwk,
+   * checkpoint, restored }`: the current key and checkpoint, and `null` or
+   * `{ fromSize, lostSize }` when a signed `restored` record declares that
+   * records after `fromSize` were lost. A fork is ROLLBACK_DETECTED.
+   */
+  verifyContinuity: fn(function verifyContinuity(args) {
+    const o = options(args, 'verifyContinuity options', ['proof', 'checkpoint', 'devicePublicJwk', 'origin']);
+    const w = 'consent.verifyContinuity';
+    const v = consentVerifyContinuity(
+      bytes(required(o, 'proof', w), 'options.proof'),
+      text(required(o, 'checkpoint', w), 'options.checkpoint'),
+      jsonText(required(o, 'devicePublicJwk', w), 'options.devicePublicJwk'),
+      text(required(o, 'origin', w), 'options.origin'),
+    );
+    const r = v.restored;
+    return {
+      devicePublicJwk: { kty: 'OKP', crv: 'Ed25519', x: v.devicePublicJwk },
+      checkpoint: v.checkpoint,
+      restored: r === null ? null : { fromSize: r[0], lostSize: r[1] },
+    };
   }),
 });
 

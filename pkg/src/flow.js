@@ -13,7 +13,7 @@ import { boolean, bytes, describe, integer, invalid, json, jsonText, member, opt
 import { ensureReady, fn, guardError, hasTrapped } from './runtime.js';
 import { signingKeyHandle } from './keys.js';
 import { storageAdapter } from './storage.js';
-import { asyncFn, readKey, timed, timeoutOption, writeKey } from './consent.js';
+import { asyncFn, commitSave, runOpener, timed, timeoutOption } from './consent.js';
 
 /** wrapper → { g: glue object, … } or null once freed. */
 const handles = new WeakMap();
@@ -242,128 +242,6 @@ function checkNotFreed(s, what, outcome) {
   if (s.freed) throw freedDuring(what, outcome);
 }
 
-function sameBytes(a, b) {
-  if (a === undefined || a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
-/** Feeds a store opener every key it asks for, until it wants none. */
-async function runOpener(store, opener, timeoutMs) {
-  for (;;) {
-    ensureReady();
-    const keys = opener.wanted();
-    if (keys.length === 0) return;
-    for (let i = 0; i < keys.length; i++) {
-      const v = await readKey(store, keys[i], 'STORAGE_CORRUPT', timeoutMs);
-      ensureReady();
-      opener.feed(keys[i], v);
-    }
-  }
-}
-
-/**
- * Writes the head slot; resolves to whether it was written and read back.
- * While the write has not settled (even after its timeout), `s.headBusy`
- * stays set, so that two writes to one slot never race.
- */
-async function writeHead(s, key, value) {
-  let raw;
-  try {
-    raw = s.store.set(key, value);
-  } catch (e) {
-    return false;
-  }
-  if (raw !== null && typeof raw === 'object' && typeof raw.then === 'function') {
-    s.headBusy = true;
-    const settled = function () {
-      s.headBusy = false;
-    };
-    Promise.resolve(raw).then(settled, settled);
-  }
-  try {
-    await timed(raw, s.timeoutMs, 'write ' + key);
-    return sameBytes(await readKey(s.store, key, 'CONSENT_NOT_PERSISTED', s.timeoutMs), value);
-  } catch (e) {
-    return false;
-  }
-}
-
-/**
- * One save in storage format 2 (src/consent/commit.rs): the module plans
- * the write-once values (new segments, then the commit under a new
- * generation); they are written and read back; only then does the save
- * count. A failure burns the generation (an abandoned marker is written,
- * best effort) and is CONSENT_NOT_PERSISTED. The head slot and the removal
- * of superseded keys follow, best effort: the save already counts.
- */
-async function commitSave(s) {
-  // free() zeroes s.key; a save in flight finishes with its own copy.
-  const key = s.key.slice();
-  try {
-    await commitWith(s, key);
-  } finally {
-    key.fill(0);
-  }
-}
-
-async function commitWith(s, key) {
-  ensureReady();
-  const writes = s.g.planSave(key);
-  try {
-    const commitKey = writes[writes.length - 1][0];
-    if ((await readKey(s.store, commitKey, 'CONSENT_NOT_PERSISTED', s.timeoutMs)) !== undefined) {
-      if (!hasTrapped()) s.g.foreignWriter();
-      throw fail(
-        'CONSENT_NOT_PERSISTED',
-        'the consent could not be saved: another Wallet writes to this storage (' + commitKey + ' exists)',
-      );
-    }
-    for (let i = 0; i < writes.length; i++) {
-      await writeKey(s.store, writes[i][0], writes[i][1], s.timeoutMs, 'consent log');
-    }
-    for (let i = 0; i < writes.length; i++) {
-      const back = await readKey(s.store, writes[i][0], 'CONSENT_NOT_PERSISTED', s.timeoutMs);
-      if (!sameBytes(back, writes[i][1])) {
-        throw fail(
-          'CONSENT_NOT_PERSISTED',
-          'the consent could not be saved: ' + writes[i][0] + ' did not read back as written; nothing was disclosed',
-        );
-      }
-    }
-  } catch (e) {
-    if (!hasTrapped()) {
-      let marker = null;
-      try {
-        marker = s.g.saveFailed(key);
-      } catch (e2) {
-        marker = null;
-      }
-      if (marker) {
-        try {
-          await timed(s.store.set(marker[0], marker[1]), s.timeoutMs, 'write ' + marker[0]);
-        } catch (e3) {
-          // Best effort: without the marker a late commit may surface on the
-          // next open; it only adds the unreleased record.
-        }
-      }
-    }
-    throw e;
-  }
-  ensureReady();
-  const head = s.g.saveConfirmed(key, Boolean(s.headBusy));
-  const ok = head === null ? false : await writeHead(s, head[0], head[1]);
-  ensureReady();
-  const stale = s.g.headWritten(ok);
-  for (let i = 0; i < stale.length; i++) {
-    try {
-      await timed(s.store.remove(stale[i]), s.timeoutMs, 'remove ' + stale[i]);
-    } catch (e) {
-      // Best effort: a left-over key is never read again.
-    }
-  }
-}
-
 /**
  * Storage objects → (a WeakRef of) the state of the Wallet writing them: one
  * writer per storage. A freed wallet holds its storage until its in-flight
@@ -395,6 +273,23 @@ export class Wallet {
     ensureReady();
     throw fail('INVALID_INPUT', 'invalid input: Wallet has no public constructor; use await Wallet.open(options)');
   }
+}
+
+/** The stored state of a wallet made from `g` (new: committed at once), leased on `raw`. */
+async function adopt(g, raw, store, key, timeoutMs, trusted, allow, fresh) {
+  const st = { g, store, key, timeoutMs, trusted, allow, queue: Promise.resolve(), running: 0, freed: false, headBusy: false };
+  if (fresh) {
+    try {
+      await commitSave(st);
+    } catch (e) {
+      if (!hasTrapped()) g.free();
+      throw e;
+    }
+  }
+  const w = Object.create(Wallet.prototype);
+  handles.set(w, st);
+  takeLease(raw, st);
+  return w;
 }
 
 Object.defineProperty(Wallet, 'open', {
@@ -435,20 +330,62 @@ Object.defineProperty(Wallet, 'open', {
       } finally {
         if (!hasTrapped()) opener.free();
       }
-      const w = Object.create(Wallet.prototype);
-      const st = { g, store, key, timeoutMs, trusted, allow, queue: Promise.resolve(), running: 0, freed: false, headBusy: false };
-      if (fresh) {
-        // Commit at once: a new wallet reopens before its first consent.
-        try {
-          await commitSave(st);
-        } catch (e) {
-          if (!hasTrapped()) g.free();
-          throw e;
-        }
+      // A new wallet is committed at once: it reopens before its first consent.
+      return adopt(g, raw, store, key, timeoutMs, trusted, allow, fresh);
+    },
+    { random: true },
+  ),
+  writable: false,
+  enumerable: true,
+  configurable: false,
+});
+
+/**
+ * A wallet on a new phone from `wallet.exportLog()`'s export: `await
+ * Wallet.importLog({ storage, storageKey, data, recoveryCode,
+ * trustedVerifiers, allowUnverified, timeoutMs, trustedCheckpoint })`, into
+ * storage that holds no wallet. Resolves to `{ wallet, reissue }`: the same
+ * log continues under a new device key; a new holder key and no
+ * credentials: `reissue` lists those to re-issue to
+ * `wallet.holderPublicJwk()`.
+ * `recoveryCode`: text or ASCII bytes. `trustedCheckpoint` newer than the
+ * export adds a signed `restored` record.
+ */
+Object.defineProperty(Wallet, 'importLog', {
+  value: asyncFn(
+    async function importLog(args) {
+      const o = options(args, 'Wallet.importLog options', [
+        'storage', 'storageKey', 'data', 'recoveryCode', 'trustedVerifiers', 'allowUnverified', 'timeoutMs', 'trustedCheckpoint',
+      ]);
+      const where = 'Wallet.importLog';
+      const raw = required(o, 'storage', where);
+      const store = storageAdapter(raw, 'options.storage');
+      const key = bytes(required(o, 'storageKey', where), 'options.storageKey').slice();
+      if (key.length !== 32) throw fail('INVALID_KEY', 'invalid key: the storage key is 32 bytes');
+      const data = bytes(required(o, 'data', where), 'options.data');
+      const rc = required(o, 'recoveryCode', where);
+      const code = typeof rc === 'string' ? Uint8Array.from(rc, function (c) {
+        return c.charCodeAt(0) & 0xff;
+      }) : bytes(rc, 'options.recoveryCode');
+      const trusted = jwkList(required(o, 'trustedVerifiers', where), 'options.trustedVerifiers');
+      const allow = o.allowUnverified === undefined ? false : boolean(o.allowUnverified, 'options.allowUnverified');
+      const timeoutMs = timeoutOption(o.timeoutMs, 'options.timeoutMs');
+      const tc = o.trustedCheckpoint === undefined ? undefined : text(o.trustedCheckpoint, 'options.trustedCheckpoint');
+      if (leaseHolder(raw)) throw fail('INVALID_STATE', 'not possible now: this storage is open in another Wallet; free() that one first');
+      const opener = StoreOpener.create(key);
+      let g;
+      try {
+        await runOpener(store, opener, timeoutMs);
+        ensureReady();
+        if (!opener.isEmpty()) throw fail('INVALID_STATE', 'not possible now: this storage already holds a wallet; import into empty storage');
+        g = GlueWallet.importFrom(data, code, trusted, allow, tc);
+        g.startStore(opener);
+      } finally {
+        if (typeof rc === 'string') code.fill(0);
+        if (!hasTrapped()) opener.free();
       }
-      handles.set(w, st);
-      takeLease(raw, st);
-      return w;
+      const reissue = JSON.parse(g.reissue());
+      return { wallet: await adopt(g, raw, store, key, timeoutMs, trusted, allow, true), reissue };
     },
     { random: true },
   ),
@@ -597,6 +534,37 @@ defineClass(Wallet, 'Wallet', {
    * Resolves to `true`; rejects with DECRYPT_FAILED, STORAGE_CORRUPT or
    * ROLLBACK_DETECTED.
    */
+  /**
+   * Moves the log to a new phone: appends and saves a handover record to a
+   * fresh device key, then seals the log under a new recovery code.
+   * Resolves to `{ data, recoveryCode, reissue }`: the export (bytes), the
+   * code as ASCII bytes (show it once, then `fill(0)`), and the credentials
+   * to re-issue to the new phone. This wallet keeps working; what it records
+   * later is not in the export.
+   */
+  exportLog: asyncFn(
+    async function exportLog() {
+      const s = state(this, 'Wallet');
+      return queued(s, 'exportLog', async function () {
+        ensureReady();
+        s.g.beginExport();
+        try {
+          await commitSave(s);
+        } catch (e) {
+          if (!hasTrapped() && !s.freed) s.g.abortExport();
+          throw e;
+        }
+        checkNotFreed(s, 'exportLog', 'the handover record had been saved; export again');
+        const out = s.g.finishExport();
+        return { data: out[0], recoveryCode: out[1], reissue: JSON.parse(s.g.credentials()) };
+      });
+    },
+    { random: true },
+  ),
+  /** The continuity proof (bytes) for a relying party holding `checkpoint`: see consent.verifyContinuity. */
+  continuityProof: fn(function continuityProof(checkpoint) {
+    return state(this, 'Wallet').g.continuityProof(text(checkpoint, 'checkpoint'));
+  }),
   verifyStorage: asyncFn(async function verifyStorage() {
     const s = state(this, 'Wallet');
     return queued(s, 'verifyStorage', async function () {

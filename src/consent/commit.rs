@@ -90,6 +90,9 @@ pub const STATE_CHUNK_BYTES: usize = 512 * 1024;
 pub const MAX_COMMIT_SEGMENTS: usize = 1 << 20;
 /// Largest stored value read (a bound before decrypting).
 pub const MAX_VALUE_BYTES: usize = 2 * 1024 * 1024;
+/// The key prefix of a standalone [`ConsentLog`]'s storage (`log.save`).
+pub const LOG_PREFIX: &str = "mpshield/consent/v2/";
+
 /// Item kind of a consent record inside a data segment.
 pub const ITEM_RECORD: u8 = 1;
 
@@ -299,7 +302,7 @@ impl Commit {
     }
 
     fn decode(gen: u64, body: &[u8]) -> Result<Self> {
-        let mut r = Reader(body);
+        let mut r = Reader::new(body);
         let prev = r.u64()?;
         let size = r.u64()?;
         let root: Hash = r.array()?;
@@ -349,10 +352,18 @@ impl Commit {
     }
 }
 
-struct Reader<'a>(&'a [u8]);
+/// Reads big-endian fields off a byte string; running short is
+/// [`Error::StorageCorrupt`].
+pub(crate) struct Reader<'a>(&'a [u8]);
 
 impl<'a> Reader<'a> {
-    fn take(&mut self, n: usize) -> Result<&'a [u8]> {
+    pub(crate) fn new(bytes: &'a [u8]) -> Self {
+        Self(bytes)
+    }
+    pub(crate) fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+    pub(crate) fn take(&mut self, n: usize) -> Result<&'a [u8]> {
         if self.0.len() < n {
             return Err(corrupt("a stored value is truncated"));
         }
@@ -360,18 +371,18 @@ impl<'a> Reader<'a> {
         self.0 = b;
         Ok(a)
     }
-    fn array<const N: usize>(&mut self) -> Result<[u8; N]> {
+    pub(crate) fn array<const N: usize>(&mut self) -> Result<[u8; N]> {
         self.take(N)?
             .try_into()
             .map_err(|_| corrupt("a stored value is truncated"))
     }
-    fn u16(&mut self) -> Result<u16> {
+    pub(crate) fn u16(&mut self) -> Result<u16> {
         Ok(u16::from_be_bytes(self.array()?))
     }
-    fn u32(&mut self) -> Result<u32> {
+    pub(crate) fn u32(&mut self) -> Result<u32> {
         Ok(u32::from_be_bytes(self.array()?))
     }
-    fn u64(&mut self) -> Result<u64> {
+    pub(crate) fn u64(&mut self) -> Result<u64> {
         Ok(u64::from_be_bytes(self.array()?))
     }
 }
@@ -664,8 +675,10 @@ impl Committer {
     }
 
     /// The planned save failed (a write or a read-back failed or timed
-    /// out). Its generation is burned; returns the abandoned marker to
-    /// write, best effort.
+    /// out, or another writer holds its generation). Its generation is
+    /// burned; returns the abandoned marker, to write (best effort) only if
+    /// the commit's write was attempted: a marker for a generation this
+    /// writer never wrote could hide another writer's commit.
     ///
     /// # Errors
     /// [`Error::InvalidState`] if no save is in flight.
@@ -1089,7 +1102,7 @@ impl Opener {
                 ),
                 _ => return Err(corrupt("a log segment has an unknown encoding")),
             };
-            let mut r = Reader(&stream);
+            let mut r = Reader::new(&stream);
             let mut n = 0u32;
             while !r.0.is_empty() {
                 let kind = r.array::<1>()?[0];
@@ -1283,6 +1296,7 @@ pub fn save_sync(
     key: &StorageKey,
 ) -> Result<()> {
     let plan = committer.plan(log, state, key)?;
+    let mut attempted = false;
     let result = (|| -> Result<()> {
         if let Some((k, _)) = plan.writes.last() {
             if storage.get(k)?.is_some() {
@@ -1292,7 +1306,10 @@ pub fn save_sync(
                 ));
             }
         }
-        for (k, v) in &plan.writes {
+        for (i, (k, v)) in plan.writes.iter().enumerate() {
+            // From the commit's write on, it may land late: only then is
+            // the abandoned marker needed (and written over nobody's).
+            attempted |= i + 1 == plan.writes.len();
             storage.set(k, v)?;
         }
         for (k, v) in &plan.writes {
@@ -1304,7 +1321,9 @@ pub fn save_sync(
     })();
     if let Err(e) = result {
         let (k, v) = committer.failed(key)?;
-        let _ = storage.set(&k, &v);
+        if attempted {
+            let _ = storage.set(&k, &v);
+        }
         return Err(match e {
             Error::ConsentNotPersisted { .. } => e,
             other => not_persisted(other.to_string()),

@@ -189,6 +189,17 @@ impl ConsentLog {
                 reason: format!("record {} is already in the log", record.id()),
             });
         }
+        let from = record.device.as_ref().map_or(0, |d| d.from_size);
+        let size = self.size();
+        if (record.event == Event::Handover && from != size)
+            || (record.event == Event::Restored && from > size)
+        {
+            return Err(Error::InvalidState {
+                reason:
+                    "a handover record's fromSize is its index; a restored record's is at most it"
+                        .into(),
+            });
+        }
         if let (Event::Withdrawn | Event::Expired, Some(target)) =
             (record.event, record.refers_to.as_deref())
         {
@@ -439,7 +450,11 @@ impl ConsentLog {
                         s.active.push(id);
                     }
                 }
-                Event::Requested | Event::Withdrawn | Event::Expired => {}
+                Event::Requested
+                | Event::Withdrawn
+                | Event::Expired
+                | Event::Handover
+                | Event::Restored => {}
             }
         }
         s
@@ -563,6 +578,11 @@ fn history_line(r: &ConsentRecord, locale: Locale) -> String {
                 Event::Expired => {
                     format!("{t} 对 {who} 的同意已到期（{purposes}，记录 {reference}）")
                 }
+                Event::Handover => format!("{t} 同意记录已移交给新设备"),
+                Event::Restored => {
+                    let (from, lost) = sizes(r);
+                    format!("{t} 在新设备上恢复了 {from} 条同意记录；之后的 {lost} 条未能恢复")
+                }
             }
         }
         Locale::En => {
@@ -587,7 +607,22 @@ fn history_line(r: &ConsentRecord, locale: Locale) -> String {
                 Event::Expired => {
                     format!("{t} Consent given to {who} expired ({purposes}, record {reference})")
                 }
+                Event::Handover => format!("{t} Consent log handed over to a new device"),
+                Event::Restored => {
+                    let (from, lost) = sizes(r);
+                    format!("{t} Restored {from} consent records on a new device; {lost} later ones could not be restored")
+                }
             }
         }
     }
+}
+
+/// A `restored` record's restored and lost record counts.
+fn sizes(r: &ConsentRecord) -> (u64, u64) {
+    r.device.as_ref().map_or((0, 0), |d| {
+        (
+            d.from_size,
+            d.lost_size.unwrap_or(0).saturating_sub(d.from_size),
+        )
+    })
 }

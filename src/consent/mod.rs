@@ -7,6 +7,8 @@
 //! - [`log`]: [`ConsentLog`], the append-only log of records.
 //! - [`receipt`]: receipts that travel with the data, and their verification.
 //! - [`store`]: encrypted, segmented persistence and `derive_storage_key`.
+//! - [`commit`]: storage format 2 (append-only, crash-safe).
+//! - [`handover`]: moving the log to a new phone, and continuity proofs.
 //!
 //! ```
 //! # fn main() -> Result<(), mpshield::Error> {
@@ -39,6 +41,7 @@
 
 pub mod checkpoint;
 pub mod commit;
+pub mod handover;
 pub mod jcs;
 pub mod log;
 pub mod merkle;

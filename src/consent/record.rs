@@ -53,6 +53,13 @@ pub enum Event {
     Withdrawn,
     /// An earlier consent reached the end of its retention (`refersTo`).
     Expired,
+    /// The log was handed over to a new device key (`device.key`), by the
+    /// key that signs up to and including this record.
+    Handover,
+    /// A new device restored the log from an export of `device.fromSize`
+    /// records, which does not hold the newer checkpoint `device.lostSize`
+    /// / `device.lostRoot` known off the device.
+    Restored,
 }
 
 /// The lawful basis, PIPL Article 13 items 1–7.
@@ -101,8 +108,9 @@ pub enum Form {
     Predicate,
 }
 
-/// The personal-information handler (controller).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// The personal-information handler (controller). Absent (empty) only in
+/// the device's own `handover` and `restored` records.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Controller {
     /// Contact for the person's requests (Art. 17).
@@ -112,6 +120,30 @@ pub struct Controller {
     pub name: String,
     /// Unified social credit code (GB 32100-2015).
     pub uscc: String,
+}
+
+impl Controller {
+    fn is_absent(&self) -> bool {
+        self == &Self::default()
+    }
+}
+
+/// What a `handover` or `restored` record says about the device's keys.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct DeviceChange {
+    /// `handover`: the log's size before this record (its index);
+    /// `restored`: the size of the export restored.
+    pub from_size: u64,
+    /// `handover`: the new device's Ed25519 public key, base64url (43).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    /// `restored`: the root of the newer checkpoint, base64url (43).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lost_root: Option<String>,
+    /// `restored`: the size of the newer checkpoint (more than `fromSize`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lost_size: Option<u64>,
 }
 
 /// Another party that receives the data.
@@ -181,11 +213,15 @@ pub struct Presentation {
 pub struct ConsentRecord {
     /// How consent was obtained.
     pub consent_type: ConsentType,
-    /// The handler.
+    /// The handler (absent only in `handover` and `restored` records).
+    #[serde(default, skip_serializing_if = "Controller::is_absent")]
     pub controller: Controller,
     /// Whether the data leaves mainland China (Arts. 38–39).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cross_border: Option<bool>,
+    /// The device change of a `handover` or `restored` record.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device: Option<DeviceChange>,
     /// What happened.
     pub event: Event,
     /// The fields concerned.
@@ -495,6 +531,12 @@ impl ConsentRecord {
                 "recipients, purposes and fields hold at most {MAX_RECORD_ITEMS} entries each"
             )));
         }
+        if matches!(self.event, Event::Handover | Event::Restored) {
+            return self.validate_device_change();
+        }
+        if self.device.is_some() {
+            return Err(bad("only handover and restored records carry device"));
+        }
         text("controller.name", &self.controller.name)?;
         validate_uscc(&self.controller.uscc)?;
         opt_text("controller.contact", self.controller.contact.as_ref())?;
@@ -593,6 +635,49 @@ impl ConsentRecord {
             return Err(bad(format!(
                 "a record is at most {MAX_RECORD_BYTES} bytes of canonical JSON"
             )));
+        }
+        Ok(())
+    }
+
+    /// The rules of `handover` and `restored` records: a `device` change
+    /// and nothing about a controller, fields, recipients or disclosure.
+    fn validate_device_change(&self) -> Result<()> {
+        let d = self
+            .device
+            .as_ref()
+            .ok_or_else(|| bad("a handover or restored record carries device"))?;
+        let empty = self.controller.is_absent()
+            && self.fields.is_empty()
+            && self.purposes.is_empty()
+            && self.recipients.is_empty()
+            && self.presentation.is_none()
+            && self.refers_to.is_none()
+            && self.notice.is_none()
+            && self.principal.is_none()
+            && self.cross_border.is_none();
+        if !empty {
+            return Err(bad(
+                "a handover or restored record names no controller, purposes, fields, recipients or disclosure",
+            ));
+        }
+        let hash32 = |v: &Option<String>| {
+            v.as_deref()
+                .is_some_and(|t| Base64UrlUnpadded::decode_vec(t).is_ok_and(|b| b.len() == 32))
+        };
+        let max = MAX_TIME as u64;
+        let ok = d.from_size <= max
+            && match self.event {
+                Event::Handover => hash32(&d.key) && d.lost_root.is_none() && d.lost_size.is_none(),
+                _ => {
+                    d.key.is_none()
+                        && hash32(&d.lost_root)
+                        && d.lost_size.is_some_and(|n| n > d.from_size && n <= max)
+                }
+            };
+        if !ok {
+            return Err(bad(
+                "device: handover names key (32 bytes, base64url); restored names lostSize > fromSize and lostRoot (32 bytes)",
+            ));
         }
         Ok(())
     }

@@ -42,7 +42,7 @@ pub const MAX_RESPONSE_BYTES: usize = 1 << 20;
 pub use crate::consent::commit::KeyValue as Storage;
 
 /// [`Storage`] in memory.
-#[derive(Default)]
+#[derive(Clone, Default)]
 pub struct MemoryStorage {
     entries: BTreeMap<String, Vec<u8>>,
 }

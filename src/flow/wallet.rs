@@ -7,6 +7,7 @@ use zeroize::Zeroizing;
 use super::request::{self, form_name as form_str, Request};
 use super::{Storage, RESPONSE_INFO, RESPONSE_TYP};
 use crate::consent::commit::{self, Committer, HeadWrite, Opened, SavePlan};
+use crate::consent::handover::{self, Export, Handover, RecoveryCode};
 use crate::consent::record::{
     ConsentRecord, ConsentType, Controller, Event, Field, Form, Presentation,
 };
@@ -159,6 +160,19 @@ pub struct Wallet {
     trusted: Vec<VerifyingKey>,
     allow_unverified: bool,
     committer: Committer,
+    /// The log's earlier device keys and their handover checkpoints.
+    handovers: Vec<Handover>,
+    /// An export whose handover record awaits its save: the log's size
+    /// with it, and the new device key's seed.
+    pending_export: Option<(u64, Zeroizing<[u8; 32]>)>,
+}
+
+/// What [`Wallet::finish_export`] gives the citizen.
+pub struct Exported {
+    /// The sealed export.
+    pub bytes: Vec<u8>,
+    /// The code that opens it, to show once.
+    pub code: RecoveryCode,
 }
 
 /// How [`Wallet::open_with`] opens a wallet.
@@ -209,6 +223,8 @@ impl Wallet {
             trusted,
             allow_unverified,
             committer: Committer::new(STORE_PREFIX),
+            handovers: Vec::new(),
+            pending_export: None,
         })
     }
 
@@ -221,6 +237,7 @@ impl Wallet {
             "deviceKey": b64url(self.log.device_key().as_bytes()),
             "origin": self.log.origin(),
             "credentials": self.credentials.iter().map(|c| c.sd_jwt.as_str()).collect::<Vec<_>>(),
+            "handovers": self.handovers.iter().map(|h| json!([b64url(h.key.as_bytes()), h.note])).collect::<Vec<_>>(),
         });
         Ok(Zeroizing::new(serde_json::to_vec(&state).map_err(
             |_| Error::Internal {
@@ -264,8 +281,13 @@ impl Wallet {
         if stored.len() > MAX_CREDENTIALS {
             return Err(corrupt("the wallet state holds too many credentials"));
         }
-        let (log, committer) =
-            opened.into_log(device, origin, options.trusted_checkpoint.as_deref())?;
+        let handovers = match v.get("handovers") {
+            None => Vec::new(),
+            Some(list) => parse_handovers(list)?,
+        };
+        let (log, committer) = opened.into_log(device, origin, None)?;
+        handover::check_chain(&log, &handovers)
+            .map_err(|_| corrupt("the stored handover chain does not verify"))?;
         let mut wallet = Self {
             holder,
             log,
@@ -273,7 +295,10 @@ impl Wallet {
             trusted: options.trusted.clone(),
             allow_unverified: options.allow_unverified,
             committer,
+            handovers,
+            pending_export: None,
         };
+        wallet.check_trusted(options.trusted_checkpoint.as_deref())?;
         for c in stored {
             let sd = c
                 .as_str()
@@ -849,12 +874,198 @@ impl Wallet {
         let Some(note) = trusted_checkpoint else {
             return Ok(());
         };
-        let cp = crate::consent::checkpoint::verify(
-            note,
-            &self.log.device_public_key(),
-            self.log.origin(),
-        )?;
+        let cp = handover::verify_any(note, &self.log, &self.handovers)?;
         commit::check_extends(&self.log, &cp)
+    }
+
+    /// Starts a move to a new phone: appends the `handover` record to a
+    /// fresh device key for the new phone. Persist the log next, then
+    /// [`Wallet::finish_export`] (or [`Wallet::abort_export`] if the save
+    /// failed). This wallet keeps working; records it appends later are not
+    /// in the export.
+    ///
+    /// # Errors
+    /// [`Error::InvalidState`] while another export is pending;
+    /// [`Error::NotInitialized`] before the generator is seeded.
+    pub fn begin_export(&mut self, now: i64) -> Result<()> {
+        if self.pending_export.is_some() || self.handovers.len() >= handover::MAX_HANDOVERS {
+            return Err(Error::InvalidState {
+                reason: "an export is already in progress, or the log was handed over too often"
+                    .into(),
+            });
+        }
+        let mut seed = Zeroizing::new([0u8; 32]);
+        crate::rng::rng()?.fill_bytes(seed.as_mut());
+        let next = DeviceKey::from_bytes(&seed).verifying_key();
+        let record = handover::handover_record(self.log.size(), &next, now);
+        self.log.append(record)?;
+        self.pending_export = Some((self.log.size(), seed));
+        Ok(())
+    }
+
+    /// The handover record could not be saved: takes it back.
+    pub fn abort_export(&mut self) {
+        if let Some((size, _)) = self.pending_export.take() {
+            self.log.truncate(size - 1);
+        }
+    }
+
+    /// Seals the export once its handover record is saved: the log up to
+    /// and including it, the new device key, the handover chain (this
+    /// handover's checkpoint signed by this device's key) and the
+    /// credentials to re-issue, under a fresh recovery code.
+    ///
+    /// # Errors
+    /// [`Error::InvalidState`] without a pending export or if the log
+    /// changed since; as [`Export::seal`].
+    pub fn finish_export(&mut self) -> Result<Exported> {
+        let (size, seed) = self
+            .pending_export
+            .take()
+            .ok_or_else(|| Error::InvalidState {
+                reason: "no export is in progress".into(),
+            })?;
+        if self.log.size() != size {
+            return Err(Error::InvalidState {
+                reason: "the log changed during the export".into(),
+            });
+        }
+        let mut handovers = self.handovers.clone();
+        handovers.push(Handover {
+            key: self.log.device_public_key(),
+            note: self.log.checkpoint()?,
+        });
+        let reissue: Vec<Value> = self
+            .credentials
+            .iter()
+            .map(StoredCredential::summary)
+            .collect();
+        let export = Export {
+            origin: self.log.origin().to_owned(),
+            device_seed: seed,
+            handovers,
+            records: self
+                .log
+                .records()
+                .map(ConsentRecord::canonical_bytes)
+                .collect::<Result<_>>()?,
+            reissue: serde_json::to_vec(&reissue).map_err(|_| Error::Internal {
+                context: "reissue list",
+            })?,
+        };
+        let code = RecoveryCode::generate()?;
+        Ok(Exported {
+            bytes: export.seal(&code)?,
+            code,
+        })
+    }
+
+    /// A wallet on a new phone from an export: the same log, continued by
+    /// the export's new device key after checking every handover; a fresh
+    /// holder key and no credentials (the returned list names those to
+    /// re-issue to [`Wallet::holder_public_jwk`]). With
+    /// `options.trusted_checkpoint` newer than the export (signed by any of
+    /// the log's keys), a `restored` record naming it is appended; one the
+    /// export does not extend is [`Error::RollbackDetected`]. Save it next
+    /// (into empty storage).
+    ///
+    /// # Errors
+    /// [`Error::DecryptFailed`] for a wrong code or an altered export;
+    /// [`Error::StorageCorrupt`] for a malformed one or a broken chain;
+    /// [`Error::InvalidCheckpoint`], [`Error::RollbackDetected`].
+    pub fn import(
+        export: &[u8],
+        code: &RecoveryCode,
+        options: &OpenOptions,
+        now: i64,
+    ) -> Result<(Self, Value)> {
+        let e = Export::open(export, code)?;
+        let mut log = ConsentLog::create(DeviceKey::from_bytes(&e.device_seed), &e.origin)?;
+        for bytes in &e.records {
+            let record = ConsentRecord::from_canonical_bytes(bytes)
+                .map_err(|_| corrupt("a record of the export is malformed"))?;
+            log.replay(record, bytes)
+                .map_err(|_| corrupt("the export's records are inconsistent"))?;
+        }
+        handover::check_chain(&log, &e.handovers)
+            .map_err(|_| corrupt("the export's handover chain does not verify"))?;
+        let ends = e
+            .handovers
+            .last()
+            .and_then(|h| crate::consent::checkpoint::verify(&h.note, &h.key, &e.origin).ok())
+            .is_some_and(|cp| cp.size == log.size());
+        if !ends {
+            return Err(corrupt("the export does not end at its handover"));
+        }
+        let reissue: Value = serde_json::from_slice(&e.reissue)
+            .map_err(|_| corrupt("the export's credential list is malformed"))?;
+        let mut wallet = Self::create(options.trusted.clone(), options.allow_unverified)?;
+        wallet.log = log;
+        wallet.handovers = e.handovers;
+        if let Some(note) = options.trusted_checkpoint.as_deref() {
+            let cp = handover::verify_any(note, &wallet.log, &wallet.handovers)?;
+            if cp.size > wallet.log.size() {
+                let size = wallet.log.size();
+                wallet
+                    .log
+                    .append(handover::restored_record(size, &cp, now))?;
+            } else {
+                commit::check_extends(&wallet.log, &cp)?;
+            }
+        }
+        Ok((wallet, reissue))
+    }
+
+    /// [`Wallet::import`] into `storage`, which must hold no wallet, and
+    /// save it there.
+    ///
+    /// # Errors
+    /// As [`Wallet::import`]; [`Error::InvalidState`] if `storage` holds a
+    /// wallet; [`Error::ConsentNotPersisted`] if the save fails.
+    pub fn import_into(
+        storage: &mut dyn Storage,
+        key: &StorageKey,
+        export: &[u8],
+        code: &RecoveryCode,
+        options: &OpenOptions,
+        now: i64,
+    ) -> Result<(Self, Value)> {
+        let commit::Found::Empty(fresh) = commit::open_sync(storage, STORE_PREFIX, key)? else {
+            return Err(Error::InvalidState {
+                reason: "this storage already holds a wallet".into(),
+            });
+        };
+        let (mut wallet, reissue) = Self::import(export, code, options, now)?;
+        wallet.committer = *fresh;
+        wallet.save(storage, key)?;
+        Ok((wallet, reissue))
+    }
+
+    /// [`Wallet::begin_export`], the save, and [`Wallet::finish_export`].
+    ///
+    /// # Errors
+    /// As those; [`Error::ConsentNotPersisted`] if the save fails.
+    pub fn export(
+        &mut self,
+        storage: &mut dyn Storage,
+        key: &StorageKey,
+        now: i64,
+    ) -> Result<Exported> {
+        self.begin_export(now)?;
+        if let Err(e) = self.save(storage, key) {
+            self.abort_export();
+            return Err(e);
+        }
+        self.finish_export()
+    }
+
+    /// The continuity proof for a relying party holding `checkpoint` (of
+    /// this log, under any of its keys): see [`handover::continuity_proof`].
+    ///
+    /// # Errors
+    /// [`Error::InvalidCheckpoint`] if `checkpoint` does not parse.
+    pub fn continuity_proof(&self, checkpoint: &str) -> Result<Vec<u8>> {
+        handover::continuity_proof(&self.log, &self.handovers, checkpoint)
     }
 
     /// [`Wallet::add_credential`] and persist the state.
@@ -955,6 +1166,28 @@ impl Wallet {
     }
 }
 
+/// The stored handover chain: `[[key (base64url), note], …]`.
+fn parse_handovers(list: &Value) -> Result<Vec<Handover>> {
+    let bad = || corrupt("the stored handover chain is malformed");
+    let list = list.as_array().ok_or_else(bad)?;
+    if list.len() > handover::MAX_HANDOVERS {
+        return Err(bad());
+    }
+    list.iter()
+        .map(|h| {
+            let key = h
+                .get(0)
+                .and_then(Value::as_str)
+                .and_then(|k| b64url_decode(k, "key").ok())
+                .and_then(|k| <[u8; 32]>::try_from(k).ok())
+                .and_then(|k| crate::consent::DevicePublicKey::from_bytes(&k).ok())
+                .ok_or_else(bad)?;
+            let note = h.get(1).and_then(Value::as_str).ok_or_else(bad)?.to_owned();
+            Ok(Handover { key, note })
+        })
+        .collect()
+}
+
 /// The fields every record of a request shares.
 fn base_record(req: &Request, event: Event, fields: Vec<Field>, now: i64) -> ConsentRecord {
     ConsentRecord {
@@ -965,6 +1198,7 @@ fn base_record(req: &Request, event: Event, fields: Vec<Field>, now: i64) -> Con
             uscc: req.uscc.clone(),
         },
         cross_border: None,
+        device: None,
         event,
         fields,
         jurisdiction: Some("CN".into()),

@@ -4,7 +4,8 @@
 //! The package layer (`pkg/src/consent.js`) wraps these into the
 //! CONTRACT.md API (`ConsentLog`, `merkle.*`, `checkpoint.*`, `consent.*`,
 //! `deriveStorageKey`, `storage.*`) and does the asynchronous storage I/O:
-//! the module only turns a log into `(key, bytes)` segments and back.
+//! the module plans each save of storage format 2 (`commit.rs`) and reads a
+//! stored log back through a `StoreOpener`.
 //!
 //! | export | signature |
 //! |---|---|
@@ -16,10 +17,8 @@
 //! | | `get(index): string` (the record's JSON), `receipt(index): Uint8Array` |
 //! | | `status(now?): { active, withdrawn, expired, refused }` |
 //! | | `history(locale?, timeZone?): [{ index, record: string, line }]` |
-//! | | `toSegments(storageKey, maxSegmentBytes?): [[key, bytes], …]` (write order) |
-//! | | `static fromSegments(get: (key) => Uint8Array \| undefined, storageKey, signingKey, origin, trustedCheckpoint?): ConsentLog` |
-//! | `consentManifestKey` | `(): string` |
-//! | `consentSegmentKeys` | `(manifest: Uint8Array): string[]` |
+//! | | `planSave(storageKey)`, `saveFailed(storageKey)`, `saveConfirmed(storageKey, headBusy)`, `headWritten(ok)`, `foreignWriter()`: as `FlowWallet`'s (storage format 2) |
+//! | | `static fromStore(opener: StoreOpener, signingKey, origin, trustedCheckpoint?): ConsentLog` |
 //! | `merkleLeafHash` | `(data: Uint8Array): Uint8Array` |
 //! | `merkleVerifyInclusion` | `(leafHash, index, treeSize, proof: Uint8Array, root): true` |
 //! | `merkleVerifyConsistency` | `(oldSize, newSize, oldRoot, newRoot, proof: Uint8Array): true` |
@@ -34,12 +33,14 @@
 //! to end (the package layer splits and joins them). Sizes, indexes and
 //! times are JavaScript numbers: non-negative integers up to 2^53 − 1.
 
-use js_sys::{Array, Function, Object, Reflect, Uint8Array};
+use js_sys::{Array, Object, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 
 use super::credential::JsSigningKey;
-use super::{from_json, js_err};
+use super::flow::{keys_array, pair, pairs, JsOpener};
+use super::{from_json, full_only, js_err};
 use crate::consent::checkpoint::{self, Checkpoint};
+use crate::consent::commit::{self, Committer};
 use crate::consent::merkle::{self, Hash};
 use crate::consent::{record, store, ConsentLog, DeviceKey, DevicePublicKey, StorageKey};
 use crate::credential::keys::VerifyingKey;
@@ -166,6 +167,7 @@ fn checkpoint_object(cp: &Checkpoint, note: Option<&str>) -> JsResult<JsValue> {
 #[wasm_bindgen(js_name = ConsentLog)]
 pub struct JsConsentLog {
     inner: ConsentLog,
+    committer: Committer,
 }
 
 #[wasm_bindgen(js_class = ConsentLog)]
@@ -177,7 +179,10 @@ impl JsConsentLog {
     /// invalid origin.
     pub fn create(signing_key: &JsSigningKey, origin: &str) -> JsResult<JsConsentLog> {
         let inner = ConsentLog::create(device_key(signing_key)?, origin).map_err(js_err)?;
-        Ok(Self { inner })
+        Ok(Self {
+            inner,
+            committer: Committer::new(commit::LOG_PREFIX),
+        })
     }
 
     /// Appends a record given as JSON text (camelCase, unknown keys refused).
@@ -299,65 +304,91 @@ impl JsConsentLog {
         history_of(&self.inner, locale, time_zone)
     }
 
-    /// The log as encrypted segments `[key, bytes]` in write order (data
-    /// first, manifest last), each at most `max_segment_bytes` (default
-    /// 768 KiB).
+    /// Plans a save (storage format 2): `[key, bytes]` pairs to write in
+    /// order, the commit last (its key must not exist yet), then read back.
     ///
     /// # Errors
-    /// `INVALID_KEY` for a storage key that is not 32 bytes,
-    /// `INVALID_INPUT` for a segment limit below 4 KiB, `NOT_INITIALIZED`.
-    #[wasm_bindgen(js_name = toSegments)]
-    pub fn to_segments(
-        &self,
-        storage_key_bytes: &[u8],
-        max_segment_bytes: Option<u32>,
-    ) -> JsResult<Array> {
-        segments_of(&self.inner, storage_key_bytes, max_segment_bytes)
+    /// `INVALID_STATE` (a save in flight), `CONSENT_NOT_PERSISTED` (too
+    /// many failures in a row, or another writer), `INVALID_KEY`,
+    /// `NOT_INITIALIZED`.
+    #[wasm_bindgen(js_name = planSave)]
+    pub fn plan_save(&mut self, storage_key_bytes: &[u8]) -> JsResult<Array> {
+        let key = storage_key(storage_key_bytes)?;
+        let plan = self
+            .committer
+            .plan(&self.inner, &[], &key)
+            .map_err(js_err)?;
+        Ok(pairs(plan.writes))
     }
 
-    /// Reads a log back through `get(key)` (a synchronous function returning
-    /// the stored bytes or `undefined`).
+    /// The planned save failed; returns the abandoned marker `[key, bytes]`
+    /// to write, best effort.
     ///
     /// # Errors
-    /// `DECRYPT_FAILED`, `STORAGE_CORRUPT`, `INVALID_CHECKPOINT`,
-    /// `ROLLBACK_DETECTED`, `INVALID_KEY`, `UNSUPPORTED_ALGORITHM`,
-    /// `INVALID_INPUT`.
-    #[wasm_bindgen(js_name = fromSegments)]
-    pub fn from_segments(
-        get: &Function,
+    /// `INVALID_STATE` if no save is planned.
+    #[wasm_bindgen(js_name = saveFailed)]
+    pub fn save_failed(&mut self, storage_key_bytes: &[u8]) -> JsResult<Array> {
+        let key = storage_key(storage_key_bytes)?;
+        let (k, v) = self.committer.failed(&key).map_err(js_err)?;
+        Ok(pair(&k, &v))
+    }
+
+    /// The planned save is written and read back; returns the head write
+    /// `[key, bytes]`, or `null` when `head_busy`.
+    ///
+    /// # Errors
+    /// `INVALID_STATE` if no save is planned.
+    #[wasm_bindgen(js_name = saveConfirmed)]
+    pub fn save_confirmed(
+        &mut self,
         storage_key_bytes: &[u8],
+        head_busy: bool,
+    ) -> JsResult<JsValue> {
+        let key = storage_key(storage_key_bytes)?;
+        let head = self.committer.confirmed(&key, head_busy).map_err(js_err)?;
+        Ok(head.map_or(JsValue::NULL, |h| pair(&h.key, &h.value).into()))
+    }
+
+    /// The next save goes to another storage: it starts a new store there
+    /// (everything is written again, under generation 1).
+    #[wasm_bindgen(js_name = restartStore)]
+    pub fn restart_store(&mut self) {
+        self.committer = Committer::new(commit::LOG_PREFIX);
+    }
+
+    /// The planned commit's key already existed: another writer uses this
+    /// storage, and this log saves no more.
+    #[wasm_bindgen(js_name = foreignWriter)]
+    pub fn foreign_writer(&mut self) {
+        self.committer.foreign_writer();
+    }
+
+    /// How the head write went; returns the keys to remove (best effort).
+    #[wasm_bindgen(js_name = headWritten)]
+    pub fn head_written(&mut self, ok: bool) -> Array {
+        keys_array(&self.committer.head_written(ok))
+    }
+
+    /// The log an opener (made with `forLog`) found; the opener is used up.
+    ///
+    /// # Errors
+    /// `DECRYPT_FAILED`, `STORAGE_CORRUPT` (also when nothing is stored),
+    /// `INVALID_CHECKPOINT`, `ROLLBACK_DETECTED`, `UNSUPPORTED_ALGORITHM`,
+    /// `INVALID_INPUT`.
+    #[wasm_bindgen(js_name = fromStore)]
+    pub fn from_store(
+        opener: &mut JsOpener,
         signing_key: &JsSigningKey,
         origin: &str,
         trusted_checkpoint: Option<String>,
     ) -> JsResult<JsConsentLog> {
-        let key = storage_key(storage_key_bytes)?;
         let device = device_key(signing_key)?;
-        let read = |k: &str| -> Option<Vec<u8>> {
-            let v = get.call1(&JsValue::NULL, &JsValue::from_str(k)).ok()?;
-            v.dyn_into::<Uint8Array>().ok().map(|a| a.to_vec())
-        };
-        let inner = store::from_segments(read, &key, device, origin, trusted_checkpoint.as_deref())
+        let opened = opener.take()?.finish().map_err(js_err)?;
+        let (inner, committer) = opened
+            .into_log(device, origin, trusted_checkpoint.as_deref())
             .map_err(js_err)?;
-        Ok(Self { inner })
+        Ok(Self { inner, committer })
     }
-}
-
-/// `log` as encrypted segments `[key, bytes]` (`JsConsentLog::toSegments`).
-///
-/// # Errors
-/// `INVALID_KEY`, `INVALID_INPUT`, `NOT_INITIALIZED`.
-pub(crate) fn segments_of(
-    log: &ConsentLog,
-    storage_key_bytes: &[u8],
-    max_segment_bytes: Option<u32>,
-) -> JsResult<Array> {
-    let key = storage_key(storage_key_bytes)?;
-    let limit = max_segment_bytes.map_or(store::DEFAULT_SEGMENT_BYTES, |n| n as usize);
-    let segments = store::to_segments_with_limit(log, &key, limit).map_err(js_err)?;
-    Ok(segments
-        .into_iter()
-        .map(|(k, v)| Array::of2(&JsValue::from_str(&k), &Uint8Array::from(&v[..])))
-        .collect())
 }
 
 /// Every record of `log` with one readable line (`JsConsentLog::history`).
@@ -388,22 +419,6 @@ pub(crate) fn history_of(
         ])?);
     }
     Ok(out)
-}
-
-/// The storage key of the log's manifest.
-#[wasm_bindgen(js_name = consentManifestKey)]
-#[must_use]
-pub fn consent_manifest_key() -> String {
-    store::MANIFEST_KEY.to_owned()
-}
-
-/// The storage keys of the data segments a stored manifest refers to.
-///
-/// # Errors
-/// `STORAGE_CORRUPT` if `manifest` is not a manifest segment.
-#[wasm_bindgen(js_name = consentSegmentKeys)]
-pub fn consent_segment_keys(manifest: &[u8]) -> JsResult<Vec<String>> {
-    store::segment_keys(manifest).map_err(js_err)
 }
 
 /// The RFC 6962 leaf hash of `data`.
@@ -485,6 +500,44 @@ pub fn consent_verify_receipt(receipt: &[u8], device_public_jwk: &str) -> JsResu
             checkpoint_object(&v.checkpoint, Some(&v.note))?,
         ),
     ])
+}
+
+/// Checks that the current device continues the log of `checkpoint`
+/// (signed by `device_public_jwk` for `origin`) across handovers, given the
+/// device's continuity proof. Returns `{ devicePublicJwk (JSON text),
+/// checkpoint: { origin, size, root, note }, restored: null | [fromSize,
+/// lostSize] }`.
+///
+/// # Errors
+/// `INVALID_CHECKPOINT`, `INVALID_PROOF`, `ROLLBACK_DETECTED`,
+/// `INVALID_JWK`, `UNSUPPORTED_ALGORITHM`.
+#[wasm_bindgen(js_name = consentVerifyContinuity)]
+#[cfg_attr(not(feature = "full"), allow(unused_variables, clippy::unused_self))]
+pub fn consent_verify_continuity(
+    proof: &[u8],
+    checkpoint: &str,
+    device_public_jwk: &str,
+    origin: &str,
+) -> JsResult<JsValue> {
+    full_only!("consent.verifyContinuity", {
+        let key = device_public_key(device_public_jwk, "devicePublicJwk")?;
+        let c = crate::consent::handover::verify_continuity(proof, checkpoint, &key, origin)
+            .map_err(js_err)?;
+        let restored = c.restored.map_or(JsValue::NULL, |(f, l)| {
+            Array::of2(&JsValue::from_f64(f as f64), &JsValue::from_f64(l as f64)).into()
+        });
+        object(&[
+            (
+                "devicePublicJwk",
+                JsValue::from_str(&crate::credential::jose::b64url(c.key.as_bytes())),
+            ),
+            (
+                "checkpoint",
+                checkpoint_object(&c.checkpoint, Some(&c.note))?,
+            ),
+            ("restored", restored),
+        ])
+    })
 }
 
 /// Derives a 32-byte storage key from a PIN or passphrase (text or bytes)

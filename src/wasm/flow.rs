@@ -9,7 +9,7 @@ use wasm_bindgen::prelude::*;
 
 use super::consent::{history_of, storage_key, time};
 use super::credential::JsSigningKey;
-use super::{from_json, js_err, to_json};
+use super::{from_json, full_only, js_err, to_json};
 use crate::consent::commit::Opener;
 use crate::credential::keys::VerifyingKey;
 use crate::error::Error;
@@ -29,13 +29,22 @@ fn keys(jwks_json: &str, what: &str) -> JsResult<Vec<VerifyingKey>> {
         .collect()
 }
 
-fn pairs(writes: Vec<(String, Vec<u8>)>) -> Array {
+/// `[key, bytes]`.
+pub(crate) fn pair(k: &str, v: &[u8]) -> Array {
+    Array::of2(&JsValue::from_str(k), &Uint8Array::from(v))
+}
+
+/// `[[key, bytes], …]`.
+pub(crate) fn pairs(writes: Vec<(String, Vec<u8>)>) -> Array {
     writes
         .iter()
-        .map(|(k, v)| -> JsValue {
-            Array::of2(&JsValue::from_str(k), &Uint8Array::from(&v[..])).into()
-        })
+        .map(|(k, v)| -> JsValue { pair(k, v).into() })
         .collect()
+}
+
+/// An array of strings.
+pub(crate) fn keys_array(keys: &[String]) -> Array {
+    keys.iter().map(|k| JsValue::from_str(k)).collect()
 }
 
 /// Reads a wallet's storage (format 2): the keys to read, then what they
@@ -47,18 +56,24 @@ pub struct JsOpener {
 
 #[wasm_bindgen(js_class = StoreOpener)]
 impl JsOpener {
-    /// An opener for a wallet's storage under `storage_key_bytes`.
+    /// An opener for a wallet's storage under `storage_key_bytes`, or
+    /// with `for_log` a standalone `ConsentLog`'s.
     ///
     /// # Errors
     /// `INVALID_KEY`.
-    pub fn create(storage_key_bytes: &[u8]) -> JsResult<JsOpener> {
+    pub fn create(storage_key_bytes: &[u8], for_log: Option<bool>) -> JsResult<JsOpener> {
         let key = storage_key(storage_key_bytes)?;
+        let prefix = if for_log == Some(true) {
+            crate::consent::commit::LOG_PREFIX
+        } else {
+            wallet::STORE_PREFIX
+        };
         Ok(Self {
-            inner: Some(Opener::new(wallet::STORE_PREFIX, &key)),
+            inner: Some(Opener::new(prefix, &key)),
         })
     }
 
-    fn take(&mut self) -> JsResult<Opener> {
+    pub(crate) fn take(&mut self) -> JsResult<Opener> {
         self.inner.take().ok_or_else(|| {
             js_err(Error::InvalidState {
                 reason: "this opener was used up".into(),
@@ -79,8 +94,7 @@ impl JsOpener {
     /// # Errors
     /// `STORAGE_CORRUPT`, `DECRYPT_FAILED`.
     pub fn wanted(&mut self) -> JsResult<Array> {
-        let keys = self.get()?.wanted().map_err(js_err)?;
-        Ok(keys.iter().map(|k| JsValue::from_str(k)).collect())
+        Ok(keys_array(&self.get()?.wanted().map_err(js_err)?))
     }
 
     /// What storage holds under `key` (`undefined` if nothing).
@@ -110,6 +124,7 @@ impl JsVerifier {
     ///
     /// # Errors
     /// `INVALID_INPUT`, `INVALID_RECORD` (USCC), `INVALID_KEY`, `INVALID_JWK`.
+    #[cfg_attr(not(feature = "full"), allow(unused_variables, clippy::unused_self))]
     pub fn create(
         name: &str,
         uscc: &str,
@@ -117,11 +132,13 @@ impl JsVerifier {
         hpke_secret_key: &[u8],
         trusted_issuers_json: &str,
     ) -> JsResult<JsVerifier> {
-        let secret = SecretKey::from_bytes(hpke_secret_key).map_err(js_err)?;
-        let trusted = keys(trusted_issuers_json, "trustedIssuers")?;
-        let inner = Verifier::new(name, uscc, signing_key.inner().duplicate(), secret, trusted)
-            .map_err(js_err)?;
-        Ok(Self { inner })
+        full_only!("Verifier.create", {
+            let secret = SecretKey::from_bytes(hpke_secret_key).map_err(js_err)?;
+            let trusted = keys(trusted_issuers_json, "trustedIssuers")?;
+            let inner = Verifier::new(name, uscc, signing_key.inner().duplicate(), secret, trusted)
+                .map_err(js_err)?;
+            Ok(Self { inner })
+        })
     }
 
     /// The verifier's public JWK, as JSON text.
@@ -146,59 +163,62 @@ impl JsVerifier {
     /// # Errors
     /// `INVALID_INPUT`, `INVALID_REQUEST`, `NOT_INITIALIZED`.
     #[wasm_bindgen(js_name = createRequest)]
+    #[cfg_attr(not(feature = "full"), allow(unused_variables, clippy::unused_self))]
     pub fn create_request(&self, options_json: &str, now: Option<f64>) -> JsResult<String> {
-        let Value::Object(o) = from_json(options_json, "options")? else {
-            return Err(js_err(Error::input("options: expected a JSON object")));
-        };
-        let allowed = [
-            "purpose",
-            "lawfulBasis",
-            "fields",
-            "ttlSeconds",
-            "noticeUrl",
-            "iat",
-        ];
-        if let Some(k) = o.keys().find(|k| !allowed.contains(&k.as_str())) {
-            return Err(js_err(Error::input(format!("unknown option {k}"))));
-        }
-        let purpose = request::str_member(&o, "purpose").map_err(js_err)?;
-        let basis = request::str_member(&o, "lawfulBasis")
-            .and_then(request::parse_lawful_basis)
-            .map_err(js_err)?;
-        let fields = o
-            .get("fields")
-            .and_then(Value::as_array)
-            .ok_or_else(|| js_err(Error::input("fields must be an array")))?
-            .iter()
-            .map(request::parse_field)
-            .collect::<crate::Result<Vec<_>>>()
-            .map_err(js_err)?;
-        let ttl = match o.get("ttlSeconds") {
-            None => 300,
-            Some(v) => v
-                .as_i64()
-                .ok_or_else(|| js_err(Error::input("ttlSeconds must be a whole number")))?,
-        };
-        let notice_url = match o.get("noticeUrl") {
-            None => None,
-            Some(Value::String(u)) => Some(u.clone()),
-            Some(_) => return Err(js_err(Error::input("noticeUrl must be a string"))),
-        };
-        let options = RequestOptions {
-            purpose: purpose.to_owned(),
-            lawful_basis: basis,
-            fields,
-            ttl_seconds: ttl,
-            notice_url,
-        };
-        let iat = match o.get("iat") {
-            None => time(now, "now")?,
-            Some(v) => v
-                .as_i64()
-                .filter(|t| *t >= 0)
-                .ok_or_else(|| js_err(Error::input("iat must be seconds since the epoch")))?,
-        };
-        self.inner.create_request(&options, iat).map_err(js_err)
+        full_only!("verifier.createRequest", {
+            let Value::Object(o) = from_json(options_json, "options")? else {
+                return Err(js_err(Error::input("options: expected a JSON object")));
+            };
+            let allowed = [
+                "purpose",
+                "lawfulBasis",
+                "fields",
+                "ttlSeconds",
+                "noticeUrl",
+                "iat",
+            ];
+            if let Some(k) = o.keys().find(|k| !allowed.contains(&k.as_str())) {
+                return Err(js_err(Error::input(format!("unknown option {k}"))));
+            }
+            let purpose = request::str_member(&o, "purpose").map_err(js_err)?;
+            let basis = request::str_member(&o, "lawfulBasis")
+                .and_then(request::parse_lawful_basis)
+                .map_err(js_err)?;
+            let fields = o
+                .get("fields")
+                .and_then(Value::as_array)
+                .ok_or_else(|| js_err(Error::input("fields must be an array")))?
+                .iter()
+                .map(request::parse_field)
+                .collect::<crate::Result<Vec<_>>>()
+                .map_err(js_err)?;
+            let ttl = match o.get("ttlSeconds") {
+                None => 300,
+                Some(v) => v
+                    .as_i64()
+                    .ok_or_else(|| js_err(Error::input("ttlSeconds must be a whole number")))?,
+            };
+            let notice_url = match o.get("noticeUrl") {
+                None => None,
+                Some(Value::String(u)) => Some(u.clone()),
+                Some(_) => return Err(js_err(Error::input("noticeUrl must be a string"))),
+            };
+            let options = RequestOptions {
+                purpose: purpose.to_owned(),
+                lawful_basis: basis,
+                fields,
+                ttl_seconds: ttl,
+                notice_url,
+            };
+            let iat = match o.get("iat") {
+                None => time(now, "now")?,
+                Some(v) => v
+                    .as_i64()
+                    .filter(|t| *t >= 0)
+                    .ok_or_else(|| js_err(Error::input("iat must be seconds since the epoch")))?,
+            };
+            self.inner.create_request(&options, iat).map_err(js_err)
+        })
     }
 
     /// Opens and checks a response (all but replay, which the caller's
@@ -210,20 +230,23 @@ impl JsVerifier {
     /// `DECRYPT_FAILED`, `TRUNCATED`, `INVALID_ENVELOPE`,
     /// `INVALID_RESPONSE`, `VERIFY_FAILED`, `EXPIRED`, `UNTRUSTED_ISSUER`,
     /// `INVALID_KEY_BINDING`, `INVALID_CREDENTIAL`, `INVALID_RECEIPT`, ….
+    #[cfg_attr(not(feature = "full"), allow(unused_variables, clippy::unused_self))]
     pub fn check(&self, envelope: &[u8], now: Option<f64>) -> JsResult<String> {
-        let o = self
-            .inner
-            .check(envelope, time(now, "now")?)
-            .map_err(js_err)?;
-        to_json(&serde_json::json!({
-            "claims": o.claims,
-            "disclosed": o.disclosed,
-            "consentRecord": o.consent_record,
-            "receipt": { "index": o.receipt.index, "checkpoint": o.receipt.note },
-            "devicePublicJwk": o.device_public_jwk,
-            "nonce": o.nonce,
-            "expiresAt": o.expires_at,
-        }))
+        full_only!("verifier.open", {
+            let o = self
+                .inner
+                .check(envelope, time(now, "now")?)
+                .map_err(js_err)?;
+            to_json(&serde_json::json!({
+                "claims": o.claims,
+                "disclosed": o.disclosed,
+                "consentRecord": o.consent_record,
+                "receipt": { "index": o.receipt.index, "checkpoint": o.receipt.note },
+                "devicePublicJwk": o.device_public_jwk,
+                "nonce": o.nonce,
+                "expiresAt": o.expires_at,
+            }))
+        })
     }
 }
 
@@ -233,6 +256,7 @@ pub struct JsWallet {
     inner: Wallet,
     pending: Option<PendingResponse>,
     persisted: bool,
+    reissue: String,
 }
 
 #[wasm_bindgen(js_class = FlowWallet)]
@@ -279,6 +303,7 @@ impl JsWallet {
             inner,
             pending: None,
             persisted: false,
+            reissue: "[]".into(),
         }
     }
 
@@ -304,10 +329,7 @@ impl JsWallet {
     pub fn save_failed(&mut self, storage_key_bytes: &[u8]) -> JsResult<Array> {
         let key = storage_key(storage_key_bytes)?;
         let (k, v) = self.inner.save_failed(&key).map_err(js_err)?;
-        Ok(Array::of2(
-            &JsValue::from_str(&k),
-            &Uint8Array::from(&v[..]),
-        ))
+        Ok(pair(&k, &v))
     }
 
     /// The planned save is written and read back; returns the head write
@@ -323,14 +345,8 @@ impl JsWallet {
         head_busy: bool,
     ) -> JsResult<JsValue> {
         let key = storage_key(storage_key_bytes)?;
-        Ok(
-            match self.inner.save_confirmed(&key, head_busy).map_err(js_err)? {
-                Some(h) => {
-                    Array::of2(&JsValue::from_str(&h.key), &Uint8Array::from(&h.value[..])).into()
-                }
-                None => JsValue::NULL,
-            },
-        )
+        let head = self.inner.save_confirmed(&key, head_busy).map_err(js_err)?;
+        Ok(head.map_or(JsValue::NULL, |h| pair(&h.key, &h.value).into()))
     }
 
     /// A new wallet continues storage where an empty store's opener says
@@ -363,11 +379,7 @@ impl JsWallet {
     /// How the head write went; returns the keys to remove (best effort).
     #[wasm_bindgen(js_name = headWritten)]
     pub fn head_written(&mut self, ok: bool) -> Array {
-        self.inner
-            .head_written(ok)
-            .iter()
-            .map(|k| JsValue::from_str(k))
-            .collect()
+        keys_array(&self.inner.head_written(ok))
     }
 
     /// The holder key's public JWK, as JSON text.
@@ -399,6 +411,82 @@ impl JsWallet {
             .add_credential(sd_jwt, time(now, "now")?)
             .map_err(js_err)?;
         to_json(&c.summary())
+    }
+
+    /// Starts a move to a new phone: appends the handover record (save
+    /// next, then `finishExport`, or `abortExport` if the save failed).
+    ///
+    /// # Errors
+    /// `INVALID_STATE`, `NOT_INITIALIZED`, `INVALID_INPUT`.
+    #[wasm_bindgen(js_name = beginExport)]
+    pub fn begin_export(&mut self, now: Option<f64>) -> JsResult<()> {
+        let t = time(now, "now")?;
+        self.inner.begin_export(t).map_err(js_err)
+    }
+
+    /// The handover record's save failed: takes it back.
+    #[wasm_bindgen(js_name = abortExport)]
+    pub fn abort_export(&mut self) {
+        self.inner.abort_export();
+    }
+
+    /// `[export, recovery code]`, both bytes (the code as ASCII text, so
+    /// that the caller can wipe it after showing it).
+    ///
+    /// # Errors
+    /// `INVALID_STATE`, `INVALID_INPUT` (too large), `NOT_INITIALIZED`.
+    #[wasm_bindgen(js_name = finishExport)]
+    pub fn finish_export(&mut self) -> JsResult<Array> {
+        let e = self.inner.finish_export().map_err(js_err)?;
+        Ok(Array::of2(
+            &Uint8Array::from(&e.bytes[..]),
+            &Uint8Array::from(&e.code.to_text()[..]),
+        ))
+    }
+
+    /// A wallet on a new phone from an export and its recovery code (text
+    /// as bytes); save it next (`startStore` first).
+    ///
+    /// # Errors
+    /// `DECRYPT_FAILED`, `STORAGE_CORRUPT`, `INVALID_CHECKPOINT`,
+    /// `ROLLBACK_DETECTED`, `INVALID_INPUT`, `INVALID_JWK`.
+    #[wasm_bindgen(js_name = importFrom)]
+    pub fn import_from(
+        export: &[u8],
+        code: &[u8],
+        trusted_json: &str,
+        allow_unverified: bool,
+        trusted_checkpoint: Option<String>,
+        now: Option<f64>,
+    ) -> JsResult<JsWallet> {
+        let code = crate::consent::handover::RecoveryCode::parse(code).map_err(js_err)?;
+        let options = OpenOptions {
+            trusted: keys(trusted_json, "trustedVerifiers")?,
+            allow_unverified,
+            trusted_checkpoint,
+        };
+        let (inner, reissue) =
+            Wallet::import(export, &code, &options, time(now, "now")?).map_err(js_err)?;
+        Ok(Self {
+            reissue: to_json(&reissue)?,
+            ..Self::wrap(inner)
+        })
+    }
+
+    /// The credentials an imported wallet should have re-issued (JSON
+    /// text; `[]` for other wallets).
+    #[must_use]
+    pub fn reissue(&self) -> String {
+        self.reissue.clone()
+    }
+
+    /// The continuity proof for a relying party holding `checkpoint`.
+    ///
+    /// # Errors
+    /// `INVALID_CHECKPOINT`.
+    #[wasm_bindgen(js_name = continuityProof)]
+    pub fn continuity_proof(&self, checkpoint: &str) -> JsResult<Vec<u8>> {
+        self.inner.continuity_proof(checkpoint).map_err(js_err)
     }
 
     /// How many credentials the wallet holds.

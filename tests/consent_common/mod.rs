@@ -64,6 +64,7 @@ pub fn hotel(i: u32) -> ConsentRecord {
         lawful_basis: LawfulBasis::LegalDuty,
         consent_type: ConsentType::Explicit,
         cross_border: Some(false),
+        device: None,
         fields: vec![
             Field {
                 licence: "resident_id_card".into(),

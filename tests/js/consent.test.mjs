@@ -283,23 +283,31 @@ test('save and load through storage.memory(): round trip, storage use, continuin
   const { key, log } = newLog(40);
   const store = m.storage.memory();
   const used = await log.save(store, storageKey());
-  assert.equal(used.keys, 2, 'one data segment and the manifest');
-  assert.ok(used.bytes > 0 && used.bytes === store.bytesUsed(), `storage use reported: ${JSON.stringify(used)}`);
+  assert.equal(used.keys, 2, 'one data segment and the commit (then the head slot)');
+  assert.ok(used.bytes > 0 && used.bytes < store.bytesUsed(), `storage use reported: ${JSON.stringify(used)}`);
   const back = await m.ConsentLog.load(store, storageKey(), { signingKey: key, origin: ORIGIN, trustedCheckpoint: log.checkpoint() });
   assert.equal(back.size, 40);
   assert.deepEqual(back.root(), log.root());
   assert.deepEqual(back.get(17), log.get(17));
-  // Continue and save again: the old state's segments are removed.
+  // Continue and save again: the save writes what is new. Another storage
+  // gets the whole log afresh; one that holds a log refuses it.
   back.append(syntheticRecord(40, T0));
-  await back.save(store, storageKey());
-  assert.equal(store.entries().length, 2, 'no left-over segments');
+  const second = await back.save(store, storageKey());
+  assert.ok(second.bytes < used.bytes, 'the second save writes only what is new');
+  const copy = m.storage.memory();
+  assert.ok((await back.save(copy, storageKey())).bytes > second.bytes);
+  assert.equal((await m.ConsentLog.load(copy, storageKey(), { signingKey: key, origin: ORIGIN })).size, 41);
+  const other = m.storage.memory();
+  await newLog(3).log.save(other, storageKey());
+  assert.equal(await code(() => back.save(other, storageKey())), 'CONSENT_NOT_PERSISTED');
   const again = await m.ConsentLog.load(store, storageKey(), { signingKey: key, origin: ORIGIN, trustedCheckpoint: log.checkpoint() });
   assert.equal(again.size, 41);
   // Wrong storage key; another origin; another signing key.
   assert.equal(await code(() => m.ConsentLog.load(store, new Uint8Array(32).fill(1), { signingKey: key, origin: ORIGIN })), 'DECRYPT_FAILED');
   assert.equal(await code(() => m.ConsentLog.load(store, new Uint8Array(31), { signingKey: key, origin: ORIGIN })), 'INVALID_KEY');
-  assert.equal(await code(() => m.ConsentLog.load(store, storageKey(), { signingKey: key, origin: 'mpshield.example/other' })), 'INVALID_CHECKPOINT');
-  assert.equal(await code(() => m.ConsentLog.load(store, storageKey(), { signingKey: m.SigningKey.generate('EdDSA'), origin: ORIGIN })), 'INVALID_CHECKPOINT');
+  // The commit's checkpoint must be this key's, for this origin.
+  assert.equal(await code(() => m.ConsentLog.load(store, storageKey(), { signingKey: key, origin: 'mpshield.example/other' })), 'STORAGE_CORRUPT');
+  assert.equal(await code(() => m.ConsentLog.load(store, storageKey(), { signingKey: m.SigningKey.generate('EdDSA'), origin: ORIGIN })), 'STORAGE_CORRUPT');
   assert.equal(await code(() => m.ConsentLog.load(m.storage.memory(), storageKey(), { signingKey: key, origin: ORIGIN })), 'STORAGE_CORRUPT');
   assert.equal(await code(() => m.ConsentLog.load(store, storageKey(), { origin: ORIGIN })), 'INVALID_INPUT');
   assert.equal(await code(() => m.ConsentLog.load({ get() {} }, storageKey(), { signingKey: key, origin: ORIGIN })), 'INVALID_INPUT');
@@ -310,41 +318,51 @@ test('save and load through storage.memory(): round trip, storage use, continuin
   await assert.rejects(p, { code: 'INVALID_INPUT' });
 });
 
-test('tampered storage is a typed error: a flipped bit anywhere, removed, swapped, foreign segments', async () => {
+test('tampered storage is a typed error: a flipped bit anywhere, removed or longer values (format 2)', async () => {
   const { key, log } = newLog(300);
-  // A small segment limit gives several segments.
   const base = m.storage.memory();
-  const small = { get: base.get, set: base.set, remove: base.remove, maxValueBytes: 4096 };
-  const used = await log.save(small, storageKey());
-  assert.ok(used.keys >= 4, `${used.keys} keys`);
+  await log.save(base, storageKey());
+  for (let i = 300; i < 303; i++) {
+    log.append(syntheticRecord(i, T0));
+    await log.save(base, storageKey());
+  }
   const entries = base.entries();
+  assert.ok(entries.length >= 4, `${entries.length} keys`);
   const load = (store) => m.ConsentLog.load(store, storageKey(), { signingKey: key, origin: ORIGIN });
   const withEntries = (list) => {
     const s = m.storage.memory();
     for (const [k, v] of list) s.set(k, v);
     return s;
   };
-  assert.equal((await load(withEntries(entries))).size, 300);
+  assert.equal((await load(withEntries(entries))).size, 303);
   for (const [k, v] of entries) {
-    for (const at of [0, 4, 20, 28, 29, Math.floor(v.length / 2), v.length - 1]) {
+    for (const at of [0, 4, 20, 29, 30, Math.floor(v.length / 2), v.length - 1]) {
       const list = entries.map(([k2, v2]) => [k2, k2 === k ? flip(v2, at) : v2]);
+      if (k.includes('/head/')) {
+        // The head slot is only a hint where to start probing: a flipped
+        // one is ignored and the newest commit still wins.
+        assert.equal((await load(withEntries(list))).size, 303, `flip in ${k} at ${at}`);
+        continue;
+      }
       const c = await code(() => load(withEntries(list)));
-      assert.ok(['STORAGE_CORRUPT', 'DECRYPT_FAILED'].includes(c), `flip in ${k} at ${at}: ${c}`);
+      assert.ok(['STORAGE_CORRUPT', 'DECRYPT_FAILED', 'ROLLBACK_DETECTED'].includes(c) || c === 'no error', `flip in ${k} at ${at}: ${c}`);
+      if (c === 'no error') {
+        // Only a superseded commit may be damaged without effect, and then
+        // the newest state is what loads.
+        assert.ok(k.includes('/commit/'), `flip in ${k} at ${at} went unnoticed`);
+        assert.equal((await load(withEntries(list))).size, 303);
+      }
     }
   }
-  const data = entries.filter(([k]) => !k.endsWith('/manifest'));
-  const manifest = entries.find(([k]) => k.endsWith('/manifest'));
-  // A removed segment; two swapped; one duplicated in place of another; trailing garbage.
-  assert.equal(await code(() => load(withEntries([...data.slice(1), manifest]))), 'STORAGE_CORRUPT');
-  const swapped = [[data[0][0], data[1][1]], [data[1][0], data[0][1]], ...data.slice(2), manifest];
-  assert.equal(await code(() => load(withEntries(swapped))), 'STORAGE_CORRUPT');
-  const dup = [[data[0][0], data[0][1]], [data[1][0], data[0][1]], ...data.slice(2), manifest];
-  assert.equal(await code(() => load(withEntries(dup))), 'STORAGE_CORRUPT');
-  const longer = new Uint8Array(data[0][1].length + 1);
-  longer.set(data[0][1]);
-  assert.equal(await code(() => load(withEntries([[data[0][0], longer], ...data.slice(1), manifest]))), 'STORAGE_CORRUPT');
+  // A removed segment; a segment one byte longer.
+  const segs = entries.filter(([k]) => k.includes('/seg/'));
+  const others = entries.filter(([k]) => !k.includes('/seg/'));
+  assert.equal(await code(() => load(withEntries([...segs.slice(1), ...others]))), 'STORAGE_CORRUPT');
+  const longer = new Uint8Array(segs[0][1].length + 1);
+  longer.set(segs[0][1]);
+  assert.equal(await code(() => load(withEntries([[segs[0][0], longer], ...segs.slice(1), ...others]))), 'STORAGE_CORRUPT');
   // A value that is not bytes.
-  const notBytes = { get: (k) => (k.endsWith('/manifest') ? 'text' : undefined), set() {}, remove() {} };
+  const notBytes = { get: (k) => (k.includes('/head/') ? 'text' : undefined), set() {}, remove() {} };
   assert.equal(await code(() => load(notBytes)), 'STORAGE_CORRUPT');
   // A read that fails.
   const failing = { get: () => Promise.reject(new Error('disk on fire')), set() {}, remove() {} };
@@ -382,20 +400,33 @@ test('rollback to an earlier save is ROLLBACK_DETECTED with a trusted checkpoint
 test('a failing storage on save is CONSENT_NOT_PERSISTED, and the previous state survives', async () => {
   const { key, log } = newLog(5);
   const base = m.storage.memory();
-  await log.save(base, storageKey());
-  log.append(syntheticRecord(5, T0));
-  const throwing = { get: base.get, set() { throw new Error('quota exceeded'); }, remove: base.remove };
-  const rejecting = { get: base.get, set: () => Promise.reject(new Error('I/O error')), remove: base.remove };
+  // One adapter (a log saves to one storage) whose writes fail as `mode` says.
+  let mode = 'ok';
   let writes = 0;
-  const failsLast = { get: base.get, set: (k, v) => (++writes >= 2 ? Promise.reject(new Error('full')) : base.set(k, v)), remove: base.remove };
-  for (const store of [throwing, rejecting, failsLast]) {
+  const store = {
+    get(k) {
+      if (mode === 'failingRead') throw new Error('locked');
+      return base.get(k);
+    },
+    set(k, v) {
+      if (mode === 'throwing') throw new Error('quota exceeded');
+      if (mode === 'rejecting') return Promise.reject(new Error('I/O error'));
+      if (mode === 'failsLast' && ++writes >= 2) return Promise.reject(new Error('full'));
+      return base.set(k, v);
+    },
+    remove: (k) => base.remove(k),
+  };
+  await log.save(store, storageKey());
+  log.append(syntheticRecord(5, T0));
+  for (const m2 of ['throwing', 'rejecting', 'failsLast']) {
+    mode = m2;
     const e = await log.save(store, storageKey()).then(() => null, (err) => err);
     assert.ok(e instanceof m.MpShieldError);
     assert.equal(e.code, 'CONSENT_NOT_PERSISTED');
     assert.match(e.message, /do not disclose/);
   }
-  const failingRead = { get: () => { throw new Error('locked'); }, set: base.set, remove: base.remove };
-  assert.equal(await code(() => log.save(failingRead, storageKey())), 'CONSENT_NOT_PERSISTED');
+  mode = 'failingRead';
+  assert.equal(await code(() => log.save(store, storageKey())), 'CONSENT_NOT_PERSISTED');
   const back = await m.ConsentLog.load(base, storageKey(), { signingKey: key, origin: ORIGIN });
   assert.equal(back.size, 5, 'the previous save is still readable');
 });
@@ -403,19 +434,21 @@ test('a failing storage on save is CONSENT_NOT_PERSISTED, and the previous state
 test('storage adapters: file (Node), localStorage stand-in, wx stub; argon2id storage keys', async (t) => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'mpshield-consent-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
-  const { key, log } = newLog(25);
+  let { key, log } = newLog(25);
   const file = m.storage.file(path.join(dir, 'log'));
   await log.save(file, storageKey());
   const files = readdirSync(path.join(dir, 'log'));
-  assert.equal(files.length, 2);
-  assert.ok(files.every((f) => !f.includes('/') && f.startsWith('mpshield%2Fconsent%2F')), files.join());
+  assert.equal(files.length, 3, 'a segment, the commit and the head slot');
+  assert.ok(files.every((f) => !f.includes('/') && f.startsWith('mpshield%2Fconsent%2Fv2%2F')), files.join());
   assert.equal((await m.ConsentLog.load(file, storageKey(), { signingKey: key, origin: ORIGIN })).size, 25);
   // Tamper on disk.
-  const mf = path.join(dir, 'log', files.find((f) => f.endsWith('manifest')));
-  const bytes = readFileSync(mf);
+  const seg = path.join(dir, 'log', files.find((f) => f.includes('seg')));
+  const bytes = readFileSync(seg);
   bytes[bytes.length - 3] ^= 4;
-  writeFileSync(mf, bytes);
-  assert.equal(await code(() => m.ConsentLog.load(file, storageKey(), { signingKey: key, origin: ORIGIN })), 'DECRYPT_FAILED');
+  writeFileSync(seg, bytes);
+  assert.equal(await code(() => m.ConsentLog.load(file, storageKey(), { signingKey: key, origin: ORIGIN })), 'STORAGE_CORRUPT');
+  // Each storage gets its own log (a log saves where it was first saved).
+  ({ key, log } = newLog(25));
   assert.throws(() => m.storage.file(''), { code: 'INVALID_INPUT' });
 
   const items = new Map();
@@ -434,7 +467,7 @@ test('storage adapters: file (Node), localStorage stand-in, wx stub; argon2id st
   assert.ok(k1 instanceof Uint8Array && k1.length === 32);
   assert.deepEqual(await m.deriveStorageKey({ pin: new TextEncoder().encode('123456'), salt, params }), k1);
   assert.notDeepEqual(await m.deriveStorageKey({ pin: '123457', salt, params }), k1);
-  await log.save(m.storage.memory(), k1);
+  await newLog(1).log.save(m.storage.memory(), k1);
   assert.equal(await code(() => m.deriveStorageKey({ pin: '', salt, params })), 'INVALID_INPUT');
   assert.equal(await code(() => m.deriveStorageKey({ pin: '1234', salt: salt.slice(0, 8), params })), 'INVALID_INPUT');
   assert.equal(await code(() => m.deriveStorageKey({ pin: '1234', salt, params: { memoryKib: 1 } })), 'INVALID_INPUT');

@@ -84,7 +84,7 @@ for (const [what, error] of FATAL) {
     const store = m.storage.memory();
     const storageKey = m.randomBytes(32);
     await log.save(store, storageKey);
-    ctl.throwOn(/fromSegments$/i, error());
+    ctl.throwOn(/consentlog_fromStore$/i, error());
     const e = await rejection(() => m.ConsentLog.load(store, storageKey, { signingKey: key, origin: 'device.example/consent' }));
     assert.ok(e instanceof m.MpShieldError && e.code === 'INTERNAL', 'the load rejects with INTERNAL');
     assertDead(m, what);

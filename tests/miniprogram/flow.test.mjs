@@ -10,7 +10,7 @@ import test from 'node:test';
 import assert from 'node:assert';
 import { createMiniProgram, makePackageRoot } from './emulator.mjs';
 import { importByName, linkPackage } from '../js/helpers/link.mjs';
-import { carRental, failureInjection, hotelCheckIn, refusals } from '../js/helpers/flow-scenario.mjs';
+import { HOTEL_CHOICES, HOTEL_FIELDS, carRental, failureInjection, hotelCheckIn, refusals, world } from '../js/helpers/flow-scenario.mjs';
 import { depthBomb } from '../js/helpers/depth-bomb.mjs';
 
 const link = linkPackage();
@@ -50,3 +50,46 @@ for (const profile of ['ios', 'android']) {
     await depthBomb(w, assert);
   });
 }
+
+// The phone module (Cargo feature "full" off) leaves out issuance and the
+// relying party: the exports exist and fail with INVALID_STATE naming the
+// phone module. Moving the log is in it: an export made in the mini-program
+// imports on a second one, and the hotel (in Node) follows the move.
+test('ios: the phone module refuses issuer and relying-party calls, and moves a log', async (t) => {
+  const pkg = makePackageRoot();
+  t.after(pkg.cleanup);
+  const mp = createMiniProgram({ profile: 'ios', root: pkg.root });
+  const w = mp.run("require('mpshield')");
+  await w.init();
+  const key = w.SigningKey.generate('ES256');
+  for (const f of [
+    () => w.licence.issue({ type: 'resident_id_card', issuerKey: key, holderPublicJwk: key.publicJwk(), iss: 'https://gov.example/issuer', fields: {} }),
+    () => w.Verifier.create({ name: '测试酒店有限公司', uscc: '91440300MA5FBTE67N', signingKey: key, hpkeKeyPair: w.hpke.generateKeyPair(), trustedIssuers: [] }),
+    () => w.consent.verifyContinuity({ proof: new Uint8Array(8), checkpoint: 'x', devicePublicJwk: key.publicJwk(), origin: 'x' }),
+  ]) {
+    let err;
+    try {
+      f();
+    } catch (e) {
+      err = e;
+    }
+    assert.equal(err && err.code, 'INVALID_STATE');
+    assert.match(err.message, /phone module/);
+  }
+  const s = await world(w, rp);
+  const request = s.hotel.v.createRequest({ purpose: '住宿登记', lawfulBasis: 'legal_duty', fields: HOTEL_FIELDS });
+  const sent = await s.wallet.respond(request, { choices: HOTEL_CHOICES, separateConsent: true });
+  const accepted = await s.hotel.v.open(sent.envelope);
+  const exported = await s.wallet.exportLog();
+  const moved = await w.Wallet.importLog({
+    storage: w.storage.memory(), storageKey: w.randomBytes(32), data: exported.data,
+    recoveryCode: exported.recoveryCode, trustedVerifiers: [s.hotel.v.publicJwk()],
+  });
+  assert.equal(moved.reissue.length, 2);
+  const checkpoint = accepted.receipt.checkpoint;
+  const c = rp.consent.verifyContinuity({
+    proof: moved.wallet.continuityProof(checkpoint), checkpoint,
+    devicePublicJwk: accepted.devicePublicJwk, origin: checkpoint.split('\n')[0],
+  });
+  assert.equal(c.checkpoint.note, moved.wallet.checkpoint());
+});

@@ -38,7 +38,7 @@ for (const profile of ['ios', 'android']) {
        var store = m.storage.wx(wx);
        var storageKey = m.randomBytes(32);
        await log.save(store, storageKey, { timeoutMs: 5000 });
-       __trap.throwOn(/fromSegments$/i, 'Maximum call stack size exceeded', 'RangeError');
+       __trap.throwOn(/consentlog_fromStore$/i, 'Maximum call stack size exceeded', 'RangeError');
        var code = await m.ConsentLog.load(store, storageKey, { signingKey: key, origin: 'device.example/consent' })
          .then(function () { return 'loaded'; }, function (e) { return e.code; });
        var after;
