@@ -76,7 +76,7 @@ fmt:
 # --- Fuzzing (cargo-fuzz, libFuzzer; nightly) — see docs/FUZZING.md ----------
 # fuzz/ is its own workspace (own Cargo.lock, target dir fuzz/target).
 FUZZ_TARGETS := envelope stream sdjwt_decode sdjwt_verify sdjwt_present request verifier \
-	store receipt checkpoint record json
+	store receipt checkpoint record json handover
 # Seconds per target for `make fuzz`, and libFuzzer worker processes.
 FUZZ_SECONDS ?= 3600
 FUZZ_JOBS ?= 1

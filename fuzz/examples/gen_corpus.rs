@@ -38,7 +38,7 @@ use serde_json::{json, Value};
 /// Depth of the nested-JSON bombs (committed: 20–60 KB each).
 const JSON_DEPTH: usize = 10_000;
 /// Length of the nested-disclosure chain committed in the corpus.
-const SMALL_CHAIN: usize = 64;
+const SMALL_CHAIN: usize = 24;
 /// Length of the generated nested-disclosure chain (`bombs`).
 const BOMB_CHAIN: usize = 5_000;
 
@@ -70,6 +70,7 @@ fn main() {
             credentials(&out, f);
             flow(&out, f);
             consent(&out, f);
+            handover_inputs(&out, f);
             json_inputs(&out);
         }
         "bombs" => {
@@ -269,8 +270,8 @@ fn credentials(out: &Out, f: &Fixture) {
         ("kb-es256", &p1),
         ("kb-eddsa", &p2),
         ("kb-id-card", &p3),
-        ("chain-64", &chain),
-        ("array-chain-64", &achain),
+        ("chain-24", &chain),
+        ("array-chain-24", &achain),
     ] {
         let v = sdjwt::verify(
             text,
@@ -301,7 +302,7 @@ fn credentials(out: &Out, f: &Fixture) {
             &id_card,
         ),
         ("nothing", "", &ed),
-        ("chain-64", "/c/c/c", &chain),
+        ("chain-24", "/c/c/c", &chain),
     ] {
         out.put("sdjwt_present", name, format!("{line}\n{text}"));
     }
@@ -695,4 +696,49 @@ fn json_inputs(out: &Out) {
     for (name, text) in items {
         out.put("json", name, text);
     }
+}
+
+// ---------------------------------------------------------------------------
+// Moving a log: an export under the fixed recovery code, a continuity proof
+// ---------------------------------------------------------------------------
+
+fn handover_inputs(out: &Out, f: &Fixture) {
+    use mpshield::consent::handover::{self, Export, Handover, RecoveryCode};
+    use mpshield::consent::DeviceKey;
+    use mpshield::flow::wallet::OpenOptions;
+    use mpshield_fuzz::{NEXT_DEVICE_SEED, RECOVERY_CODE};
+
+    let empty = ConsentLog::create(f.device.clone(), ORIGIN).unwrap();
+    let before_move = empty.checkpoint().unwrap();
+    let mut log = ConsentLog::create(f.device.clone(), ORIGIN).unwrap();
+    let mut ids = rng(61);
+    for i in 0..3u32 {
+        let rec = record::from_json(&record_json(i)).unwrap();
+        log.append_with_rng(rec, &mut ids).unwrap();
+    }
+    let next = DeviceKey::from_bytes(&NEXT_DEVICE_SEED).verifying_key();
+    let rec = handover::handover_record(log.size(), &next, NOW);
+    log.append_with_rng(rec, &mut ids).unwrap();
+    let export = Export {
+        origin: ORIGIN.to_owned(),
+        device_seed: zeroize::Zeroizing::new(NEXT_DEVICE_SEED),
+        handovers: vec![Handover {
+            key: f.device_public(),
+            note: log.checkpoint().unwrap(),
+        }],
+        records: log
+            .records()
+            .map(|r| r.canonical_bytes().unwrap())
+            .collect(),
+        reissue: b"[]".to_vec(),
+    };
+    let code = RecoveryCode::parse(RECOVERY_CODE).unwrap();
+    let sealed = export.seal(&code).unwrap();
+    out.put("handover", "export", [&[0u8][..], &sealed].concat());
+    let (wallet, _) =
+        mpshield::flow::wallet::Wallet::import(&sealed, &code, &OpenOptions::default(), NOW)
+            .unwrap();
+    let proof = wallet.continuity_proof(&before_move).unwrap();
+    handover::verify_continuity(&proof, &before_move, &f.device_public(), ORIGIN).unwrap();
+    out.put("handover", "continuity", [&[1u8][..], &proof].concat());
 }

@@ -232,3 +232,10 @@ pub fn first_line(data: &[u8]) -> (&[u8], &[u8]) {
         None => (&[], data),
     }
 }
+
+/// The recovery code the `handover` target opens exports with (the corpus
+/// seals its exports under it).
+pub const RECOVERY_CODE: &[u8] = b"0123-4567-89AB-CDEF-GHJK-MNPQ-RSTV-WXYZ";
+
+/// The seed of the device key the corpus hands the log over to.
+pub const NEXT_DEVICE_SEED: [u8; 32] = [0x42; 32];

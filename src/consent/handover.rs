@@ -479,9 +479,14 @@ pub fn verify_continuity(
         return Err(Error::InvalidProof);
     }
     let boundary = boundary.ok_or(Error::InvalidProof)?;
+    // An empty log's checkpoint is continued by any log (no proof exists).
     let continues = theirs.size <= boundary
-        && merkle::verify_consistency(theirs.size, now.size, &theirs.root, &now.root, &consistency)
-            .is_ok();
+        && if theirs.size == 0 {
+            bool::from(theirs.root.ct_eq(&merkle::empty_root()))
+        } else {
+            merkle::verify_consistency(theirs.size, now.size, &theirs.root, &now.root, &consistency)
+                .is_ok()
+        };
     let declared = restored.and_then(|v| {
         let d = v.record.device.as_ref()?;
         let ok = v.record.event == Event::Restored
