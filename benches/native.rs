@@ -251,12 +251,20 @@ fn consent_log() {
             );
             let key = store::StorageKey::from_bytes([7; 32]);
             let start = Instant::now();
-            let segs = log.to_segments(&key).unwrap();
+            let mut storage = mpshield::flow::MemoryStorage::new();
+            let mut committer =
+                mpshield::consent::commit::Committer::new(mpshield::consent::commit::LOG_PREFIX);
+            mpshield::consent::commit::save_sync(&mut committer, &mut storage, &log, &[], &key)
+                .unwrap();
             let secs = start.elapsed().as_secs_f64();
             report(
-                "consentLog.toSegments (100k)",
+                "consentLog.save, format 2 (100k)",
                 1.0 / secs,
-                store::storage_bytes(&segs),
+                storage
+                    .entries()
+                    .iter()
+                    .map(|(k, v)| k.len() + v.len())
+                    .sum(),
             );
         }
     }

@@ -85,8 +85,10 @@ fn boundary_functions_return_errors_not_panics() {
 fn consent_log_in_browser() {
     mpshield::wasm::start();
     mpshield::rng::add_entropy(&browser_entropy()).unwrap();
-    use mpshield::consent::store::{self, StorageKey};
+    use mpshield::consent::commit::{self, Committer, LOG_PREFIX};
+    use mpshield::consent::store::StorageKey;
     use mpshield::consent::{verify_receipt, ConsentLog};
+    use mpshield::flow::MemoryStorage;
     let device = consent_common::device_key(1);
     let origin = consent_common::ORIGIN;
     let mut log = ConsentLog::create(device.clone(), origin).unwrap();
@@ -101,26 +103,26 @@ fn consent_log_in_browser() {
     let v = verify_receipt(&receipt, &device.verifying_key()).unwrap();
     assert_eq!(v.index, 7);
     let key = StorageKey::from_bytes([3; 32]);
-    let old = log.to_segments(&key).unwrap();
+    let mut storage = MemoryStorage::new();
+    let mut committer = Committer::new(LOG_PREFIX);
+    commit::save_sync(&mut committer, &mut storage, &log, &[], &key).unwrap();
+    let old = storage.clone();
     log.withdraw(&first, consent_common::T0 + 100).unwrap();
     let trusted = log.checkpoint().unwrap();
-    let new = log.to_segments(&key).unwrap();
-    let get = |segs: &Vec<(String, Vec<u8>)>, k: &str| {
-        segs.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone())
-    };
-    let back = ConsentLog::from_segments(
-        |k| get(&new, k),
-        &key,
-        device.clone(),
-        origin,
-        Some(&trusted),
-    )
-    .unwrap();
+    commit::save_sync(&mut committer, &mut storage, &log, &[], &key).unwrap();
+    let (back, _) =
+        commit::open_log(&mut storage, &key, device.clone(), origin, Some(&trusted)).unwrap();
     assert_eq!(back.status(consent_common::T0).withdrawn, [first]);
-    let e = ConsentLog::from_segments(|k| get(&old, k), &key, device, origin, Some(&trusted))
-        .unwrap_err();
+    let e = commit::open_log(&mut old.clone(), &key, device, origin, Some(&trusted))
+        .err()
+        .unwrap();
     assert_eq!(e.code(), "ROLLBACK_DETECTED");
-    assert!(store::storage_bytes(&new) < 64 * 1024);
+    let used: usize = storage
+        .entries()
+        .iter()
+        .map(|(k, v)| k.len() + v.len())
+        .sum();
+    assert!(used < 64 * 1024);
 }
 
 /// Structured values cross the boundary as JSON text: results parse, and

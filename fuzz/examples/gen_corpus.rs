@@ -15,9 +15,10 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use mpshield::consent::checkpoint::Checkpoint;
+use mpshield::consent::commit::{self, Committer, LOG_PREFIX};
 use mpshield::consent::log::ConsentLog;
+use mpshield::consent::receipt;
 use mpshield::consent::record::{self, Form, LawfulBasis};
-use mpshield::consent::{receipt, store};
 use mpshield::credential::idcard;
 use mpshield::credential::jose::{b64url, sha256_b64url};
 use mpshield::credential::keys::{Algorithm, SigningKey, VerifyingKey};
@@ -616,33 +617,29 @@ fn consent(out: &Out, f: &Fixture) {
             ConsentLog::create(f.device.clone(), ORIGIN).unwrap(),
         ),
     ] {
-        let segments =
-            store::to_segments_with(&log, &f.storage_key, store::MIN_SEGMENT_BYTES, &mut rng(70))
-                .unwrap();
-        let (manifest_key, manifest) = segments.last().unwrap();
-        assert_eq!(manifest_key, store::MANIFEST_KEY);
-        let keys = store::segment_keys(manifest).unwrap();
-        let mut blobs = vec![manifest.clone()];
-        for k in &keys {
-            blobs.push(segments.iter().find(|(n, _)| n == k).unwrap().1.clone());
-        }
-        let get = |k: &str| {
-            segments
-                .iter()
-                .find(|(n, _)| n == k)
-                .map(|(_, v)| v.clone())
-        };
-        store::from_segments(get, &f.storage_key, f.device.clone(), ORIGIN, None).unwrap();
+        // Saved twice (the second save adds a segment and a commit).
+        let mut storage = MemoryStorage::new();
+        let mut committer = Committer::new(LOG_PREFIX);
+        commit::save_sync(&mut committer, &mut storage, &log, &[], &f.storage_key).unwrap();
+        commit::save_sync(&mut committer, &mut storage, &log, &[], &f.storage_key).unwrap();
+        commit::open_log(&mut storage, &f.storage_key, f.device.clone(), ORIGIN, None).unwrap();
+        let pairs: Vec<Vec<u8>> = storage
+            .entries()
+            .iter()
+            .flat_map(|(k, v)| [k.as_bytes().to_vec(), v.clone()])
+            .collect();
         out.put(
             "store",
-            &format!("{name}-{}-segments", keys.len()),
-            join_blobs(&blobs),
+            &format!("{name}-{}-keys", pairs.len() / 2),
+            join_blobs(&pairs),
         );
-        out.put(
-            "store",
-            &format!("{name}-manifest-only"),
-            join_blobs(&blobs[..1]),
-        );
+        let heads: Vec<Vec<u8>> = storage
+            .entries()
+            .iter()
+            .filter(|(k, _)| k.contains("/head/"))
+            .flat_map(|(k, v)| [k.as_bytes().to_vec(), v.clone()])
+            .collect();
+        out.put("store", &format!("{name}-heads-only"), join_blobs(&heads));
     }
 }
 

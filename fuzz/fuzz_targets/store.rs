@@ -1,37 +1,31 @@
-//! Stored consent logs (src/consent/store.rs), thin on purpose while the
-//! storage format is redesigned: the input is length-prefixed blobs
-//! (`split_blobs`), the manifest first, then the data segments in the order
-//! `segment_keys(manifest)` names them; `from_segments` loads them with the
-//! fixed storage and device keys.
+//! Stored consent logs in storage format 2 (src/consent/commit.rs): the
+//! input is length-prefixed blobs (`split_blobs`) in pairs, key then value,
+//! put into a store that `commit::open_log` reads with the fixed storage
+//! and device keys (the opener asks for the head slots, probes commits and
+//! reads the segments a commit names). Property: typed errors only; a log
+//! that opens has the fixed origin, rebuilds its tree, and saves again.
 #![no_main]
 
-use std::collections::HashMap;
-
 use libfuzzer_sys::fuzz_target;
-use mpshield::consent::store::{self, MANIFEST_KEY};
+use mpshield::consent::commit;
+use mpshield::flow::{MemoryStorage, Storage};
 use mpshield_fuzz::{checked, init, split_blobs, ORIGIN};
 
 fuzz_target!(|data: &[u8]| {
     let f = init();
     let blobs = split_blobs(data);
-    let Some((manifest, segments)) = blobs.split_first() else {
-        return;
-    };
-    // A map, not a search: a manifest may name up to MAX_SEGMENTS keys.
-    let keys: HashMap<String, usize> = checked(store::segment_keys(manifest))
-        .unwrap_or_default()
-        .into_iter()
-        .enumerate()
-        .map(|(i, k)| (k, i))
-        .collect();
-    let get = |k: &str| -> Option<Vec<u8>> {
-        if k == MANIFEST_KEY {
-            return Some(manifest.to_vec());
-        }
-        segments.get(*keys.get(k)?).map(|s| s.to_vec())
-    };
-    if let Some(log) = checked(store::from_segments(
-        get,
+    let mut storage = MemoryStorage::new();
+    for pair in blobs.chunks(2) {
+        let (Some(k), Some(v)) = (pair.first(), pair.get(1)) else {
+            break;
+        };
+        let Ok(k) = std::str::from_utf8(k) else {
+            continue;
+        };
+        storage.set(k, v).unwrap();
+    }
+    if let Some((log, mut committer)) = checked(commit::open_log(
+        &mut storage,
         &f.storage_key,
         f.device.clone(),
         ORIGIN,
@@ -39,5 +33,14 @@ fuzz_target!(|data: &[u8]| {
     )) {
         assert_eq!(log.origin(), ORIGIN);
         assert_eq!(log.records().len() as u64, log.size());
+        // What opened can be continued: a save over it succeeds (or is a
+        // typed error, e.g. a foreign writer's generation), never a panic.
+        let _ = checked(commit::save_sync(
+            &mut committer,
+            &mut storage,
+            &log,
+            &[],
+            &f.storage_key,
+        ));
     }
 });

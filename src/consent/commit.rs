@@ -1259,6 +1259,26 @@ pub enum Found {
     Empty(Box<Committer>),
 }
 
+/// Opens a standalone log saved under [`LOG_PREFIX`] (what
+/// `ConsentLog.load` does), and the committer its next saves continue with.
+///
+/// # Errors
+/// As [`open_sync`] and [`Opened::into_log`]; [`Error::StorageCorrupt`] if
+/// nothing is saved ([`Error::RollbackDetected`] with a trusted checkpoint).
+pub fn open_log(
+    storage: &mut dyn KeyValue,
+    key: &StorageKey,
+    device_key: DeviceKey,
+    origin: &str,
+    trusted_checkpoint: Option<&str>,
+) -> Result<(ConsentLog, Committer)> {
+    match open_sync(storage, LOG_PREFIX, key)? {
+        Found::Opened(o) => o.into_log(device_key, origin, trusted_checkpoint),
+        Found::Empty(_) if trusted_checkpoint.is_some() => Err(Error::RollbackDetected),
+        Found::Empty(_) => Err(corrupt("no saved consent log")),
+    }
+}
+
 /// Runs an [`Opener`] over a synchronous store.
 ///
 /// # Errors

@@ -6,13 +6,13 @@
 //! - [`checkpoint`]: C2SP signed-note checkpoints, signed by the device.
 //! - [`log`]: [`ConsentLog`], the append-only log of records.
 //! - [`receipt`]: receipts that travel with the data, and their verification.
-//! - [`store`]: encrypted, segmented persistence and `derive_storage_key`.
+//! - [`store`]: storage keys and `derive_storage_key`.
 //! - [`commit`]: storage format 2 (append-only, crash-safe).
 //! - [`handover`]: moving the log to a new phone, and continuity proofs.
 //!
 //! ```
 //! # fn main() -> Result<(), mpshield::Error> {
-//! use mpshield::consent::{record, verify_receipt, ConsentLog, DeviceKey, StorageKey};
+//! use mpshield::consent::{commit, record, verify_receipt, ConsentLog, DeviceKey, StorageKey};
 //! mpshield::rng::add_entropy(&(0u8..32).collect::<Vec<_>>())?; // the host's entropy
 //! let device = DeviceKey::from_bytes(&[1; 32]); // synthetic; keep real keys secret
 //! let mut log = ConsentLog::create(device.clone(), "mpshield.example/device/1a2b")?;
@@ -30,10 +30,11 @@
 //! let line = &log.history("zh-CN")?[0].line;
 //! assert_eq!(line, "2026-11-22 14:03 向 某某酒店 提供了 公民身份号码（脱敏）用于 住宿登记，保存 30 天");
 //! let key = StorageKey::from_bytes([7; 32]); // from the host, or derive_storage_key
-//! let segments = log.to_segments(&key)?; // (storage key, bytes) pairs to write
-//! let get = |k: &str| segments.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
+//! let mut storage = mpshield::flow::MemoryStorage::new(); // any get/set/remove store
+//! let mut committer = commit::Committer::new(commit::LOG_PREFIX);
+//! commit::save_sync(&mut committer, &mut storage, &log, &[], &key)?; // writes what is new
 //! let note = log.checkpoint()?; // kept outside the log's storage
-//! let back = ConsentLog::from_segments(get, &key, device, "mpshield.example/device/1a2b", Some(&note))?;
+//! let (back, _) = commit::open_log(&mut storage, &key, device, "mpshield.example/device/1a2b", Some(&note))?;
 //! assert_eq!(back.root(), log.root());
 //! # Ok(())
 //! # }

@@ -23,8 +23,7 @@ pub mod wallet;
 
 use std::collections::BTreeMap;
 
-use crate::consent::{store, ConsentLog, StorageKey};
-use crate::error::{Error, Result};
+use crate::error::Result;
 
 /// The HPKE `info` of a sealed response.
 pub const RESPONSE_INFO: &[u8] = b"mpshield response v1";
@@ -78,54 +77,4 @@ impl Storage for MemoryStorage {
         self.entries.remove(key);
         Ok(())
     }
-}
-
-/// Saves `log` through `storage` as `log.save` does in JavaScript: every
-/// segment of the new state, then the stale segments of the old one.
-///
-/// # Errors
-/// [`Error::ConsentNotPersisted`] if a write fails (the previous state is
-/// still the saved one).
-pub fn save_log(log: &ConsentLog, storage: &mut dyn Storage, key: &StorageKey) -> Result<()> {
-    let segments = log.to_segments(key)?;
-    let not_persisted = |e: Error| Error::ConsentNotPersisted {
-        reason: e.to_string(),
-    };
-    let old = match storage.get(store::MANIFEST_KEY).map_err(not_persisted)? {
-        Some(m) => store::segment_keys(&m).unwrap_or_default(),
-        None => Vec::new(),
-    };
-    for (k, v) in &segments {
-        storage.set(k, v).map_err(not_persisted)?;
-    }
-    for k in old {
-        if !segments.iter().any(|(n, _)| *n == k) {
-            // A stale segment left behind only costs space.
-            let _ = storage.remove(&k);
-        }
-    }
-    Ok(())
-}
-
-/// Loads a log saved by [`save_log`].
-///
-/// # Errors
-/// As [`store::from_segments`].
-pub fn load_log(
-    storage: &mut dyn Storage,
-    key: &StorageKey,
-    device_key: crate::consent::DeviceKey,
-    origin: &str,
-) -> Result<ConsentLog> {
-    let mut found = BTreeMap::new();
-    let manifest_key = store::MANIFEST_KEY.to_owned();
-    if let Some(m) = storage.get(&manifest_key)? {
-        for k in store::segment_keys(&m)? {
-            if let Some(v) = storage.get(&k)? {
-                found.insert(k, v);
-            }
-        }
-        found.insert(manifest_key, m);
-    }
-    ConsentLog::from_segments(|k| found.get(k).cloned(), key, device_key, origin, None)
 }
