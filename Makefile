@@ -12,7 +12,7 @@ export MPSHIELD_REQUIRE_PEERS ?= 1
 NODE_TEST := node --test --test-reporter=spec
 
 .PHONY: help setup build pkg demo test lint test-native test-web test-node test-miniprogram test-www size bench fmt clean \
-	fuzz fuzz-build fuzz-smoke fuzz-corpus fuzz-bombs fuzz-regressions
+	fuzz fuzz-build fuzz-smoke fuzz-replay fuzz-corpus fuzz-bombs fuzz-regressions
 
 help:
 	@echo "make demo   build the package, run the end-to-end demo, serve the demo page"
@@ -59,7 +59,7 @@ test-miniprogram: build
 test-www: build
 	$(NODE_TEST) tests/www/
 
-test: lint test-native test-web test-node test-miniprogram test-www size
+test: lint test-native fuzz-replay test-web test-node test-miniprogram test-www size
 	@echo "make test: all green"
 
 size: build
@@ -89,8 +89,9 @@ fuzz-build: setup
 	@MPSHIELD_FUZZ=1 scripts/setup.sh
 	$(FUZZ) build
 
-# Each target once over its committed corpus. Not yet part of `make test`:
-# cargo-fuzz's cold install and the sanitizer build take about 9 minutes. The
+# Each target once over its committed corpus, through cargo-fuzz (nightly,
+# AddressSanitizer). Not part of `make test` (cold install and sanitizer
+# build take about 9 minutes); `fuzz-replay` is, without the sanitizer. The
 # inputs under fuzz/regressions/ are known open defects (see its README):
 # `make fuzz-regressions` runs them; once fixed, add them here.
 fuzz-smoke: fuzz-build
@@ -100,6 +101,18 @@ fuzz-smoke: fuzz-build
 	  echo "fuzz-smoke: $$t: $$(grep -h 'stat::number_of_executed_units' fuzz/target/smoke-$$t.log)"; \
 	done
 	@echo "fuzz-smoke: every target ran over its corpus"
+
+# Every target once over its committed corpus and the generated depth
+# bombs, in `make test`: built with plain cargo on stable (libfuzzer-sys
+# links libFuzzer's driver; no sanitizer, no coverage), so it costs a
+# native build and a few seconds, not cargo-fuzz's nightly toolchain.
+fuzz-replay: setup fuzz-bombs
+	@cargo build -q --manifest-path fuzz/Cargo.toml --bins
+	@for t in $(FUZZ_TARGETS); do \
+	  fuzz/target/debug/$$t fuzz/corpus/$$t $$( [ -d fuzz/bombs/$$t ] && echo fuzz/bombs/$$t ) -runs=0 $(FUZZ_ARGS) > fuzz/target/replay-$$t.log 2>&1 \
+	    || { tail -n 40 fuzz/target/replay-$$t.log; echo "fuzz-replay: $$t FAILED"; exit 1; }; \
+	  echo "fuzz-replay: $$t: $$(grep -hoE 'Done [0-9]+ runs' fuzz/target/replay-$$t.log)"; \
+	done
 
 # The seed corpora (committed) and the large depth bombs (generated).
 fuzz-corpus:
