@@ -2,16 +2,20 @@
 // scripts/build-wasm.sh) plus the hand-written loaders in pkg/src, into
 // pkg/dist (git-ignored):
 //
-//   dist/browser.mjs               ESM; fetch / instantiateStreaming of ./mpshield_bg.wasm
+//   dist/browser.mjs               ESM; fetches ./mpshield_compact_bg.wasm
+//   dist/mpshield_compact_bg.wasm  the module compiled for size (browsers)
 //   dist/node.mjs, dist/node.cjs   ESM and CommonJS; read ./mpshield_bg.wasm from disk
-//   dist/mpshield_bg.wasm
+//   dist/mpshield_bg.wasm          the module compiled for speed (Node)
 //   dist/miniprogram/index.js      CommonJS, ES2017, for WeChat ("miniprogram" field)
-//   dist/miniprogram/mpshield_bg.wasm.br
+//   dist/miniprogram/mpshield_bg.wasm.br   the compact module, brotli
 //
-// The mini-program bundle gets shims (pkg/src/mp-shims.js, esbuild `inject`)
-// for the glue's TextEncoder, TextDecoder, fetch, URL and WebAssembly, and
-// `import.meta.url` is defined away; the build then refuses the bundle if it
-// does not parse as ES2017 or still mentions a web global WeChat lacks.
+// Every bundle takes the glue with its loading path replaced (WEB_INIT
+// below), so no bundle mentions fetch, import.meta or the Node module's
+// name. The mini-program bundle gets a UTF-8 codec (pkg/src/mp-shims.js,
+// esbuild `inject`) for the glue's TextEncoder and TextDecoder, the browser
+// bundle lazy stand-ins for them (pkg/src/browser-shims.js); the build then
+// refuses the mini-program bundle if it does not parse as ES2017 or still
+// mentions a web global WeChat lacks.
 //
 //   node scripts/build-pkg.mjs
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
@@ -51,16 +55,17 @@ if (readFileSync(compactGlue, 'utf8') !== glueText) {
   die('build/gen and build/gen-compact hold different glue: rebuild with scripts/build-wasm.sh');
 }
 const expectations = [
-  ['string paths go through fetch', 'module_or_path = fetch(module_or_path)'],
-  ['non-Response sources go to WebAssembly.instantiate', 'await WebAssembly.instantiate(module, imports)'],
-  ['the instantiate result is checked against WebAssembly.Instance', 'instance instanceof WebAssembly.Instance'],
-  ['Response is feature-tested with typeof', "typeof Response === 'function'"],
   ['strings are decoded with a TextDecoder', "new TextDecoder('utf-8', { ignoreBOM: true })"],
   ['strings are encoded with TextEncoder.encodeInto', 'cachedTextEncoder.encodeInto(arg, view)'],
   ['initSync takes { module }', 'function initSync(module)'],
-  ['init takes { module_or_path }', '({module_or_path} = module_or_path)'],
   ['the instance\'s exports are kept in `wasm`', 'wasm = instance.exports;'],
   ['finalizers free through `wasm.__wbg_<class>_free`', 'new FinalizationRegistry(ptr => wasm.__wbg_'],
+  // The loading path that WEB_INIT replaces.
+  ['the imports object comes from __wbg_get_imports()', 'function __wbg_get_imports()'],
+  ['instantiation ends in __wbg_finalize_init', 'function __wbg_finalize_init(instance, module)'],
+  ['__wbg_load comes before initSync', 'async function __wbg_load(module, imports) {'],
+  ['the async init starts with its promise', 'let __wbg_init_promise;'],
+  ['the glue ends with its exports', 'export { initSync, __wbg_init as default };'],
 ];
 for (const [what, needle] of expectations) {
   if (!glueText.includes(needle)) {
@@ -100,11 +105,46 @@ function __mpshieldGuardExports(exports) {
 }
 `;
 
-/** The glue as bundled: wasm-bindgen's output plus GLUE_GUARD. */
+/**
+ * The glue's own async loading path (`__wbg_load`, `__wbg_init`) takes a
+ * path, URL, Response or bytes and reaches for fetch, URL, Request, Response,
+ * WebAssembly.instantiateStreaming and, with no argument,
+ * `new URL('mpshield_bg.wasm', import.meta.url)` — which makes bundlers copy
+ * the Node module into web builds. No loader uses it: each fetches or reads
+ * the module itself and says what went wrong (pkg/src/load.js). So the
+ * bundled glue's default export is this instead: it takes the loader's
+ * `instantiate(imports)` → Promise<{ instance, module }>. The synchronous
+ * `initSync` (Node) is kept as wasm-bindgen wrote it.
+ */
+const WEB_INIT = `
+async function __wbg_init(instantiate) {
+    if (wasm !== undefined) return wasm;
+    const { instance, module } = await instantiate(__wbg_get_imports());
+    return __wbg_finalize_init(instance, module);
+}
+
+export { initSync, __wbg_init as default };
+`;
+
+/** Replaces the one occurrence of `from`…`to` (to excluded unless `through`) in `text`. */
+function cut(text, from, to, replacement, through = false) {
+  const a = text.indexOf(from);
+  const b = text.indexOf(to, a);
+  if (a < 0 || b < 0 || text.indexOf(from, a + 1) >= 0) die(`the glue changed: cannot cut "${from}" … "${to}"`);
+  return text.slice(0, a) + replacement + text.slice(through ? b + to.length : b);
+}
+
+/** The glue as bundled: wasm-bindgen's output with WEB_INIT, plus GLUE_GUARD. */
 function guardGlue(text) {
   const needle = 'wasm = instance.exports;';
   if (text.split(needle).length !== 2) die(`the glue has not exactly one "${needle}"`);
-  return text.replace(needle, 'wasm = __mpshieldGuardExports(instance.exports);') + GLUE_GUARD;
+  let out = text.replace(needle, 'wasm = __mpshieldGuardExports(instance.exports);');
+  out = cut(out, 'async function __wbg_load(module, imports) {', 'function initSync(module)', '');
+  out = cut(out, 'let __wbg_init_promise;', 'export { initSync, __wbg_init as default };', WEB_INIT, true);
+  for (const gone of ['import.meta', 'fetch(', 'instantiateStreaming', 'new URL(']) {
+    if (out.includes(gone)) die(`the bundled glue still contains "${gone}"`);
+  }
+  return out + GLUE_GUARD;
 }
 
 /** Resolves `mpshield-glue` (imported by pkg/src) to the generated glue, guarded. */
@@ -161,6 +201,11 @@ const minified = { minify: true };
 rmSync(dist, { recursive: true, force: true });
 mkdirSync(path.join(dist, 'miniprogram'), { recursive: true });
 
+// The size of each module, for WASM_LOAD_FAILED's "truncated" message.
+const wasmBytes = (file) => String(readFileSync(file).length);
+const releaseBytes = { MPSHIELD_WASM_BYTES: wasmBytes(path.join(wasmDir, 'mpshield_bg.wasm')) };
+const compactBytes = { MPSHIELD_WASM_BYTES: wasmBytes(path.join(compactDir, 'mpshield_bg.wasm')) };
+
 const builds = [
   {
     entryPoints: [path.join(src, 'entry-browser.js')],
@@ -170,6 +215,8 @@ const builds = [
     // ES2017 syntax for older WebViews, except import.meta (any ESM host has it).
     target: 'es2017',
     supported: { 'import-meta': true },
+    inject: [path.join(src, 'browser-shims.js')],
+    define: compactBytes,
     ...minified,
   },
   {
@@ -178,6 +225,7 @@ const builds = [
     format: 'esm',
     platform: 'node',
     target: 'node18',
+    define: releaseBytes,
   },
   {
     entryPoints: [path.join(src, 'entry-node-cjs.js')],
@@ -185,9 +233,7 @@ const builds = [
     format: 'cjs',
     platform: 'node',
     target: 'node18',
-    // The glue's default-path branch (unused: the loader always passes the
-    // bytes) mentions import.meta.url, which CommonJS does not have.
-    define: { 'import.meta.url': 'undefined' },
+    define: releaseBytes,
   },
   {
     entryPoints: [path.join(src, 'entry-miniprogram.js')],
@@ -197,8 +243,8 @@ const builds = [
     target: 'es2017',
     inject: [path.join(src, 'mp-shims.js')],
     ...minified,
-    // Only reached if the loader passed no path, which it never does.
-    define: { 'import.meta.url': JSON.stringify('/miniprogram_npm/mpshield/index.js') },
+    // There is none: errors.js's trap test then folds away.
+    define: { WebAssembly: 'undefined', ...compactBytes },
   },
 ];
 

@@ -132,7 +132,15 @@ export function createMiniProgram({ profile, root, randomValues = 'callback', wx
         return;
       }
       let bytes = readFileSync(file);
-      if (p.endsWith('.br')) bytes = zlib.brotliDecompressSync(bytes);
+      if (p.endsWith('.br')) {
+        try {
+          bytes = zlib.brotliDecompressSync(bytes);
+        } catch (e) {
+          // What WeChat says of a broken .br is not documented; a compile error is the nearest.
+          reject(new I.Error(`CompileError: invalid wasm file (not brotli: ${e.message})`));
+          return;
+        }
+      }
       if (profile === 'ios') {
         const mvp = validateMvp(bytes);
         if (!mvp.ok) {
