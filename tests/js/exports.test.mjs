@@ -60,14 +60,17 @@ function resolveInSafe(dir, specifier) {
   return execFileSync(process.execPath, [file], { encoding: 'utf8' }).trim();
 }
 
-test('exports: the mini-program conditions come before "browser", "types" first in every entry', () => {
+test('exports: the mini-program conditions come before "browser"; types@<5.2 then types first in every leaf', () => {
   for (const [subpath, entry] of Object.entries(pkg.exports)) {
     if (typeof entry === 'string') continue;
     const keys = Object.keys(entry);
-    assert.equal(keys[0], 'types', `${subpath}: "types" first`);
+    const leaves = (e) => (typeof e === 'string' ? [] : Object.values(e).every((v) => typeof v === 'string') ? [e] : Object.values(e).flatMap(leaves));
+    for (const leaf of leaves(entry)) {
+      assert.deepEqual(Object.keys(leaf).slice(0, 2), ['types@<5.2', 'types'], `${subpath}: the types conditions first`);
+    }
     if (subpath === '.') {
       for (const c of ['miniprogram', 'weapp', 'mp-weixin']) {
-        assert.ok(keys.indexOf(c) > 0 && keys.indexOf(c) < keys.indexOf('browser'), `${c} before browser`);
+        assert.ok(keys.indexOf(c) >= 0 && keys.indexOf(c) < keys.indexOf('browser'), `${c} before browser`);
       }
     }
   }
