@@ -17,15 +17,11 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { checkMiniProgramSource } from '../miniprogram/syntax-check.mjs';
 import { createAppHost } from './app-host.mjs';
-
-const here = path.dirname(fileURLToPath(import.meta.url));
-const root = path.resolve(here, '../..');
+import { files, here, installPacked, root } from './helpers.mjs';
 /** WeChat's limit for the main package and for each sub-package. */
 const PACKAGE_LIMIT = 2 * 1024 * 1024;
 const WEB_GLOBALS = ['document', 'window', 'TextDecoder', 'TextEncoder', 'WebAssembly', 'crypto', 'fetch', 'URL'];
@@ -48,31 +44,6 @@ const EXPECTED = {
   consentEvent: 'given',
 };
 
-/** Every file under `dir`, as paths relative to it. */
-function files(dir) {
-  const out = [];
-  const walk = (d) => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else out.push(path.relative(dir, p));
-    }
-  };
-  walk(dir);
-  return out;
-}
-
-/** The packed tarball, once. */
-let tarball;
-function packOnce() {
-  if (!tarball) {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'mpshield-fx-'));
-    const [info] = JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', dir], { cwd: path.join(root, 'pkg'), encoding: 'utf8' }));
-    tarball = path.join(dir, info.filename);
-  }
-  return tarball;
-}
-
 for (const fw of FRAMEWORKS) {
   const project = path.join(here, fw.name);
   const out = path.join(project, fw.out);
@@ -80,10 +51,7 @@ for (const fw of FRAMEWORKS) {
   test(`${fw.name}: built by its own CLI, run in the emulated runtime`, { timeout: 600_000 }, async (t) => {
     assert.ok(existsSync(path.join(project, fw.cli[0])), `${fw.name}: no CLI in node_modules (run MPSHIELD_FRAMEWORKS=1 scripts/setup.sh, or make test-frameworks)`);
     // Install mpshield from the tarball, as the README tells a user to.
-    const target = path.join(project, 'node_modules/mpshield');
-    rmSync(target, { recursive: true, force: true });
-    mkdirSync(target, { recursive: true });
-    execFileSync('tar', ['-xzf', packOnce(), '-C', target, '--strip-components=1']);
+    installPacked(project);
 
     for (const variant of VARIANTS) {
       await t.test(variant.name, async () => {
