@@ -80,7 +80,7 @@ function node(name, source) {
     .filter((l) => l.length > 0);
 }
 
-const IMPORT = /^import \* as mpshield from 'mpshield';$/m;
+const IMPORT = /^import \* as mpshield from 'mpshield';.*$/m;
 const REQUIRE = /^const mpshield = require\('mpshield'\);.*$/m;
 
 function asCommonJs(source, where) {
