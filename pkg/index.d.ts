@@ -122,7 +122,8 @@ export interface InitOptions {
  * is no `Math.random` fallback); `INVALID_INPUT` for bad options;
  * `WASM_LOAD_FAILED` when the module cannot be loaded — not found (HTTP 404,
  * missing from the code package), not a wasm file, truncated, or a host
- * without `WebAssembly` / `WXWebAssembly` / `TextDecoder` / `fetch` — with a
+ * without `WebAssembly` / `WXWebAssembly` (Douyin: `TTWebAssembly`) /
+ * `TextDecoder` / `fetch` — with a
  * message naming what was loaded, what came back and what to do.
  */
 export function init(options?: InitOptions): Promise<void>;

@@ -1,5 +1,6 @@
-// WeChat mini-program loader: WXWebAssembly.instantiate with a path inside
-// the code package; entropy from wx.getRandomValues, asynchronously.
+// Mini-program loader: WXWebAssembly.instantiate (WeChat) or
+// TTWebAssembly.instantiate (Douyin) with a path inside the code package;
+// entropy from wx.getRandomValues / tt.getRandomValues, asynchronously.
 
 import initGlue from 'mpshield-glue';
 import { fail } from './errors.js';
@@ -31,9 +32,11 @@ export function miniprogramPlatform() {
           'invalid input: options.wasmPath must be a code-package path ending in .wasm or .wasm.br, got ' + JSON.stringify(path),
         );
       }
-      const W = typeof WXWebAssembly !== 'undefined' && WXWebAssembly;
+      // WeChat's WXWebAssembly, or Douyin's TTWebAssembly (the same call).
+      const W =
+        typeof WXWebAssembly !== 'undefined' ? WXWebAssembly : typeof TTWebAssembly !== 'undefined' ? TTWebAssembly : 0;
       if (!W || typeof W.instantiate !== 'function') {
-        throw loadFailed(path, 'this host has no WXWebAssembly', 'Use WeChat base library 2.15.0 or later');
+        throw loadFailed(path, 'this host has no WXWebAssembly (nor TTWebAssembly)', 'Use WeChat base library 2.15.0 or later (Douyin: 2.92.0.0)');
       }
       // The host answers { instance, module } (or the instance itself).
       return initGlue((imports) =>
@@ -42,7 +45,7 @@ export function miniprogramPlatform() {
           .then(
             (r) => (r && r.instance ? r : { instance: r }),
             (e) => {
-              throw loadFailed(path, 'WXWebAssembly.instantiate failed (' + ((e && (e.message || e.errMsg)) || e) + ')', FIX, e);
+              throw loadFailed(path, 'instantiate failed (' + ((e && (e.message || e.errMsg)) || e) + ')', FIX, e);
             },
           ),
       );

@@ -14,11 +14,11 @@ const SYSTEM_INFO = {
 
 /**
  * The emulated runtime over the built mini-program in `root`, with the app
- * host. Returns the emulator's handle plus `launch()`, which requires
+ * host; `host`: 'wechat' (wx) or 'douyin' (tt), as in the emulator. Returns the emulator's handle plus `launch()`, which requires
  * /app.js as WeChat does and calls the registered app's onLaunch.
  */
-export function createAppHost({ profile, root }) {
-  const mp = createMiniProgram({ profile, root });
+export function createAppHost({ profile, root, host = 'wechat' }) {
+  const mp = createMiniProgram({ profile, root, host });
   const realm = (v) => mp.run(`(${JSON.stringify(v)})`);
   const registered = { app: null, pages: [], components: [] };
   const g = mp.context;

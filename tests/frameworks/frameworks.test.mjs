@@ -1,6 +1,8 @@
 // Real framework projects built from the registry's CLIs, then run in the
 // emulated WeChat runtime: Taro 4.2.1 (React, webpack 5, `taro build --type
-// weapp`) and uni-app 3 (Vue 3, Vite 5, `uni build -p mp-weixin`), each
+// weapp`) and uni-app 3 (Vue 3, Vite 5, `uni build -p mp-weixin`) — and,
+// for Douyin, uni-app's `uni build -p mp-toutiao` in the runtime under
+// Douyin's names (tt, TTWebAssembly) — each
 // importing `mpshield/miniprogram` and placing the module as the README
 // says (tests/frameworks/*/config), in two variants: the module in the main
 // package at the default path, and in the pkgA sub-package with
@@ -29,6 +31,8 @@ const WEB_GLOBALS = ['document', 'window', 'TextDecoder', 'TextEncoder', 'WebAss
 const FRAMEWORKS = [
   { name: 'taro', cli: ['node_modules/@tarojs/cli/bin/taro', 'build', '--type', 'weapp'], out: 'dist' },
   { name: 'uniapp', cli: ['node_modules/@dcloudio/vite-plugin-uni/bin/uni.js', 'build', '-p', 'mp-weixin'], out: 'dist/build/mp-weixin' },
+  // Douyin: uni-app's mp-toutiao at the newest version the registry serves.
+  { name: 'uniapp-tt', cli: ['node_modules/@dcloudio/vite-plugin-uni/bin/uni.js', 'build', '-p', 'mp-toutiao'], out: 'dist/build/mp-toutiao', host: 'douyin' },
 ];
 const VARIANTS = [
   { name: 'main package', sub: false, wasm: '/miniprogram_npm/mpshield/mpshield_bg.wasm.br' },
@@ -86,8 +90,9 @@ for (const fw of FRAMEWORKS) {
         console.log(`# ${fw.name} (${variant.name}): built in ${seconds} s; main package ${mainBytes} B, sub-package ${subBytes} B, module in ${variant.wasm}`);
 
         for (const profile of ['ios', 'android']) {
-          const host = createAppHost({ profile, root: out });
-          for (const g of ['document', 'TextDecoder', 'TextEncoder', 'WebAssembly', 'crypto']) {
+          const host = createAppHost({ profile, root: out, host: fw.host });
+          const absent = fw.host === 'douyin' ? ['wx', 'WXWebAssembly'] : ['tt', 'TTWebAssembly'];
+          for (const g of ['document', 'TextDecoder', 'TextEncoder', 'WebAssembly', 'crypto', ...absent]) {
             assert.equal(host.run(`typeof ${g}`), 'undefined', `${profile}: no ${g}`);
           }
           host.launch();
@@ -99,7 +104,7 @@ for (const fw of FRAMEWORKS) {
 
         // The same build without its module: the app learns WASM_LOAD_FAILED.
         rmSync(path.join(out, variant.wasm));
-        const host = createAppHost({ profile: 'android', root: out });
+        const host = createAppHost({ profile: 'android', root: out, host: fw.host });
         host.launch();
         const failed = await waitFor(host);
         assert.equal(failed.ok, false);

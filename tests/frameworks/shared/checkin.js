@@ -2,7 +2,8 @@
 // imported by both fixture apps (tests/frameworks/taro, tests/frameworks/
 // uniapp) from `mpshield/miniprogram`: init(), idcard.parse, then a test
 // issuer, the hotel's Verifier and the citizen's Wallet on wx storage —
-// request, evaluate, respond, open. The outcome is written to wx storage
+// request, evaluate, respond, open (WeChat's wx, or Douyin's tt, for
+// storage). The outcome is written to wx / tt storage
 // under "mpshield-fixture" for tests/frameworks/frameworks.test.mjs to read.
 // All identities are synthetic (GB 11643 / GB 32100 check characters).
 
@@ -21,6 +22,11 @@ const FIELDS = {
   address: '北京市朝阳区测试路1号', id_number: '11010519491231002X',
   issuing_authority: '北京市公安局朝阳分局', valid_from: '2020-01-01', valid_until: '2040-01-01',
 };
+
+/** WeChat's `wx`, or Douyin's `tt` (the same storage calls). */
+function host() {
+  return typeof wx !== 'undefined' ? wx : tt;
+}
 
 async function run(mpshield, wasmPath) {
   await mpshield.init(wasmPath ? { wasmPath: wasmPath } : undefined);
@@ -41,7 +47,7 @@ async function run(mpshield, wasmPath) {
     ],
   });
   const wallet = await mpshield.Wallet.open({
-    storage: mpshield.storage.wx(wx),
+    storage: mpshield.storage.wx(host()),
     storageKey: mpshield.randomBytes(32),
     trustedVerifiers: [hotel.publicJwk()],
   });
@@ -73,7 +79,7 @@ async function run(mpshield, wasmPath) {
 /** Runs the check-in and records the outcome (or the error's code and message). */
 export function checkIn(mpshield, wasmPath) {
   return run(mpshield, wasmPath).then(
-    (result) => wx.setStorageSync('mpshield-fixture', JSON.stringify({ ok: true, result: result })),
-    (e) => wx.setStorageSync('mpshield-fixture', JSON.stringify({ ok: false, code: e && e.code, message: String(e && e.message) })),
+    (result) => host().setStorageSync('mpshield-fixture', JSON.stringify({ ok: true, result: result })),
+    (e) => host().setStorageSync('mpshield-fixture', JSON.stringify({ ok: false, code: e && e.code, message: String(e && e.message) })),
   );
 }
