@@ -920,6 +920,7 @@ export interface EvaluatedForm {
 export interface EvaluatedItem {
   licence: string;
   field: string;
+  /** The field's names from the licence schema; `null` only if the schema has no field of this id. */
   labels: Labels | null;
   required: boolean;
   forms: EvaluatedForm[];
@@ -955,6 +956,7 @@ export interface WalletCredential {
   iss: string;
   iat: number | null;
   exp: number | null;
+  /** The licence's names; `null` (and `vct` too) for a type this release has no schema for. */
   labels: Labels | null;
 }
 
