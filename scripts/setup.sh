@@ -71,14 +71,15 @@ if [ ! -f node_modules/.package-lock.json ] || ! cmp -s package-lock.json build/
 fi
 
 # --- Framework fixtures (make test-frameworks, which sets MPSHIELD_FRAMEWORKS=1) ---
-# tests/frameworks/{taro,uniapp,uniapp-tt,web}: their own package.json and
-# lockfile (Taro 4 and uni-app 3 CLIs, esbuild, webpack 5 and Vite 5 from npm). Installed once per lockfile change and kept
+# tests/frameworks/{taro,taro-tt,uniapp,uniapp-tt,web}: their own package.json
+# and lockfile (Taro 4 and uni-app 3 CLIs, esbuild, webpack 5 and Vite 5 from
+# npm). Installed once per lockfile change and kept
 # in their node_modules (git-ignored); mpshield itself is not a dependency:
 # the tests install the freshly packed tarball into each before building.
-# Cold: about 50 s (Taro) + 25 s (uni-app) + 20 s (uni-app for Douyin)
-# + 10 s (web) on 2 cores.
+# Cold: about 40-80 s for each Taro fixture, 15-25 s for each uni-app one and
+# 10 s for web on 2 cores (2.5 min in all with a warm npm cache).
 if [ "${MPSHIELD_FRAMEWORKS:-0}" = 1 ]; then
-  for fx in tests/frameworks/taro tests/frameworks/uniapp tests/frameworks/uniapp-tt tests/frameworks/web; do
+  for fx in tests/frameworks/taro tests/frameworks/taro-tt tests/frameworks/uniapp tests/frameworks/uniapp-tt tests/frameworks/web; do
     if [ ! -f "$fx/node_modules/.package-lock.json" ] || ! cmp -s "$fx/package-lock.json" "$fx/node_modules/.mpshield-stamp" 2>/dev/null; then
       say "npm install in $fx (locked versions)"
       # Not `npm ci`: Taro 4.2.1's lockfile leaves out the platform bindings
