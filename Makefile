@@ -143,4 +143,4 @@ fuzz: fuzz-build fuzz-bombs
 	[ -z "$$failed" ] || { echo "fuzz: failed:$$failed"; exit 1; }
 
 clean:
-	rm -rf build pkg/dist target/mvp fuzz/target fuzz/artifacts fuzz/work fuzz/bombs
+	rm -rf build pkg/dist pkg/LICENSE pkg/README.zh-CN.md tests/frameworks/*/dist target/mvp fuzz/target fuzz/artifacts fuzz/work fuzz/bombs
