@@ -13,7 +13,8 @@
 // below), so no bundle mentions fetch, import.meta or the Node module's
 // name. The mini-program bundle gets a UTF-8 codec (pkg/src/mp-shims.js,
 // esbuild `inject`) for the glue's TextEncoder and TextDecoder, the browser
-// bundle lazy stand-ins for them (pkg/src/browser-shims.js); the build then
+// bundle a glue that creates them only where the host has them
+// (lazyCodecs); the build then
 // refuses the mini-program bundle if it does not parse as ES2017 or still
 // mentions a web global WeChat lacks.
 //
@@ -134,30 +135,48 @@ function cut(text, from, to, replacement, through = false) {
   return text.slice(0, a) + replacement + text.slice(through ? b + to.length : b);
 }
 
+/** Replaces the one occurrence of `from` in `text` by `to`. */
+function once(text, from, to) {
+  if (text.split(from).length !== 2) die(`the glue changed: not exactly one "${from}"`);
+  return text.replace(from, to);
+}
+
+/**
+ * The glue creates its TextDecoder and TextEncoder when it is imported. In
+ * the browser bundle (`lazyCodecs`) they are created only where the host
+ * has them — the decoder on first use, the encoder guarded by `typeof` —
+ * so that a host without them (a mini-program handed the browser build)
+ * imports it and fails at init(), which checks for them first.
+ */
+function lazyCodecs(text) {
+  let out = once(text, "let cachedTextDecoder = new TextDecoder('utf-8', { ignoreBOM: true });\ncachedTextDecoder.decode();", 'let cachedTextDecoder;');
+  out = once(out, 'if (numBytesDecoded >= MAX_SAFARI_DECODE_BYTES) {', 'if (!cachedTextDecoder || numBytesDecoded >= MAX_SAFARI_DECODE_BYTES) {');
+  return once(out, 'const cachedTextEncoder = new TextEncoder();', "const cachedTextEncoder = typeof TextEncoder == 'function' ? new TextEncoder() : {};");
+}
+
 /** The glue as bundled: wasm-bindgen's output with WEB_INIT, plus GLUE_GUARD. */
-function guardGlue(text) {
-  const needle = 'wasm = instance.exports;';
-  if (text.split(needle).length !== 2) die(`the glue has not exactly one "${needle}"`);
-  let out = text.replace(needle, 'wasm = __mpshieldGuardExports(instance.exports);');
+function guardGlue(text, lazy) {
+  let out = once(text, 'wasm = instance.exports;', 'wasm = __mpshieldGuardExports(instance.exports);');
   out = cut(out, 'async function __wbg_load(module, imports) {', 'function initSync(module)', '');
   out = cut(out, 'let __wbg_init_promise;', 'export { initSync, __wbg_init as default };', WEB_INIT, true);
+  if (lazy) out = lazyCodecs(out);
   for (const gone of ['import.meta', 'fetch(', 'instantiateStreaming', 'new URL(']) {
     if (out.includes(gone)) die(`the bundled glue still contains "${gone}"`);
   }
   return out + GLUE_GUARD;
 }
 
-/** Resolves `mpshield-glue` (imported by pkg/src) to the generated glue, guarded. */
-const gluePlugin = {
+/** Resolves `mpshield-glue` (imported by pkg/src) to the generated glue, guarded (`lazy`: see lazyCodecs). */
+const gluePlugin = (lazy = false) => ({
   name: 'mpshield-glue',
   setup(build) {
     build.onResolve({ filter: /^mpshield-glue$/ }, () => ({ path: glue }));
     build.onLoad({ filter: /mpshield\.js$/ }, (args) => {
       if (args.path !== glue) return undefined;
-      return { contents: guardGlue(readFileSync(args.path, 'utf8')), loader: 'js' };
+      return { contents: guardGlue(readFileSync(args.path, 'utf8'), lazy), loader: 'js' };
     });
   },
-};
+});
 
 /**
  * Keeps the public functions' names through minification: `fn(function
@@ -190,7 +209,7 @@ const common = {
   // these files as UTF-8 (module scripts always; Node; WeChat).
   charset: 'utf8',
   banner: { js: banner },
-  plugins: [gluePlugin, namesPlugin],
+  plugins: [gluePlugin(), namesPlugin],
 };
 // The bundles that travel over the network are minified fully (identifiers
 // and syntax too). Measured on the mini-program bundle, brotli: whitespace
@@ -215,7 +234,7 @@ const builds = [
     // ES2017 syntax for older WebViews, except import.meta (any ESM host has it).
     target: 'es2017',
     supported: { 'import-meta': true },
-    inject: [path.join(src, 'browser-shims.js')],
+    plugins: [gluePlugin(true), namesPlugin],
     define: compactBytes,
     ...minified,
   },

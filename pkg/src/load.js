@@ -28,15 +28,14 @@ export function fromBytes(bytes, what, fix, expected, instantiate) {
   const got = n + ' bytes';
   if (n < 8 || bytes[0] !== 0 || bytes[1] !== 0x61 || bytes[2] !== 0x73 || bytes[3] !== 0x6d) {
     const head = String.fromCharCode.apply(null, bytes.subarray(0, 32)).replace(/[^\x20-\x7e]/g, '.');
-    const html = /^\s*</.test(head) ? ', an HTML or XML page' : '';
-    throw loadFailed(what, n ? 'not a WebAssembly file (' + got + ' starting "' + head + '"' + html + ')' : 'an empty file', fix);
+    throw loadFailed(what, n ? 'not a WebAssembly file (' + got + ' starting "' + head + '")' : 'an empty file', fix);
   }
   const compileFailed = (e) => {
     const name = e && e.name;
     if (name !== 'CompileError' && name !== 'LinkError') throw e;
     throw loadFailed(
       what,
-      'a damaged, truncated or foreign module (' + got + ', the one this release ships has ' + expected + '; ' + e + ')',
+      'a truncated, damaged or foreign module (' + got + ', this release ships ' + expected + '; ' + e + ')',
       fix,
       e,
     );

@@ -13,9 +13,8 @@ function random(n) {
   return c.getRandomValues(new Uint8Array(n));
 }
 
-const FIX =
-  'Serve mpshield_compact_bg.wasm (in node_modules/mpshield/dist/) at that URL, or pass init({ wasmPath }) with the URL where you serve it';
-const MP_FIX = 'This is the browser build: in a mini-program, import "mpshield/miniprogram" (see the README: Taro, uni-app)';
+const FIX = 'Serve mpshield_compact_bg.wasm (node_modules/mpshield/dist/) there, or pass init({ wasmPath }) with its URL';
+const MP_FIX = 'In a mini-program, import "mpshield/miniprogram" instead of this browser build (README: Taro, uni-app)';
 
 /**
  * `defaultUrl()`: the URL of mpshield_compact_bg.wasm next to the bundle,

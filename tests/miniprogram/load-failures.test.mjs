@@ -87,7 +87,7 @@ for (const profile of ['ios', 'android']) {
     const [code, message] = await initOutcome(mp, '/common/vendor.js');
     assert.equal(code, 'WASM_LOAD_FAILED');
     assert.match(message, /this host has no WebAssembly, fetch, TextDecoder, TextEncoder/);
-    assert.match(message, /in a mini-program, import "mpshield\/miniprogram"/);
+    assert.match(message, /In a mini-program, import "mpshield\/miniprogram"/);
     assert.deepEqual(mp.log.instantiate, [], 'nothing was loaded');
   });
 }
