@@ -11,7 +11,7 @@ export WASM_BINDGEN_TEST_TIMEOUT ?= 120
 export MPSHIELD_REQUIRE_PEERS ?= 1
 NODE_TEST := node --test --test-reporter=spec
 
-.PHONY: help setup build pkg demo test lint test-native test-web test-node test-miniprogram test-www size bench fmt clean \
+.PHONY: help setup build pkg demo test lint test-native test-web test-node test-miniprogram test-www test-frameworks size bench fmt clean \
 	fuzz fuzz-build fuzz-smoke fuzz-replay fuzz-corpus fuzz-bombs fuzz-regressions
 
 help:
@@ -59,7 +59,14 @@ test-miniprogram: build
 test-www: build
 	$(NODE_TEST) tests/www/
 
-test: lint test-native fuzz-replay test-web test-node test-miniprogram test-www size
+# Taro 4 and uni-app 3 projects (tests/frameworks/), built with their own
+# CLIs from npm and run in the emulated mini-program runtime. Their
+# node_modules are installed once per lockfile and kept (about 75 s cold).
+test-frameworks: build
+	@MPSHIELD_FRAMEWORKS=1 scripts/setup.sh
+	$(NODE_TEST) tests/frameworks/
+
+test: lint test-native fuzz-replay test-web test-node test-miniprogram test-www test-frameworks size
 	@echo "make test: all green"
 
 size: build
@@ -150,4 +157,4 @@ fuzz: fuzz-build fuzz-bombs
 	[ -z "$$failed" ] || { echo "fuzz: failed:$$failed"; exit 1; }
 
 clean:
-	rm -rf build pkg/dist target/mvp fuzz/target fuzz/artifacts fuzz/work fuzz/bombs
+	rm -rf build pkg/dist pkg/LICENSE pkg/README.zh-CN.md tests/frameworks/*/dist target/mvp fuzz/target fuzz/artifacts fuzz/work fuzz/bombs

@@ -36,6 +36,8 @@ export type ErrorCode =
   | 'ROLLBACK_DETECTED'
   | 'CONSENT_NOT_PERSISTED'
   | 'INTERNAL'
+  // init() could not load the module (the JavaScript layer's own code).
+  | 'WASM_LOAD_FAILED'
   // The Wallet / Verifier flow.
   | 'UNTRUSTED_VERIFIER'
   | 'INVALID_REQUEST'
@@ -95,8 +97,8 @@ export interface InitOptions {
    *   `.wasm`; default `/miniprogram_npm/mpshield/mpshield_bg.wasm.br` (where
    *   "Build npm" puts it when package.json is at the mini-program root; use
    *   e.g. `/subpkg/miniprogram_npm/mpshield/mpshield_bg.wasm.br` otherwise).
-   * - Browser: a URL (string or `URL`); default `mpshield_bg.wasm` next to the
-   *   bundle.
+   * - Browser: a URL (string or `URL`); default `mpshield_compact_bg.wasm`
+   *   next to the bundle.
    * - Node: a file path or `file:` URL; default `mpshield_bg.wasm` next to the
    *   bundle.
    */
@@ -117,9 +119,12 @@ export interface InitOptions {
  * only adds entropy.
  *
  * @throws {MpShieldError} `NO_ENTROPY` when there is no secure entropy (there
- * is no `Math.random` fallback); `INVALID_INPUT` for bad options or a
- * `wasmPath` that cannot be loaded; `INTERNAL` when the module cannot be
- * loaded from its default location or the host cannot run it.
+ * is no `Math.random` fallback); `INVALID_INPUT` for bad options;
+ * `WASM_LOAD_FAILED` when the module cannot be loaded — not found (HTTP 404,
+ * missing from the code package), not a wasm file, truncated, or a host
+ * without `WebAssembly` / `WXWebAssembly` (Douyin: `TTWebAssembly`) /
+ * `TextDecoder` / `fetch` — with a
+ * message naming what was loaded, what came back and what to do.
  */
 export function init(options?: InitOptions): Promise<void>;
 
@@ -147,7 +152,8 @@ export function randomBytes(n: number): Uint8Array;
 export function addEntropy(entropy: BytesLike): void;
 
 /**
- * Every code mpshield can throw.
+ * Every code the module can throw (`WASM_LOAD_FAILED`, thrown by `init()`
+ * before there is a module, is the JavaScript layer's and not listed).
  * @throws {MpShieldError} `NOT_INITIALIZED` before {@link init}.
  */
 export function errorCodes(): ErrorCode[];
@@ -921,6 +927,7 @@ export interface EvaluatedForm {
 export interface EvaluatedItem {
   licence: string;
   field: string;
+  /** The field's names from the licence schema; `null` only if the schema has no field of this id. */
   labels: Labels | null;
   required: boolean;
   forms: EvaluatedForm[];
@@ -956,6 +963,7 @@ export interface WalletCredential {
   iss: string;
   iat: number | null;
   exp: number | null;
+  /** The licence's names; `null` (and `vct` too) for a type this release has no schema for. */
   labels: Labels | null;
 }
 

@@ -2,19 +2,24 @@
 // scripts/build-wasm.sh) plus the hand-written loaders in pkg/src, into
 // pkg/dist (git-ignored):
 //
-//   dist/browser.mjs               ESM; fetch / instantiateStreaming of ./mpshield_bg.wasm
+//   dist/browser.mjs               ESM; fetches ./mpshield_compact_bg.wasm
+//   dist/mpshield_compact_bg.wasm  the module compiled for size (browsers)
 //   dist/node.mjs, dist/node.cjs   ESM and CommonJS; read ./mpshield_bg.wasm from disk
-//   dist/mpshield_bg.wasm
+//   dist/mpshield_bg.wasm          the module compiled for speed (Node)
 //   dist/miniprogram/index.js      CommonJS, ES2017, for WeChat ("miniprogram" field)
-//   dist/miniprogram/mpshield_bg.wasm.br
+//   dist/miniprogram/mpshield_bg.wasm.br   the compact module, brotli
 //
-// The mini-program bundle gets shims (pkg/src/mp-shims.js, esbuild `inject`)
-// for the glue's TextEncoder, TextDecoder, fetch, URL and WebAssembly, and
-// `import.meta.url` is defined away; the build then refuses the bundle if it
-// does not parse as ES2017 or still mentions a web global WeChat lacks.
+// Every bundle takes the glue with its loading path replaced (WEB_INIT
+// below), so no bundle mentions fetch, import.meta or the Node module's
+// name. The mini-program bundle gets a UTF-8 codec (pkg/src/mp-shims.js,
+// esbuild `inject`) for the glue's TextEncoder and TextDecoder, the browser
+// bundle a glue that creates them only where the host has them
+// (lazyCodecs); the build then
+// refuses the mini-program bundle if it does not parse as ES2017 or still
+// mentions a web global WeChat lacks.
 //
 //   node scripts/build-pkg.mjs
-import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
@@ -51,16 +56,17 @@ if (readFileSync(compactGlue, 'utf8') !== glueText) {
   die('build/gen and build/gen-compact hold different glue: rebuild with scripts/build-wasm.sh');
 }
 const expectations = [
-  ['string paths go through fetch', 'module_or_path = fetch(module_or_path)'],
-  ['non-Response sources go to WebAssembly.instantiate', 'await WebAssembly.instantiate(module, imports)'],
-  ['the instantiate result is checked against WebAssembly.Instance', 'instance instanceof WebAssembly.Instance'],
-  ['Response is feature-tested with typeof', "typeof Response === 'function'"],
   ['strings are decoded with a TextDecoder', "new TextDecoder('utf-8', { ignoreBOM: true })"],
   ['strings are encoded with TextEncoder.encodeInto', 'cachedTextEncoder.encodeInto(arg, view)'],
   ['initSync takes { module }', 'function initSync(module)'],
-  ['init takes { module_or_path }', '({module_or_path} = module_or_path)'],
   ['the instance\'s exports are kept in `wasm`', 'wasm = instance.exports;'],
   ['finalizers free through `wasm.__wbg_<class>_free`', 'new FinalizationRegistry(ptr => wasm.__wbg_'],
+  // The loading path that WEB_INIT replaces.
+  ['the imports object comes from __wbg_get_imports()', 'function __wbg_get_imports()'],
+  ['instantiation ends in __wbg_finalize_init', 'function __wbg_finalize_init(instance, module)'],
+  ['__wbg_load comes before initSync', 'async function __wbg_load(module, imports) {'],
+  ['the async init starts with its promise', 'let __wbg_init_promise;'],
+  ['the glue ends with its exports', 'export { initSync, __wbg_init as default };'],
 ];
 for (const [what, needle] of expectations) {
   if (!glueText.includes(needle)) {
@@ -100,24 +106,77 @@ function __mpshieldGuardExports(exports) {
 }
 `;
 
-/** The glue as bundled: wasm-bindgen's output plus GLUE_GUARD. */
-function guardGlue(text) {
-  const needle = 'wasm = instance.exports;';
-  if (text.split(needle).length !== 2) die(`the glue has not exactly one "${needle}"`);
-  return text.replace(needle, 'wasm = __mpshieldGuardExports(instance.exports);') + GLUE_GUARD;
+/**
+ * The glue's own async loading path (`__wbg_load`, `__wbg_init`) takes a
+ * path, URL, Response or bytes and reaches for fetch, URL, Request, Response,
+ * WebAssembly.instantiateStreaming and, with no argument,
+ * `new URL('mpshield_bg.wasm', import.meta.url)` — which makes bundlers copy
+ * the Node module into web builds. No loader uses it: each fetches or reads
+ * the module itself and says what went wrong (pkg/src/load.js). So the
+ * bundled glue's default export is this instead: it takes the loader's
+ * `instantiate(imports)` → Promise<{ instance, module }>. The synchronous
+ * `initSync` (Node) is kept as wasm-bindgen wrote it.
+ */
+const WEB_INIT = `
+async function __wbg_init(instantiate) {
+    if (wasm !== undefined) return wasm;
+    const { instance, module } = await instantiate(__wbg_get_imports());
+    return __wbg_finalize_init(instance, module);
 }
 
-/** Resolves `mpshield-glue` (imported by pkg/src) to the generated glue, guarded. */
-const gluePlugin = {
+export { initSync, __wbg_init as default };
+`;
+
+/** Replaces the one occurrence of `from`…`to` (to excluded unless `through`) in `text`. */
+function cut(text, from, to, replacement, through = false) {
+  const a = text.indexOf(from);
+  const b = text.indexOf(to, a);
+  if (a < 0 || b < 0 || text.indexOf(from, a + 1) >= 0) die(`the glue changed: cannot cut "${from}" … "${to}"`);
+  return text.slice(0, a) + replacement + text.slice(through ? b + to.length : b);
+}
+
+/** Replaces the one occurrence of `from` in `text` by `to`. */
+function once(text, from, to) {
+  if (text.split(from).length !== 2) die(`the glue changed: not exactly one "${from}"`);
+  return text.replace(from, to);
+}
+
+/**
+ * The glue creates its TextDecoder and TextEncoder when it is imported. In
+ * the browser bundle (`lazyCodecs`) they are created only where the host
+ * has them — the decoder on first use, the encoder guarded by `typeof` —
+ * so that a host without them (a mini-program handed the browser build)
+ * imports it and fails at init(), which checks for them first.
+ */
+function lazyCodecs(text) {
+  let out = once(text, "let cachedTextDecoder = new TextDecoder('utf-8', { ignoreBOM: true });\ncachedTextDecoder.decode();", 'let cachedTextDecoder;');
+  out = once(out, 'if (numBytesDecoded >= MAX_SAFARI_DECODE_BYTES) {', 'if (!cachedTextDecoder || numBytesDecoded >= MAX_SAFARI_DECODE_BYTES) {');
+  return once(out, 'const cachedTextEncoder = new TextEncoder();', "const cachedTextEncoder = typeof TextEncoder == 'function' ? new TextEncoder() : {};");
+}
+
+/** The glue as bundled: wasm-bindgen's output with WEB_INIT, plus GLUE_GUARD. */
+function guardGlue(text, lazy) {
+  let out = once(text, 'wasm = instance.exports;', 'wasm = __mpshieldGuardExports(instance.exports);');
+  out = cut(out, 'async function __wbg_load(module, imports) {', 'function initSync(module)', '');
+  out = cut(out, 'let __wbg_init_promise;', 'export { initSync, __wbg_init as default };', WEB_INIT, true);
+  if (lazy) out = lazyCodecs(out);
+  for (const gone of ['import.meta', 'fetch(', 'instantiateStreaming', 'new URL(']) {
+    if (out.includes(gone)) die(`the bundled glue still contains "${gone}"`);
+  }
+  return out + GLUE_GUARD;
+}
+
+/** Resolves `mpshield-glue` (imported by pkg/src) to the generated glue, guarded (`lazy`: see lazyCodecs). */
+const gluePlugin = (lazy = false) => ({
   name: 'mpshield-glue',
   setup(build) {
     build.onResolve({ filter: /^mpshield-glue$/ }, () => ({ path: glue }));
     build.onLoad({ filter: /mpshield\.js$/ }, (args) => {
       if (args.path !== glue) return undefined;
-      return { contents: guardGlue(readFileSync(args.path, 'utf8')), loader: 'js' };
+      return { contents: guardGlue(readFileSync(args.path, 'utf8'), lazy), loader: 'js' };
     });
   },
-};
+});
 
 /**
  * Keeps the public functions' names through minification: `fn(function
@@ -150,7 +209,7 @@ const common = {
   // these files as UTF-8 (module scripts always; Node; WeChat).
   charset: 'utf8',
   banner: { js: banner },
-  plugins: [gluePlugin, namesPlugin],
+  plugins: [gluePlugin(), namesPlugin],
 };
 // The bundles that travel over the network are minified fully (identifiers
 // and syntax too). Measured on the mini-program bundle, brotli: whitespace
@@ -161,6 +220,11 @@ const minified = { minify: true };
 rmSync(dist, { recursive: true, force: true });
 mkdirSync(path.join(dist, 'miniprogram'), { recursive: true });
 
+// The size of each module, for WASM_LOAD_FAILED's "truncated" message.
+const wasmBytes = (file) => String(readFileSync(file).length);
+const releaseBytes = { MPSHIELD_WASM_BYTES: wasmBytes(path.join(wasmDir, 'mpshield_bg.wasm')) };
+const compactBytes = { MPSHIELD_WASM_BYTES: wasmBytes(path.join(compactDir, 'mpshield_bg.wasm')) };
+
 const builds = [
   {
     entryPoints: [path.join(src, 'entry-browser.js')],
@@ -170,6 +234,8 @@ const builds = [
     // ES2017 syntax for older WebViews, except import.meta (any ESM host has it).
     target: 'es2017',
     supported: { 'import-meta': true },
+    plugins: [gluePlugin(true), namesPlugin],
+    define: compactBytes,
     ...minified,
   },
   {
@@ -178,6 +244,7 @@ const builds = [
     format: 'esm',
     platform: 'node',
     target: 'node18',
+    define: releaseBytes,
   },
   {
     entryPoints: [path.join(src, 'entry-node-cjs.js')],
@@ -185,20 +252,18 @@ const builds = [
     format: 'cjs',
     platform: 'node',
     target: 'node18',
-    // The glue's default-path branch (unused: the loader always passes the
-    // bytes) mentions import.meta.url, which CommonJS does not have.
-    define: { 'import.meta.url': 'undefined' },
+    define: releaseBytes,
   },
   {
     entryPoints: [path.join(src, 'entry-miniprogram.js')],
     outfile: path.join(dist, 'miniprogram/index.js'),
     format: 'cjs',
-    platform: 'neutral',
+    platform: 'node', // for the annotation Node's cjs-module-lexer reads (named ESM imports); nothing else differs here
     target: 'es2017',
     inject: [path.join(src, 'mp-shims.js')],
     ...minified,
-    // Only reached if the loader passed no path, which it never does.
-    define: { 'import.meta.url': JSON.stringify('/miniprogram_npm/mpshield/index.js') },
+    // There is none: errors.js's trap test then folds away.
+    define: { WebAssembly: 'undefined', ...compactBytes },
   },
 ];
 
@@ -213,6 +278,29 @@ for (const options of builds) {
 copyFileSync(path.join(wasmDir, 'mpshield_bg.wasm'), path.join(dist, 'mpshield_bg.wasm'));
 copyFileSync(path.join(compactDir, 'mpshield_bg.wasm'), path.join(dist, 'mpshield_compact_bg.wasm'));
 copyFileSync(path.join(compactDir, 'mpshield_bg.wasm.br'), path.join(dist, 'miniprogram/mpshield_bg.wasm.br'));
+
+// The tarball's LICENSE and Chinese README are the repository's (copies,
+// git-ignored in pkg/).
+copyFileSync(path.join(root, 'LICENSE'), path.join(root, 'pkg/LICENSE'));
+copyFileSync(path.join(root, 'README.zh-CN.md'), path.join(root, 'pkg/README.zh-CN.md'));
+
+// Types. pkg/index.d.ts is the one hand-written source; package.json
+// `exports` hands it to CommonJS resolutions and dist/index.d.mts (the same
+// text) to ESM ones, so TypeScript's node16/bundler modes see each file's
+// real format. TypeScript before 5.2 has no `esnext.disposable` lib (the
+// `[Symbol.dispose]()` members): dist/ts4/ holds the same declarations
+// without them, chosen by the `types@<5.2` condition and `typesVersions`.
+const types = readFileSync(path.join(root, 'pkg/index.d.ts'), 'utf8');
+const ts4 = types
+  .replace(/^\/\/\/ <reference lib="esnext\.disposable" \/>\n/m, '')
+  .replace(/^[ \t]*\/\*\*[^\n]*Symbol\.dispose[^\n]*\*\/\n(?=[ \t]*\[Symbol\.dispose\]\(\): void;\n)/gm, '')
+  .replace(/^[ \t]*\[Symbol\.dispose\]\(\): void;\n/gm, '');
+if (/esnext\.disposable|Symbol\.dispose\]/.test(ts4)) die('pkg/index.d.ts: a Symbol.dispose use the TypeScript 4.7 types cannot drop');
+const ts4Banner = '// mpshield types for TypeScript 4.7–5.1: pkg/index.d.ts without the [Symbol.dispose]() members (generated by scripts/build-pkg.mjs).\n';
+mkdirSync(path.join(dist, 'ts4'), { recursive: true });
+writeFileSync(path.join(dist, 'index.d.mts'), types);
+writeFileSync(path.join(dist, 'ts4/index.d.ts'), ts4Banner + ts4);
+writeFileSync(path.join(dist, 'ts4/index.d.mts'), ts4Banner + ts4);
 
 // Fail fast on the mini-program bundle (tests/miniprogram/ checks it fully).
 const mp = readFileSync(path.join(dist, 'miniprogram/index.js'), 'utf8');

@@ -1,7 +1,7 @@
 // The demo page's static server (`make demo`, and the page's browser test):
 // Node built-ins only, bound to 127.0.0.1. It serves www/ at / and the built
 // package, pkg/dist, at /pkg/ — so the page imports /pkg/browser.mjs, which
-// fetches /pkg/mpshield_bg.wasm next to itself. Nothing else is reachable:
+// fetches /pkg/mpshield_compact_bg.wasm next to itself. Nothing else is reachable:
 // no directory listings, no paths outside those two folders.
 //
 //   node scripts/serve.mjs            # http://127.0.0.1:8080

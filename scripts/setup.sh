@@ -3,8 +3,8 @@
 # package registries only: rustup targets/components for the toolchains
 # already installed, Debian packages, wasm-bindgen-cli pinned to Cargo.lock,
 # cargo-fuzz (pinned),
-# npm dev-dependencies from package-lock.json and a Python venv from
-# requirements-test.txt. Safe to run again: it only installs what is missing.
+# npm dev-dependencies from package-lock.json, the framework fixtures'
+# (MPSHIELD_FRAMEWORKS=1) and a Python venv from requirements-test.txt. Safe to run again: it only installs what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -68,6 +68,33 @@ if [ ! -f node_modules/.package-lock.json ] || ! cmp -s package-lock.json build/
   say "npm ci"
   npm ci --no-audit --no-fund --loglevel=error
   mkdir -p build && cp package-lock.json build/.npm-stamp
+fi
+
+# --- Framework fixtures (make test-frameworks, which sets MPSHIELD_FRAMEWORKS=1) ---
+# tests/frameworks/{taro,taro-tt,uniapp,uniapp-tt,web}: their own package.json
+# and lockfile (Taro 4 and uni-app 3 CLIs, esbuild, webpack 5 and Vite 5 from
+# npm). Installed once per lockfile change and kept
+# in their node_modules (git-ignored); mpshield itself is not a dependency:
+# the tests install the freshly packed tarball into each before building.
+# Cold: about 40-80 s for each Taro fixture, 15-25 s for each uni-app one and
+# 10 s for web on 2 cores (2.5 min in all with a warm npm cache).
+if [ "${MPSHIELD_FRAMEWORKS:-0}" = 1 ]; then
+  for fx in tests/frameworks/taro tests/frameworks/taro-tt tests/frameworks/uniapp tests/frameworks/uniapp-tt tests/frameworks/web; do
+    if [ ! -f "$fx/node_modules/.package-lock.json" ] || ! cmp -s "$fx/package-lock.json" "$fx/node_modules/.mpshield-stamp" 2>/dev/null; then
+      say "npm install in $fx (locked versions)"
+      # Not `npm ci`: Taro 4.2.1's lockfile leaves out the platform bindings
+      # the registry does not serve (darwin, win32, linux-arm64 at 4.2.1),
+      # which `npm ci` refuses. `npm install` installs the locked versions; a
+      # lockfile it would change is an error, not a silent upgrade.
+      cp "$fx/package-lock.json" build/.fixture-lock.json
+      (cd "$fx" && npm install --no-audit --no-fund --loglevel=error)
+      if ! cmp -s "$fx/package-lock.json" build/.fixture-lock.json; then
+        cp build/.fixture-lock.json "$fx/package-lock.json"
+        echo "setup: npm install wanted to change $fx/package-lock.json (restored); update it on purpose"; exit 1
+      fi
+      cp "$fx/package-lock.json" "$fx/node_modules/.mpshield-stamp"
+    fi
+  done
 fi
 
 # --- Python test peers ----------------------------------------------------------

@@ -124,6 +124,10 @@ const m = {
     zh: '授权记录保存失败，信息未提供，请清理存储空间后重试。',
     en: 'the consent could not be saved, so nothing was shared: free some storage and retry',
   },
+  WASM_LOAD_FAILED: {
+    zh: '未能加载 mpshield 的 WebAssembly 模块（文件缺失、损坏或路径有误），请开发者按文档检查。',
+    en: 'the WebAssembly module did not load (missing, damaged or wrong path): see the README, set init({ wasmPath })',
+  },
   INTERNAL: {
     zh: 'mpshield 内部错误，请向开发者报告此问题。',
     en: 'internal error: this is a bug in mpshield, please report it',

@@ -5,8 +5,8 @@
 // A loader (entry-*.js) calls `configure(platform)` once, where `platform` is
 //   {
 //     name,                 // "browser" | "node" | "miniprogram"
-//     defaultLocation,      // where the module is loaded from by default (for messages)
-//     load(wasmPath?),      // instantiates the wasm-bindgen glue (may return a Promise)
+//     load(wasmPath?),      // instantiates the wasm-bindgen glue (may return a Promise);
+//                           // throws WASM_LOAD_FAILED (load.js) when the module cannot be loaded
 //     seed(n),              // → { bytes: Uint8Array | null, reason? } (may return a Promise)
 //     topUp(n),             // → Uint8Array | null, synchronously; must never block
 //   }
@@ -95,6 +95,10 @@ function feed(entropy) {
   }
 }
 
+/**
+ * Instantiates the module once. The platform reports a module it cannot
+ * load as WASM_LOAD_FAILED; anything else it throws is a bug (INTERNAL).
+ */
 async function load(wasmPath) {
   if (state.loaded) return;
   if (!state.loading) {
@@ -107,21 +111,7 @@ async function load(wasmPath) {
         },
         (e) => {
           state.loading = null;
-          if (e instanceof MpShieldError) throw e;
-          const cause = toMpShieldError(e).message;
-          if (wasmPath !== undefined) {
-            throw fail(
-              'INVALID_INPUT',
-              'could not load the WebAssembly module from options.wasmPath (' + wasmPath + '): ' + cause,
-              e,
-            );
-          }
-          throw fail(
-            'INTERNAL',
-            'could not load the WebAssembly module from ' + platform.defaultLocation + ': ' + cause +
-              '. If the package files were moved, pass init({ wasmPath })',
-            e,
-          );
+          throw e;
         },
       );
   }

@@ -1,4 +1,5 @@
-// Entropy from WeChat's wx.getRandomValues (base library ≥ 2.15.0): an
+// Entropy from WeChat's wx.getRandomValues (base library ≥ 2.15.0; Douyin's
+// tt.getRandomValues, read the same way): an
 // asynchronous API, at most 1,048,576 bytes per call, that hands back
 // `{ randomValues: ArrayBuffer }` through a `success` callback or — when
 // called without callbacks — a Promise. Both styles are accepted; whichever
@@ -7,9 +8,9 @@
 /** Longest wait for wx.getRandomValues before giving up (ms). */
 export const WX_TIMEOUT_MS = 10000;
 
-/** The host's `wx` object, if any. */
+/** The host's `wx` object (WeChat) or `tt` object (Douyin), if any. */
 export function hostWx() {
-  return typeof wx !== 'undefined' && wx ? wx : undefined;
+  return typeof wx !== 'undefined' && wx ? wx : typeof tt !== 'undefined' && tt ? tt : undefined;
 }
 
 function errText(res, fallback) {

@@ -39,7 +39,7 @@ test('ESM: init({ wasmPath }) loads the module from that file (fresh process)', 
       await m.init({ wasmPath: ${JSON.stringify(moved)} });
       console.log(JSON.stringify({ wrong, version: m.version() }));`;
     const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
-    assert.deepEqual(JSON.parse(out), { wrong: 'INVALID_INPUT', version: pkgVersion() });
+    assert.deepEqual(JSON.parse(out), { wrong: 'WASM_LOAD_FAILED', version: pkgVersion() });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

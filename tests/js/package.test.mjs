@@ -13,7 +13,8 @@ import { pkgDir, pkgVersion } from './helpers/link.mjs';
 const pkg = JSON.parse(readFileSync(path.join(pkgDir, 'package.json'), 'utf8'));
 
 function npmPack(args) {
-  // --ignore-scripts: `prepack` runs the whole test suite, which runs this.
+  // No pack-time scripts exist (tests/js/package-quality.test.mjs checks);
+  // --ignore-scripts keeps it so.
   return execFileSync('npm', ['pack', '--ignore-scripts', '--json', ...args], {
     cwd: pkgDir,
     encoding: 'utf8',
@@ -26,7 +27,7 @@ test('package.json: name, version, fields and every target exist', () => {
   assert.equal(pkg.version, pkgVersion());
   assert.equal(pkg.miniprogram, 'dist/miniprogram');
   assert.ok(statSync(path.join(pkgDir, pkg.miniprogram)).isDirectory());
-  assert.ok(pkg.scripts.prepack.includes('test'), 'prepack runs the tests');
+  assert.ok(pkg.scripts.prepublishOnly.includes('test'), 'prepublishOnly runs the tests');
   const targets = new Set([pkg.main, pkg.module, pkg.types]);
   const collect = (v) => {
     if (typeof v === 'string') targets.add(v);
@@ -34,24 +35,31 @@ test('package.json: name, version, fields and every target exist', () => {
   };
   collect(pkg.exports);
   for (const t of targets) assert.ok(existsSync(path.join(pkgDir, t)), `${t} exists`);
-  assert.equal(pkg.exports['.'].node.import, './dist/node.mjs');
-  assert.equal(pkg.exports['.'].node.require, './dist/node.cjs');
-  assert.equal(pkg.exports['.'].browser, './dist/browser.mjs');
-  assert.equal(Object.keys(pkg.exports['.'])[0], 'types', '"types" first, as TypeScript requires');
+  assert.equal(pkg.exports['.'].node.import.default, './dist/node.mjs');
+  assert.equal(pkg.exports['.'].node.require.default, './dist/node.cjs');
+  assert.equal(pkg.exports['.'].browser.default, './dist/browser.mjs');
 });
 
 test('npm pack: exactly the shipped files (no sources, no tests)', () => {
   const [info] = JSON.parse(npmPack(['--dry-run']));
   assert.deepEqual(info.files.map((f) => f.path).sort(), [
+    'LICENSE',
     'README.md',
+    'README.zh-CN.md',
+    'browser/package.json',
     'dist/browser.mjs',
+    'dist/index.d.mts',
     'dist/miniprogram/index.js',
     'dist/miniprogram/mpshield_bg.wasm.br',
     'dist/mpshield_bg.wasm',
     'dist/mpshield_compact_bg.wasm',
     'dist/node.cjs',
     'dist/node.mjs',
+    'dist/ts4/index.d.mts',
+    'dist/ts4/index.d.ts',
     'index.d.ts',
+    'miniprogram/package.json',
+    'node/package.json',
     'package.json',
   ]);
 });

@@ -14,6 +14,8 @@
 //   Profile "ios" also refuses modules that are not WebAssembly 1.0 or that
 //   export a Global (iOS WeChat: "CompileError: invalid wasm file");
 //   profile "android" accepts both;
+// - with `host: 'douyin'`, the same under Douyin's names (`tt`,
+//   `TTWebAssembly`), and no `wx` / `WXWebAssembly`;
 // - a `wx` stub: asynchronous getRandomValues({ length }) capped at
 //   1,048,576 bytes answering { randomValues: ArrayBuffer } by callback or,
 //   without callbacks, by Promise; get/set/removeStorage(Sync) enforcing
@@ -85,8 +87,12 @@ export function makePackageRoot(npmDirs = ['']) {
  *   Promise), "absent" (plug-ins, base library < 2.15.0), "fail", "zeros",
  *   "short" (fewer bytes than asked)
  * @param {boolean} [o.wxWebAssembly=true] whether WXWebAssembly exists
+ * @param {'wechat'|'douyin'} [o.host='wechat'] which platform's names the
+ *   runtime uses: WeChat's `wx` and `WXWebAssembly`, or Douyin's `tt` and
+ *   `TTWebAssembly` (the same calls; `.wasm.br` from base library 2.92.0.0)
  */
-export function createMiniProgram({ profile, root, randomValues = 'callback', wxWebAssembly = true }) {
+export function createMiniProgram({ profile, root, randomValues = 'callback', wxWebAssembly = true, host = 'wechat' }) {
+  if (host !== 'wechat' && host !== 'douyin') throw new Error(`unknown host ${host}`);
   if (profile !== 'ios' && profile !== 'android') throw new Error(`unknown profile ${profile}`);
   const context = vm.createContext(
     {},
@@ -132,7 +138,15 @@ export function createMiniProgram({ profile, root, randomValues = 'callback', wx
         return;
       }
       let bytes = readFileSync(file);
-      if (p.endsWith('.br')) bytes = zlib.brotliDecompressSync(bytes);
+      if (p.endsWith('.br')) {
+        try {
+          bytes = zlib.brotliDecompressSync(bytes);
+        } catch (e) {
+          // What WeChat says of a broken .br is not documented; a compile error is the nearest.
+          reject(new I.Error(`CompileError: invalid wasm file (not brotli: ${e.message})`));
+          return;
+        }
+      }
       if (profile === 'ios') {
         const mvp = validateMvp(bytes);
         if (!mvp.ok) {
@@ -278,8 +292,13 @@ export function createMiniProgram({ profile, root, randomValues = 'callback', wx
   g.clearTimeout = clearTimeout;
   g.setInterval = setInterval;
   g.clearInterval = clearInterval;
-  g.wx = wx;
-  if (wxWebAssembly) g.WXWebAssembly = WXWebAssembly;
+  if (host === 'douyin') {
+    g.tt = wx;
+    if (wxWebAssembly) g.TTWebAssembly = WXWebAssembly;
+  } else {
+    g.wx = wx;
+    if (wxWebAssembly) g.WXWebAssembly = WXWebAssembly;
+  }
 
   // --- CommonJS over the code package -----------------------------------------------
   const cache = new Map();

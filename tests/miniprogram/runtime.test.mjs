@@ -130,7 +130,7 @@ test('init({ wasmPath }) loads the module from a sub-package (and the default pa
      var override = await outcome(function () { return m.init({ wasmPath: ${JSON.stringify(sub)} }); });
      return [defaultPath, message, notWasm, override, m.version()];`,
   );
-  assert.equal(r[0], 'INTERNAL');
+  assert.equal(r[0], 'WASM_LOAD_FAILED');
   assert.match(r[1], /miniprogram_npm\/mpshield\/mpshield_bg\.wasm\.br/);
   assert.match(r[1], /wasmPath/, 'the message says how to fix it');
   assert.equal(r[2], 'INVALID_INPUT', 'a path that is not .wasm/.wasm.br is refused before loading');
@@ -197,8 +197,9 @@ test('entropy: a plug-in (no wx.getRandomValues) initialises with options.entrop
 test('without WXWebAssembly, init() fails with a clear message', async (t) => {
   const { mp } = sandbox(t, { wxWebAssembly: false });
   const r = await inSandbox(mp, `return require('mpshield').init().catch(function (e) { return [e.code, e.message]; });`);
-  assert.equal(r[0], 'INTERNAL');
-  assert.match(r[1], /WXWebAssembly is not available/);
+  assert.equal(r[0], 'WASM_LOAD_FAILED');
+  assert.match(r[1], /no WXWebAssembly/);
+  assert.match(r[1], /base library 2\.15\.0/);
 });
 
 // --- The emulator itself -------------------------------------------------------------

@@ -1,0 +1,2 @@
+// Vite 5 with no configuration of its own beyond the output folder.
+export default { build: { outDir: 'dist/vite', emptyOutDir: true } };
