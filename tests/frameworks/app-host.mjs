@@ -4,7 +4,49 @@
 // wx system-information calls the Taro and uni-app runtimes make when they
 // start, and WeChat's `global`. Nothing here adds a web global: the sandbox
 // still has no document, TextDecoder, WebAssembly or crypto.
-import { createMiniProgram } from '../miniprogram/emulator.mjs';
+import { createMiniProgram, repoRoot } from '../miniprogram/emulator.mjs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+// The issuer and the hotel (servers) run in Node with the full module.
+const node = await import(pathToFileURL(path.join(repoRoot, 'pkg/dist/node.mjs')).href);
+await node.init();
+const USCC_CHARS = '0123456789ABCDEFGHJKLMNPQRTUWXY';
+const USCC_WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+function uscc(n) {
+  const first = '91440300MA' + String(n).padStart(7, '0');
+  let sum = 0;
+  for (let i = 0; i < 17; i++) sum += USCC_CHARS.indexOf(first[i]) * USCC_WEIGHTS[i];
+  return first + USCC_CHARS[(31 - (sum % 31)) % 31];
+}
+
+/** A test issuer and the hotel, as shared/checkin.js calls them (JSON text and bytes cross). */
+function parties() {
+  const issuerKey = node.SigningKey.generate('ES256');
+  const hotel = node.Verifier.create({
+    name: '测试酒店有限公司', uscc: uscc(1),
+    signingKey: node.SigningKey.generate('EdDSA'),
+    hpkeKeyPair: node.hpke.generateKeyPair(),
+    trustedIssuers: [issuerKey.publicJwk()],
+  });
+  const request = hotel.createRequest({
+    purpose: '住宿登记', lawfulBasis: 'legal_duty', ttlSeconds: 300,
+    fields: [
+      { licence: 'resident_id_card', field: 'name', required: true, forms: ['full'], retentionDays: 30 },
+      { licence: 'resident_id_card', field: 'id_number', required: true, forms: ['full', 'masked'], retentionDays: 30 },
+      { licence: 'resident_id_card', field: 'birth_date', required: true, forms: ['predicate'], predicate: 'age_equal_or_over/18', retentionDays: 30 },
+    ],
+  });
+  return {
+    request: () => request,
+    hotelPublicJwk: () => JSON.stringify(hotel.publicJwk()),
+    issue: (holderJwk, fields) => node.licence.issue({
+      type: 'resident_id_card', issuerKey, holderPublicJwk: JSON.parse(holderJwk),
+      iss: 'https://issuer.example', fields: JSON.parse(fields),
+    }),
+    open: async (envelope) => JSON.stringify(await hotel.open(Uint8Array.from(envelope))),
+  };
+}
 
 const SYSTEM_INFO = {
   brand: 'devtools', model: 'emulated', pixelRatio: 2, screenWidth: 375, screenHeight: 812, windowWidth: 375,
@@ -34,6 +76,7 @@ export function createAppHost({ profile, root, host = 'wechat' }) {
   // writes to (wx.createApp = global.createApp = …). mpshield never reads
   // it: the mpshield-only sandbox (tests/miniprogram) keeps it missing.
   g.global = mp.run('({})');
+  g.__mpshieldParties = parties();
   const wx = mp.wx;
   for (const name of ['getSystemInfoSync', 'getWindowInfo', 'getDeviceInfo', 'getAppBaseInfo', 'getSystemSetting', 'getAppAuthorizeSetting']) {
     wx[name] = () => realm(SYSTEM_INFO);

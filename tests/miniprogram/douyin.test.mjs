@@ -35,7 +35,7 @@ for (const profile of ['ios', 'android']) {
     const mp = douyin(t, { profile });
     installSmoke(mp);
     mp.context.assert = assert;
-    const checks = await mp.run(`__mpshieldSmoke.runSmoke(require('mpshield'), assert, { expectedVersion: ${JSON.stringify(version)} })`);
+    const checks = await mp.run(`__mpshieldSmoke.runSmoke(require('mpshield'), assert, { expectedVersion: ${JSON.stringify(version)}, phoneModule: true })`);
     assert.ok(checks > 300, `ran ${checks} checks`);
     assert.deepEqual(mp.log.instantiate, [DEFAULT_PATH]);
     assert.ok(mp.log.getRandomValues.length >= 1, 'seeded from tt.getRandomValues');

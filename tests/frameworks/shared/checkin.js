@@ -1,21 +1,11 @@
 // The hotel check-in as a mini-program built with a framework runs it,
 // imported by both fixture apps (tests/frameworks/taro, tests/frameworks/
-// uniapp) from `mpshield/miniprogram`: init(), idcard.parse, then a test
-// issuer, the hotel's Verifier and the citizen's Wallet on wx storage —
-// request, evaluate, respond, open (WeChat's wx, or Douyin's tt, for
-// storage). The outcome is written to wx / tt storage
+// uniapp) from `mpshield/miniprogram`: init(), idcard.parse, then the
+// citizen's Wallet on wx storage — evaluate and respond to the hotel's
+// request, with a credential from the test issuer (WeChat's wx, or
+// Douyin's tt, for storage); issuer and hotel are servers, played in Node. The outcome is written to wx / tt storage
 // under "mpshield-fixture" for tests/frameworks/frameworks.test.mjs to read.
 // All identities are synthetic (GB 11643 / GB 32100 check characters).
-
-const USCC_CHARS = '0123456789ABCDEFGHJKLMNPQRTUWXY';
-const USCC_WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
-
-function uscc(n) {
-  const first = '91440300MA' + String(n).padStart(7, '0');
-  let sum = 0;
-  for (let i = 0; i < 17; i++) sum += USCC_CHARS.indexOf(first[i]) * USCC_WEIGHTS[i];
-  return first + USCC_CHARS[(31 - (sum % 31)) % 31];
-}
 
 const FIELDS = {
   name: '测试甲', sex: 'female', ethnicity: '汉', birth_date: '1949-12-31',
@@ -28,33 +18,27 @@ function host() {
   return typeof wx !== 'undefined' ? wx : tt;
 }
 
+/**
+ * The issuer and the hotel are servers: the test plays them in Node with
+ * the full module (tests/frameworks/app-host.mjs, `__mpshieldParties`),
+ * since the phone module leaves issuance and the relying party out. Values
+ * cross as JSON text and bytes.
+ */
+function parties() {
+  return globalThis.__mpshieldParties;
+}
+
 async function run(mpshield, wasmPath) {
   await mpshield.init(wasmPath ? { wasmPath: wasmPath } : undefined);
   const id = mpshield.idcard.parse('440524188001010014');
-  const issuerKey = mpshield.SigningKey.generate('ES256');
-  const hotel = mpshield.Verifier.create({
-    name: '测试酒店有限公司', uscc: uscc(1),
-    signingKey: mpshield.SigningKey.generate('EdDSA'),
-    hpkeKeyPair: mpshield.hpke.generateKeyPair(),
-    trustedIssuers: [issuerKey.publicJwk()],
-  });
-  const request = hotel.createRequest({
-    purpose: '住宿登记', lawfulBasis: 'legal_duty', ttlSeconds: 300,
-    fields: [
-      { licence: 'resident_id_card', field: 'name', required: true, forms: ['full'], retentionDays: 30 },
-      { licence: 'resident_id_card', field: 'id_number', required: true, forms: ['full', 'masked'], retentionDays: 30 },
-      { licence: 'resident_id_card', field: 'birth_date', required: true, forms: ['predicate'], predicate: 'age_equal_or_over/18', retentionDays: 30 },
-    ],
-  });
+  const servers = parties();
+  const request = servers.request();
   const wallet = await mpshield.Wallet.open({
     storage: mpshield.storage.wx(host()),
     storageKey: mpshield.randomBytes(32),
-    trustedVerifiers: [hotel.publicJwk()],
+    trustedVerifiers: [JSON.parse(servers.hotelPublicJwk())],
   });
-  await wallet.addCredential(mpshield.licence.issue({
-    type: 'resident_id_card', issuerKey, holderPublicJwk: wallet.holderPublicJwk(),
-    iss: 'https://issuer.example', fields: FIELDS,
-  }));
+  await wallet.addCredential(servers.issue(JSON.stringify(wallet.holderPublicJwk()), JSON.stringify(FIELDS)));
   const screen = wallet.evaluate(request);
   const answer = await wallet.respond(request, {
     choices: [
@@ -64,7 +48,7 @@ async function run(mpshield, wasmPath) {
     ],
     separateConsent: ['id_number'],
   });
-  const opened = await hotel.open(answer.envelope);
+  const opened = JSON.parse(await servers.open(answer.envelope));
   return {
     version: mpshield.version(),
     province: id.province,
