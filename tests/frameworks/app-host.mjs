@@ -7,19 +7,11 @@
 import { createMiniProgram, repoRoot } from '../miniprogram/emulator.mjs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { uscc } from '../js/helpers/flow-scenario.mjs';
 
 // The issuer and the hotel (servers) run in Node with the full module.
 const node = await import(pathToFileURL(path.join(repoRoot, 'pkg/dist/node.mjs')).href);
 await node.init();
-const USCC_CHARS = '0123456789ABCDEFGHJKLMNPQRTUWXY';
-const USCC_WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
-function uscc(n) {
-  const first = '91440300MA' + String(n).padStart(7, '0');
-  let sum = 0;
-  for (let i = 0; i < 17; i++) sum += USCC_CHARS.indexOf(first[i]) * USCC_WEIGHTS[i];
-  return first + USCC_CHARS[(31 - (sum % 31)) % 31];
-}
-
 /** A test issuer and the hotel, as shared/checkin.js calls them (JSON text and bytes cross). */
 function parties() {
   const issuerKey = node.SigningKey.generate('ES256');

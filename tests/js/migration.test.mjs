@@ -7,21 +7,12 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { importByName, linkPackage } from './helpers/link.mjs';
-import { HOTEL_CHOICES, HOTEL_FIELDS, uscc, world } from './helpers/flow-scenario.mjs';
+import { HOTEL_CHOICES, HOTEL_FIELDS, code, uscc, world } from './helpers/flow-scenario.mjs';
 
 const link = linkPackage();
 const { m } = await importByName(link.dir);
 test.after(link.cleanup);
 await m.init();
-
-async function code(f) {
-  try {
-    await f();
-  } catch (e) {
-    return e && e.code ? e.code : 'not an MpShieldError: ' + (e && e.stack);
-  }
-  return 'no error';
-}
 
 async function checkIn(s) {
   const request = s.hotel.v.createRequest({ purpose: '住宿登记', lawfulBasis: 'legal_duty', fields: HOTEL_FIELDS });

@@ -101,7 +101,8 @@ export async function world(w, rp, storage, issuerAlg = 'ES256') {
   return { issuer, hotel, rental, stranger, wallet, store, storageKey };
 }
 
-async function code(f) {
+/** The code of the MpShieldError `f` rejects with, or 'no error'. */
+export async function code(f) {
   try {
     await f();
   } catch (e) {
