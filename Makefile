@@ -41,7 +41,8 @@ lint: setup
 	cargo fmt --manifest-path fuzz/Cargo.toml -- --check
 	cargo clippy --workspace --all-targets -- -D warnings
 	cargo clippy --target wasm32-unknown-unknown --lib --tests -- -D warnings
-	cargo clippy --target wasm32-unknown-unknown --lib --no-default-features -- -D warnings
+	cargo clippy --target wasm32-unknown-unknown --lib --no-default-features --features intl -- -D warnings
+	cargo clippy --target wasm32-unknown-unknown --lib --no-default-features --features gm -- -D warnings
 
 test-native: setup
 	cargo test

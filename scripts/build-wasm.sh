@@ -67,4 +67,4 @@ flavour() {
 # phone downloads; without feature "full", whose exports then fail with
 # INVALID_STATE — see Cargo.toml).
 flavour release build/gen build/wasm --features fast
-flavour compact build/gen-compact build/wasm-compact --no-default-features
+flavour compact build/gen-compact build/wasm-compact --no-default-features --features intl
