@@ -101,8 +101,19 @@ export interface InitOptions {
    *   next to the bundle.
    * - Node: a file path or `file:` URL; default `mpshield_bg.wasm` next to the
    *   bundle.
+   *
+   * The phone modules carry one suite each: `mpshield_compact_bg.wasm` /
+   * `miniprogram/mpshield_bg.wasm.br` the intl suite (the defaults),
+   * `mpshield_gm_bg.wasm` / `mpshield_gm_bg.wasm.br` the gm (国密) suite —
+   * a gm deployment passes the gm module's path here. The Node module has
+   * both.
    */
   wasmPath?: string | { readonly href: string };
+  /**
+   * The suite the app needs: `init()` fails with `WASM_LOAD_FAILED` if the
+   * module loaded does not carry it.
+   */
+  suite?: Suite;
   /**
    * At least 32 bytes from a secure random source, mixed into the module's
    * random generator. Needed where the host has no `crypto.getRandomValues` /
@@ -127,6 +138,20 @@ export interface InitOptions {
  * message naming what was loaded, what came back and what to do.
  */
 export function init(options?: InitOptions): Promise<void>;
+
+/** What the loaded module carries. */
+export interface ModuleInfo {
+  /** The suites compiled in: one for a phone module, both for the Node module. */
+  suites: Suite[];
+  /** Whether issuance and the relying party's calls are in it (the Node module only). */
+  relyingParty: boolean;
+}
+
+/**
+ * What the loaded module carries (after {@link init} has loaded it).
+ * @throws {MpShieldError} `NOT_INITIALIZED` before the module is loaded.
+ */
+export function moduleInfo(): ModuleInfo;
 
 /**
  * The library's semantic version (equal in Cargo.toml and package.json).
@@ -1164,6 +1189,7 @@ export declare const storage: {
 /** The same members as the named exports. */
 declare const mpshield: {
   init: typeof init;
+  moduleInfo: typeof moduleInfo;
   version: typeof version;
   randomBytes: typeof randomBytes;
   addEntropy: typeof addEntropy;
