@@ -141,7 +141,11 @@ pub fn module_info() -> String {
         (false, true) => r#"["gm"]"#,
         (false, false) => "[]",
     };
-    let full = if cfg!(feature = "full") { "true" } else { "false" };
+    let full = if cfg!(feature = "full") {
+        "true"
+    } else {
+        "false"
+    };
     format!(r#"{{"suites":{SUITES},"relyingParty":{full}}}"#)
 }
 
