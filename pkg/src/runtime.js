@@ -164,8 +164,8 @@ async function initOnce(options) {
     throw fail(
       'WASM_LOAD_FAILED',
       'could not load the WebAssembly module: the module loaded has no ' + suite + ' suite (it has ' +
-        moduleInfo().suites.join(', ') + '). Load ' + (suite === 'gm' ? 'mpshield_gm_bg.wasm (mini-programs: mpshield_gm_bg.wasm.br)' : 'mpshield_compact_bg.wasm (mini-programs: miniprogram/mpshield_bg.wasm.br)') +
-        ' with init({ wasmPath }); see the README, "国密"',
+        moduleInfo().suites.join(', ') + '). Pass the ' + suite + ' phone module (' + (suite === 'gm' ? 'mpshield_gm_bg' : 'mpshield_compact_bg; in mini-programs miniprogram/mpshield_bg') +
+        ') to init({ wasmPath }); see the README, "国密"',
     );
   }
 
