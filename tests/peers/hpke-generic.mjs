@@ -184,6 +184,9 @@ export function hmacSm3(key, msg) {
 
 export const HKDF_SM3 = { id: 0xfe01, Nh: 32, ...rfc5869(hmacSm3, 32) };
 
+/** SM3 itself, from the same sm-crypto-v2 function HMAC-SM3 uses (for the primitive checks). */
+export const SM3 = (msg) => fromHex(sm3(Uint8Array.from(msg)));
+
 // --- AEADs (RFC 9180 §7.3) ------------------------------------------------------
 // An AEAD object is { id, Nk, Nn, Nt, Seal(key, nonce, aad, pt), Open(key, nonce, aad, ct) };
 // Open throws on an authentication failure.
@@ -663,6 +666,9 @@ export function HPKE({ kem: group, kdf, aead }) {
 
   /** Any mode: { mode, pkR, info, psk, psk_id, skS, ikmE } → { enc, ctx }. */
   function SetupS({ mode, pkR, info = EMPTY, psk = EMPTY, psk_id = EMPTY, skS, ikmE }) {
+    // Checked here too, so that a psk given with mode base or auth is an
+    // error rather than silently dropped by SetupBaseS/SetupAuthS.
+    VerifyPSKInputs(mode, psk, psk_id);
     const opts = { ikmE };
     switch (mode) {
       case mode_base:
@@ -680,6 +686,7 @@ export function HPKE({ kem: group, kdf, aead }) {
 
   /** Any mode: { mode, enc, skR, info, psk, psk_id, pkS } → ctx. */
   function SetupR({ mode, enc, skR, info = EMPTY, psk = EMPTY, psk_id = EMPTY, pkS }) {
+    VerifyPSKInputs(mode, psk, psk_id);
     switch (mode) {
       case mode_base:
         return SetupBaseR(enc, skR, info);
