@@ -182,16 +182,17 @@ function checkVector(s, v, { stopEarly = false } = {}) {
     if (pt) eq('single-shot pt', pt, x0.pt);
   }
 
-  // Every export: on both contexts and through SendExport/ReceiveExport.
+  // Every export on both contexts; the first also through SendExport/ReceiveExport.
   for (const [i, x] of v.exports.entries()) {
     const c = hex(x.exporter_context);
     eq(`S.Export[${i}]`, ctxS.Export(c, x.L), x.exported_value);
     eq(`R.Export[${i}]`, ctxR.Export(c, x.L), x.exported_value);
+    exports++;
+    if (i > 0) continue; // the single-shot APIs once per entry (each runs a whole setup)
     const sent = attempt(`SendExport[${i}]`, () => s.SendExport(argsS, c, x.L));
     if (sent) eq(`SendExport[${i}]`, sent.exported, x.exported_value);
     const received = attempt(`ReceiveExport[${i}]`, () => s.ReceiveExport(argsR, c, x.L));
     if (received) eq(`ReceiveExport[${i}]`, received, x.exported_value);
-    exports++;
   }
   return { failures, encryptions, exports };
 }

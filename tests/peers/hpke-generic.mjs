@@ -61,8 +61,19 @@
 //     "opened": [ { "pt": hex | [hex | null, …], "exports": [hex, …],
 //                   "shared_secret", "key", "base_nonce", "exporter_secret",
 //                   "error": null | string } ],
-//     "derived": [ { "sk", "pk", "error": null } ]
-//   }
+//     "derived": [ { "sk", "pk", "error": null } ]   // sk = SerializePrivateKey
+//   }                                             //   (clamped for X25519)
+// "shared_secret" … "exporter_secret" are the key schedule's values, for
+// pinpointing where an implementation under test departs from this one.
+// A psk or psk_id given with mode base or auth is an error (VerifyPSKInputs),
+// not ignored. Ids known: KEM 0x0010, 0x0020, 0xFE10; KDF 0x0001, 0x0003,
+// 0xFE01; AEAD 0x0001, 0x0002, 0x0003, 0xFE01, 0xFFFF (any combination).
+//
+// From a Rust test, as tests/seal_pyca.rs drives tests/peers/pyca_hpke.py:
+//   Command::new("node")
+//       .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/peers/hpke-generic.mjs"))
+// with the request on stdin (imports resolve from the repository's
+// node_modules whatever the working directory).
 // Failure: every value field of that entry is null and "error" says why
 // (e.g. "DeserializePublicKey: prefix 0x02, expected 0x04"). In "opened", when
 // setup succeeded but a message failed, "pt" is the list with null at the
