@@ -22,6 +22,9 @@
 //    exporter) and negative cases (tampered enc/ct, wrong keys/info/aad/psk,
 //    bad points and scalars).
 // 4. The JSON command-line interface the Rust tests use.
+// 5. Pinned gm values (a drift guard for the oracle, and a start for Rust).
+// Runs standalone (`node --test tests/js/hpke-oracle.test.mjs`, no build
+// needed; about 5–9 s on 2 shared cores) and in `make test-node`.
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -858,4 +861,68 @@ test('CLI: an official vector (X25519, auth_psk, ChaCha20-Poly1305) opened and r
   assert.equal(out.sealed[0].key, v.key);
   assert.deepEqual(out.opened[0].pt, v.encryptions.map((x) => x.pt));
   assert.equal(out.derived[0].pk, v.pkRm);
+});
+
+// --- 5. A pinned gm regression value --------------------------------------------------
+
+test('gm pinned values: the oracle still gives what it gave when it was written (drift guard, not a proof)', () => {
+  // Produced by this oracle on 2026-12-03 (sm-crypto-v2 1.15.1). It proves
+  // nothing about correctness — sections 1–3 do that — but it fails if the
+  // oracle or a dependency changes behaviour, and gives mpshield's Rust tests
+  // fixed gm values to start from: ikmR = 01×32, ikmS = 02×32, ikmE = 03×32,
+  // info, aad, pt, psk and psk_id as in the RFC 9180 A.1 vectors.
+  const ikm = (b) => hex(b.repeat(32));
+  const Rk = GM.DeriveKeyPair(ikm('01'));
+  const Sk = GM.DeriveKeyPair(ikm('02'));
+  assert.equal(toHex(Rk.sk), '63aab4fd3bd93fd1a67308f1362c793c39cabc5aaec0524c4bcdf86e65ff3dba');
+  assert.equal(toHex(Rk.pk), '041d5b70a6c414ad2fbda880fef6b9ea422e9d018115db36de4975423bb53c8e610389d0d7b1bccd8110556773f04fa97ef865ae6a82e65306363c5dad2b5c8613');
+  assert.equal(toHex(Sk.sk), 'b9893bb34063864ef6dc0f88ba4e1561542a51f3aed57f241818c9ed0a290177');
+  const enc = '04b2906296348b5cb490cffb650ffd230689d63cee4a66a43f3101a3b85e1696cccbc542c8e5459d94ac8d67174ce8349599188b1d014d3dc178670601c67dbbd5';
+  const pinned = {
+    0: {
+      shared_secret: '169f0c3e5a36c113863d848398a33ceb907e0483a90ce6fba3f48aaf79c09f37',
+      key: '28f9d71b22bc98dede75ec9e1f5673b4',
+      base_nonce: 'f6a419bab9cce5c0b40f036e',
+      exporter_secret: '38da27f8a62a3ddb212e16dfded6a21fd8ece26e62502861c8d335760a79e315',
+      ct: [
+        '35750c18a032005991b291e0eafcc63317434dfa131239b5721371c63035c60d3852d09ffc8e03bd727d00d985',
+        '09d03fd813899ab5e54f67973d1181b55197d16f31114a423adf19fb3954a1ef4d5ee0d8a2fa59c043653d722b',
+      ],
+      export: '1e0f3a7eabbcb44de6c40b07a217938cedec40ccc054634e0695b4566052dfab',
+    },
+    3: {
+      shared_secret: '1ebb8e37f8167fec49079fed94d60c85f2cf58fa5c42b1dc8ad1820bf3dbea11',
+      key: 'ef97ef2237eb8136f7b99a2c2d8125cb',
+      base_nonce: '72578ddcd347bf49efcbe422',
+      exporter_secret: '59d7e24c4392515d9b5fe37e3fa4ff27807a6a301123999be8ae4567eec633fe',
+      ct: [
+        '2a9939020bdeaaa27f5f293865f4947cd15bd312e659869701741d1799deddac0033639fcdf76cb30392d333a3',
+        '12427de6c5a4383ed12ac7576ac9350d506f030c7258540bbedda9c8809682e4bb477660299d689fd0047291ad',
+      ],
+      export: '1250cbcc1cecb96e877ec453499bf62490ad482ef952cef703f2a367c0d74dce',
+    },
+  };
+  const pt = hex('4265617574792069732074727574682c20747275746820626561757479');
+  const aad = hex('436f756e742d30');
+  for (const mode of [0, 3]) {
+    const p = pinned[mode];
+    const args = {
+      mode,
+      pkR: Rk.pk,
+      info: hex('4f6465206f6e2061204772656369616e2055726e'),
+      ikmE: ikm('03'),
+      ...(mode === 3
+        ? {
+          skS: Sk.sk,
+          psk: hex('0247fd33b913760fa1fa51e1892d9f307fbe65eb171e8132c2af18555a738b82'),
+          psk_id: hex('456e6e796e20447572696e206172616e204d6f726961'),
+        }
+        : {}),
+    };
+    const { enc: e, ctx } = GM.SetupS(args);
+    assert.equal(toHex(e), enc);
+    for (const k of ['shared_secret', 'key', 'base_nonce', 'exporter_secret']) assert.equal(toHex(ctx.schedule[k]), p[k], `mode ${mode} ${k}`);
+    assert.deepEqual([toHex(ctx.Seal(aad, pt)), toHex(ctx.Seal(aad, pt))], p.ct);
+    assert.equal(toHex(ctx.Export(new Uint8Array(0), 32)), p.export);
+  }
 });
