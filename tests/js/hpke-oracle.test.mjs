@@ -23,6 +23,10 @@
 //    bad points and scalars).
 // 4. The JSON command-line interface the Rust tests use.
 // 5. Pinned gm values (a drift guard for the oracle, and a start for Rust).
+// 6. A second, independent RFC 9180 implementation run on SM primitives —
+//    @hpke/core's key schedule with HMAC-SM3 from Node, SM2 from
+//    miniprogram-sm-crypto — gives the same enc, ciphertexts and exports as
+//    the oracle in every mode. And a quirk of that peer (exports ≥ 256 bytes).
 // Runs standalone (`node --test tests/js/hpke-oracle.test.mjs`, no build
 // needed; about 5–9 s on 2 shared cores) and in `make test-node`.
 import test from 'node:test';
@@ -925,4 +929,214 @@ test('gm pinned values: the oracle still gives what it gave when it was written 
     assert.deepEqual([toHex(ctx.Seal(aad, pt)), toHex(ctx.Seal(aad, pt))], p.ct);
     assert.equal(toHex(ctx.Export(new Uint8Array(0), 32)), p.export);
   }
+});
+
+// --- 6. A second RFC 9180 implementation on the gm primitives: @hpke/core ------------------
+// @hpke/core 1.9.0 (npm) accepts custom KEM, KDF and AEAD objects, so its key
+// schedule, DHKEM (ExtractAndExpand, kem_context), nonces and exporter — none
+// of them the oracle's code — can run the gm suite. Its primitives here are
+// chosen apart from the oracle's where possible: HMAC-SM3 from Node's OpenSSL
+// (under @hpke/common's own Extract/Expand), SM2 from miniprogram-sm-crypto's
+// jsbn point arithmetic; SM4-GCM is sm-crypto-v2's (checked above against
+// RFC 8998 and pyca). DeriveKeyPair's `candidate` loop is written here over
+// @hpke/common's LabeledExtract/LabeledExpand.
+// Found on the way: @hpke/common 1.10.1 writes I2OSP(L, 2) in LabeledExpand as
+// [0, L] in a Uint8Array, so its exports of L ≥ 256 bytes are not RFC 9180's
+// (last test); only L ≤ 255 is compared here.
+
+const { CipherSuite } = await import('@hpke/core');
+const hpkeCommon = await import('@hpke/common');
+
+const buf = (u8) => Uint8Array.from(u8).buffer;
+const u8 = (b) => new Uint8Array(ArrayBuffer.isView(b) ? b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) : b);
+
+/** HMAC-SM3 (Node/OpenSSL) behind the WebCrypto calls @hpke/common's HKDF makes. */
+const sm3Subtle = {
+  importKey: async (_format, raw) => ({ raw: u8(raw) }),
+  sign: async (_alg, key, data) => buf(createHmac('sm3', key.raw).update(u8(data)).digest()),
+};
+
+class HkdfSm3 extends hpkeCommon.HkdfSha256Native {
+  constructor() {
+    super();
+    this.id = 0xfe01;
+    this.hashSize = 32;
+    this._api = sm3Subtle;
+  }
+
+  async extractAndExpand(salt, ikm, info, len) {
+    return await this.expand(await this.extract(salt, ikm), info, len);
+  }
+}
+
+const LABEL_CANDIDATE = ascii('candidate');
+
+class Sm2Primitives {
+  constructor(hkdf) {
+    this._hkdf = hkdf;
+  }
+
+  key(bytes, type) {
+    return new hpkeCommon.XCryptoKey('SM2', u8(bytes), type, type === 'private' ? ['deriveBits'] : []);
+  }
+
+  async serializePublicKey(k) {
+    return buf(k.key);
+  }
+
+  async deserializePublicKey(b) {
+    const pk = u8(b);
+    if (pk.length !== 65 || pk[0] !== 4) throw new Error('not an uncompressed SM2 point');
+    return this.key(pk, 'public');
+  }
+
+  async serializePrivateKey(k) {
+    return buf(k.key);
+  }
+
+  async deserializePrivateKey(b) {
+    if (u8(b).length !== 32) throw new Error('not 32 bytes');
+    return this.key(b, 'private');
+  }
+
+  async importKey(format, b, isPublic) {
+    if (format !== 'raw') throw new Error('raw only');
+    return isPublic ? this.deserializePublicKey(b) : this.deserializePrivateKey(b);
+  }
+
+  async generateKeyPair() {
+    return this.deriveKeyPair(buf(rnd(32)));
+  }
+
+  async deriveKeyPair(ikm) {
+    const dkpPrk = await this._hkdf.labeledExtract(new Uint8Array(0).buffer, hpkeCommon.LABEL_DKP_PRK, u8(ikm));
+    for (let counter = 0; counter < 256; counter++) {
+      const bytes = u8(await this._hkdf.labeledExpand(dkpPrk, LABEL_CANDIDATE, new Uint8Array([counter]), 32));
+      const sk = OS2IP(bytes);
+      if (sk !== 0n && sk < SM2_CURVE.n) {
+        const privateKey = this.key(bytes, 'private');
+        return { privateKey, publicKey: await this.derivePublicKey(privateKey) };
+      }
+    }
+    throw new Error('DeriveKeyPairError');
+  }
+
+  async derivePublicKey(sk) {
+    return this.key(hex(`04${mpMul(sk.key, G)}`), 'public');
+  }
+
+  async dh(sk, pk) {
+    return buf(hex(mpMul(sk.key, toHex(pk.key)).slice(0, 64)));
+  }
+}
+
+class DhkemSm2HkdfSm3 extends hpkeCommon.Dhkem {
+  constructor() {
+    const kdf = new HkdfSm3();
+    super(0xfe10, new Sm2Primitives(kdf), kdf);
+    this.secretSize = 32;
+    this.encSize = 65;
+    this.publicKeySize = 65;
+    this.privateKeySize = 32;
+  }
+}
+
+const sm4GcmForHpkeCore = {
+  id: 0xfe01,
+  keySize: 16,
+  nonceSize: 12,
+  tagSize: 16,
+  createEncryptionContext(key) {
+    const k = u8(key);
+    return {
+      seal: async (iv, data, aad) => buf(SM4_GCM.Seal(k, u8(iv), u8(aad), u8(data))),
+      open: async (iv, data, aad) => buf(SM4_GCM.Open(k, u8(iv), u8(aad), u8(data))),
+    };
+  },
+};
+
+const hpkeCoreGm = () => new CipherSuite({ kem: new DhkemSm2HkdfSm3(), kdf: new HkdfSm3(), aead: sm4GcmForHpkeCore });
+
+test('gm: @hpke/core\'s RFC 9180 (on SM primitives) and the oracle agree: same enc and ciphertexts from the same ikmE, each opens the other\'s, same exports, every mode', async () => {
+  const theirs = hpkeCoreGm();
+  const ikmR = rnd(32);
+  const ikmS = rnd(32);
+  const Rk = GM.DeriveKeyPair(ikmR);
+  const Sk = GM.DeriveKeyPair(ikmS);
+  const theirR = await theirs.kem.deriveKeyPair(buf(ikmR));
+  const theirS = await theirs.kem.deriveKeyPair(buf(ikmS));
+  assert.equal(toHex(theirR.privateKey.key), toHex(Rk.sk), 'DeriveKeyPair sk');
+  assert.equal(toHex(theirR.publicKey.key), toHex(Rk.pk), 'DeriveKeyPair pk (miniprogram-sm-crypto vs sm-crypto-v2)');
+  const pskBytes = rnd(32);
+  const pskId = ascii('Ennyn Durin aran Moria');
+  const info2 = ascii('Ode on a Grecian Urn');
+  const pts = [rnd(0), rnd(29), rnd(100)];
+  const aads = [ascii('Count-0'), ascii('Count-1'), new Uint8Array(0)];
+  const exportCases = [[new Uint8Array(0), 32], [ascii('TestContext'), 255], [rnd(3), 1]];
+  for (const mode of MODES) {
+    const ikmE = rnd(32);
+    const withPsk = mode & 1 ? { psk: { key: buf(pskBytes), id: buf(pskId) } } : {};
+    const sender = await theirs.createSenderContext({
+      recipientPublicKey: theirR.publicKey,
+      info: buf(info2),
+      ekm: buf(ikmE),
+      ...(mode & 2 ? { senderKey: theirS.privateKey } : {}),
+      ...withPsk,
+    });
+    const args = {
+      mode,
+      pkR: Rk.pk,
+      skR: Rk.sk,
+      info: info2,
+      ikmE,
+      ...(mode & 1 ? { psk: pskBytes, psk_id: pskId } : {}),
+      ...(mode & 2 ? { skS: Sk.sk, pkS: Sk.pk } : {}),
+    };
+    const { enc, ctx: mine } = GM.SetupS(args);
+    assert.equal(toHex(u8(sender.enc)), toHex(enc), `mode ${mode}: enc`);
+    const recipient = await theirs.createRecipientContext({
+      recipientKey: theirR.privateKey,
+      enc: buf(enc),
+      info: buf(info2),
+      ...(mode & 2 ? { senderPublicKey: theirS.publicKey } : {}),
+      ...withPsk,
+    });
+    const myR = GM.SetupR({ ...args, enc });
+    for (const [i, pt] of pts.entries()) {
+      const ct = mine.Seal(aads[i], pt);
+      assert.equal(toHex(u8(await sender.seal(buf(pt), buf(aads[i])))), toHex(ct), `mode ${mode}: ct ${i}`);
+      assert.equal(toHex(u8(await recipient.open(buf(ct), buf(aads[i])))), toHex(pt), `mode ${mode}: @hpke/core opens ${i}`);
+      assert.deepEqual(myR.Open(aads[i], ct), pt);
+    }
+    for (const [c, L] of exportCases) {
+      const want = toHex(mine.Export(c, L));
+      assert.equal(toHex(u8(await sender.export(buf(c), L))), want, `mode ${mode}: export ${L}`);
+      assert.equal(toHex(u8(await recipient.export(buf(c), L))), want, `mode ${mode}: export ${L}`);
+    }
+    // A ciphertext the oracle refuses, @hpke/core refuses too.
+    const bad = mine.Seal(aads[0], pts[1]);
+    bad[0] ^= 1;
+    await assert.rejects(recipient.open(buf(bad), buf(aads[0])));
+  }
+});
+
+test('peer quirk: @hpke/core encodes L in LabeledExpand as one byte, so its exports of L ≥ 256 differ from RFC 9180\'s', async () => {
+  const { CipherSuite: CS, HkdfSha256: Kdf, Aes128Gcm: Aes } = await import('@hpke/core');
+  const { DhkemX25519HkdfSha256 } = await import('@hpke/dhkem-x25519');
+  const theirs = new CS({ kem: new DhkemX25519HkdfSha256(), kdf: new Kdf(), aead: new Aes() });
+  const ikm = rnd(32);
+  const kp = await theirs.kem.deriveKeyPair(buf(ikm));
+  const sender = await theirs.createSenderContext({ recipientPublicKey: kp.publicKey, ekm: buf(ikm) });
+  const s = suite(0x20, 1, 1);
+  const { ctx } = s.SetupS({ mode: 0, pkR: u8(await theirs.kem.serializePublicKey(kp.publicKey)), ikmE: ikm });
+  const c = new Uint8Array(0);
+  assert.equal(toHex(u8(await sender.export(buf(c), 255))), toHex(ctx.Export(c, 255)));
+  // RFC 9180 §4: labeled_info = I2OSP(L, 2) ‖ "HPKE-v1" ‖ suite_id ‖ "sec" ‖ context.
+  const rfc = (L) => HKDF_SHA256.Expand(ctx.exporter_secret, concat(I2OSP(L, 2), ascii('HPKE-v1'), s.suite_id, ascii('sec'), c), L);
+  assert.deepEqual(ctx.Export(c, 256), rfc(256));
+  assert.deepEqual(ctx.Export(c, 300), rfc(300));
+  // @hpke/core: I2OSP(L, 2) became [0, L mod 256].
+  const oneByte = (L) => HKDF_SHA256.Expand(ctx.exporter_secret, concat(new Uint8Array([0, L & 0xff]), ascii('HPKE-v1'), s.suite_id, ascii('sec'), c), L);
+  assert.equal(toHex(u8(await sender.export(buf(c), 300))), toHex(oneByte(300)));
+  assert.notEqual(toHex(u8(await sender.export(buf(c), 300))), toHex(ctx.Export(c, 300)));
 });
