@@ -11,7 +11,7 @@ export WASM_BINDGEN_TEST_TIMEOUT ?= 120
 export MPSHIELD_REQUIRE_PEERS ?= 1
 NODE_TEST := node --test --test-reporter=spec
 
-.PHONY: help setup build pkg demo test lint test-native test-web test-node test-miniprogram test-www test-frameworks size bench fmt clean \
+.PHONY: help setup build pkg demo test lint test-native test-web test-node test-miniprogram test-jsc test-www test-frameworks size bench fmt clean \
 	fuzz fuzz-build fuzz-smoke fuzz-replay fuzz-corpus fuzz-bombs fuzz-regressions
 
 help:
@@ -56,6 +56,12 @@ test-node: build
 test-miniprogram: build
 	$(NODE_TEST) tests/miniprogram/
 
+# The smoke suite and the flow in JavaScriptCore without a JIT (Debian's
+# jsc, the engine of iOS WeChat), mini-program bundle and module as shipped
+# (tests/miniprogram/jsc/); about 15 s on 2 cores.
+test-jsc: build
+	$(NODE_TEST) tests/jsc/
+
 # The demo page (www/) in headless Chromium; screenshots in build/www-screenshots/.
 test-www: build
 	$(NODE_TEST) tests/www/
@@ -67,7 +73,7 @@ test-frameworks: build
 	@MPSHIELD_FRAMEWORKS=1 scripts/setup.sh
 	$(NODE_TEST) tests/frameworks/
 
-test: lint test-native fuzz-replay test-web test-node test-miniprogram test-www test-frameworks size
+test: lint test-native fuzz-replay test-web test-node test-miniprogram test-jsc test-www test-frameworks size
 	@echo "make test: all green"
 
 size: build
