@@ -19,7 +19,7 @@ help:
 	@echo "make test   run every test (installs what is missing first)"
 	@echo "make build  build the WebAssembly module and the npm package in pkg/"
 	@echo "make size   print the shipped sizes"
-	@echo "make bench  run the benchmarks and write docs/BENCHMARKS.md (BENCH_ONLY=log-growth: one section)"
+	@echo "make bench  run the benchmarks and write docs/BENCHMARKS.md (BENCH_ONLY=log-growth or jsc: one section)"
 	@echo "make fuzz   run every fuzz target for FUZZ_SECONDS (default 3600) each; see docs/FUZZING.md"
 
 setup:
@@ -79,9 +79,14 @@ test: lint test-native fuzz-replay test-web test-node test-miniprogram test-jsc 
 size: build
 	@node scripts/size.mjs
 
-# BENCH_ONLY=log-growth runs only that section (see scripts/bench.mjs).
+# BENCH_ONLY=log-growth runs only that section (see scripts/bench.mjs);
+# BENCH_ONLY=jsc only "iPhone-class (JavaScriptCore, no JIT)"
+# (scripts/bench-jsc.mjs, jsc from scripts/setup.sh), which the full run
+# writes last.
 bench: build
-	@node scripts/bench.mjs $(if $(BENCH_ONLY),--only $(BENCH_ONLY))
+	@if [ "$(BENCH_ONLY)" = jsc ]; then node scripts/bench-jsc.mjs; \
+	elif [ -n "$(BENCH_ONLY)" ]; then node scripts/bench.mjs --only $(BENCH_ONLY); \
+	else node scripts/bench.mjs && node scripts/bench-jsc.mjs; fi
 
 fmt:
 	cargo fmt --all

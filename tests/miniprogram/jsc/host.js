@@ -314,6 +314,13 @@
   global.require = makeRequire('');
 
   // --- What the test scripts reach (not WeChat's) ----------------------------------------
+  // Other realms keep the shell's functions; their host entropy is their own file.
+  var newRealm = function (file, entropyFile) {
+    var realm = shell.$262.createRealm();
+    realm.global.__rpHost = { entropyFile: entropyFile };
+    realm.evalScript(shell.readFile(file));
+    return realm.global;
+  };
   var failed = false;
   var started = shell.preciseTime();
   global.__mpTest = {
@@ -326,10 +333,11 @@
     emit: out,
     /** A realm for the servers (issuer, relying parties): Node's build of the package. */
     serverRealm: function () {
-      var realm = shell.$262.createRealm();
-      realm.global.__rpHost = { entropyFile: cfg.serverEntropyFile, wasmFile: cfg.serverWasmFile };
-      realm.evalScript(shell.readFile(cfg.serverBundle));
-      return realm.global.__rp;
+      return newRealm(cfg.serverBundle, cfg.serverEntropyFile).__rp;
+    },
+    /** Another realm running `file` (the benchmark's JS peers); returns its global object. */
+    realm: function (file) {
+      return newRealm(file, cfg.peerEntropyFile);
     },
     /** Loads one of profile.mjs's bundles (scenarios, peers) into this realm. */
     loadScript: function (file) {

@@ -170,14 +170,15 @@ export async function prepareJsc({ server = true } = {}) {
       const n = runs++;
       const entropy = path.join(dir, `entropy-${n}.bin`);
       const serverEntropy = path.join(dir, `entropy-server-${n}.bin`);
-      writeFileSync(entropy, randomBytes(ENTROPY_BYTES));
-      writeFileSync(serverEntropy, randomBytes(ENTROPY_BYTES));
+      const peerEntropy = path.join(dir, `entropy-peers-${n}.bin`);
+      for (const f of [entropy, serverEntropy, peerEntropy]) writeFileSync(f, randomBytes(ENTROPY_BYTES));
       const config = {
         profile: `jsc-${mode}`,
         packageRoot: root,
         decompressed: { [WASM_PATH]: wasmFile },
         entropyFile: entropy,
         serverEntropyFile: serverEntropy,
+        peerEntropyFile: peerEntropy,
         serverBundle: files.server,
         debug,
       };
@@ -204,8 +205,7 @@ export async function prepareJsc({ server = true } = {}) {
         });
         child.on('close', (status, signal) => {
           clearTimeout(timer);
-          rmSync(entropy, { force: true });
-          rmSync(serverEntropy, { force: true });
+          for (const f of [entropy, serverEntropy, peerEntropy]) rmSync(f, { force: true });
           try {
             checkHashes('after the run');
           } catch (e) {
