@@ -8,8 +8,11 @@
 // (`var __mpHost = {...}`, written by profile.mjs). It turns the shell's
 // global object into what WeChat gives a mini-program:
 //
-// - no WebAssembly (kept here, for WXWebAssembly only), and none of the
-//   shell's own functions (print, readFile, load, ...: kept here too);
+// - no WebAssembly (kept here, for WXWebAssembly only), no global eval,
+//   and none of the shell's own functions (print, readFile, load, ...:
+//   kept here too). `Function` stays (JavaScriptCore cannot turn string
+//   compilation off); tests/miniprogram/syntax.test.mjs checks statically
+//   that the bundle never compiles strings;
 // - WXWebAssembly.instantiate(path, imports) that accepts only a
 //   code-package path to a .wasm or .wasm.br file. jsc cannot decompress
 //   brotli, so profile.mjs decompressed each .wasm.br beforehand, as WeChat
@@ -48,7 +51,7 @@
     'WebAssembly', 'print', 'printErr', 'debug', 'readFile', 'read', 'load', 'loadString', 'run', 'runString',
     'checkSyntax', 'readline', 'preciseTime', 'quit', 'gc', 'fullGC', 'edenGC', 'describe', 'describeArray',
     'sleepSeconds', 'jscStack', 'callerSourceOrigin', 'createGlobalObject', '$', '$262', 'arguments', 'scriptArgs',
-    'writeFile', 'open', 'setTimeout',
+    'writeFile', 'open', 'setTimeout', 'eval',
   ].forEach(function (n) {
     if (n !== 'setTimeout' && !Reflect.deleteProperty(global, n)) throw new Error('host.js: cannot remove the shell global ' + n);
   });
@@ -338,6 +341,10 @@
     /** Another realm running `file` (the benchmark's JS peers); returns its global object. */
     realm: function (file) {
       return newRealm(file, cfg.peerEntropyFile);
+    },
+    /** The text of a file profile.mjs's caller wrote (the benchmark's stored logs). */
+    readText: function (file) {
+      return shell.readFile(file);
     },
     /** Loads one of profile.mjs's bundles (scenarios, peers) into this realm. */
     loadScript: function (file) {
