@@ -55,3 +55,50 @@ test('jsc --useJIT=false: the smoke suite and the flow pass in the mini-program 
   assert.ok(r.done.log.storage.length > 0, 'the hotel check-in used wx storage');
   assert.deepEqual(r.done.log.warnings, [], 'no console warnings or errors');
 });
+
+// The host shim's own strictness, so that it is tested, not assumed (as
+// tests/miniprogram/runtime.test.mjs does for the vm profiles).
+test('jsc profile: the global object holds only what WeChat exposes, and the host refuses what WeChat refuses', { skip: !jscAvailable() && !process.env.MPSHIELD_REQUIRE_PEERS && 'no /usr/bin/jsc' }, async (t) => {
+  const { MISSING_GLOBALS, PRESENT_GLOBALS, RANDOM_VALUES_MAX } = await import('../miniprogram/emulator.mjs');
+  const mp = await prepareJsc({ server: false });
+  t.after(mp.cleanup);
+  const probe = `(function () {
+    var T = __mpTest;
+    var outcome = function (p) { return p.then(function () { return 'ok'; }, function (e) { return 'refused: ' + (e && (e.message || e.errMsg)); }); };
+    T.run('probe', function () {
+      var types = {};
+      ${JSON.stringify([...MISSING_GLOBALS, ...PRESENT_GLOBALS, 'print', 'readFile', 'load', '$262', 'eval', 'setInterval', 'clearTimeout'])}
+        .forEach(function (n) { types[n] = typeof globalThis[n]; });
+      var cleared = false;
+      var id = setTimeout(function () { cleared = 'fired'; }, 5);
+      clearTimeout(id);
+      return Promise.all([
+        outcome(WXWebAssembly.instantiate(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0]), {})),
+        outcome(WXWebAssembly.instantiate('/miniprogram_npm/mpshield/index.js', {})),
+        outcome(WXWebAssembly.instantiate('/nowhere.wasm', {})),
+        outcome(wx.getRandomValues({ length: ${RANDOM_VALUES_MAX + 1} })),
+        wx.getRandomValues({ length: 16 }).then(function (r) { return Object.prototype.toString.call(r.randomValues) + ' ' + r.randomValues.byteLength; }),
+        new Promise(function (resolve) { setTimeout(function () { resolve(cleared); }, 20); }),
+      ]).then(function (r) {
+        var quota;
+        try { wx.setStorageSync('big', 'x'.repeat(1024 * 1024)); quota = 'stored'; } catch (e) { quota = e.message; }
+        return { types: types, results: r, quota: quota };
+      });
+    }).then(T.done);
+  })();`;
+  const r = await mp.run(probe, { mode: 'nojit', scripts: [] });
+  assert.ok(r.done && r.results[0] && r.results[0].ok, r.stdout + r.stderr);
+  const { types, results, quota } = r.results[0].value;
+  for (const n of MISSING_GLOBALS) assert.equal(types[n], 'undefined', `${n} must be missing`);
+  for (const n of PRESENT_GLOBALS) assert.notEqual(types[n], 'undefined', `${n} must be present`);
+  for (const n of ['print', 'readFile', 'load', '$262', 'eval']) assert.equal(types[n], 'undefined', `the shell's ${n} must be gone`);
+  assert.equal(types.setInterval, 'function');
+  assert.equal(types.clearTimeout, 'function');
+  assert.match(results[0], /refused: .*path string/, 'bytes are refused');
+  assert.match(results[1], /refused: .*not a code-package path/, 'a .js path is refused');
+  assert.match(results[2], /refused: .*not found/, 'a missing file is refused');
+  assert.match(results[3], /refused: getRandomValues:fail invalid length/, 'more than 1 MiB is refused');
+  assert.equal(results[4], '[object ArrayBuffer] 16');
+  assert.equal(results[5], false, 'a cleared timer does not fire');
+  assert.match(quota, /exceed storage item max length/);
+});

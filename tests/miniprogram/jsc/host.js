@@ -55,6 +55,11 @@
   ].forEach(function (n) {
     if (n !== 'setTimeout' && !Reflect.deleteProperty(global, n)) throw new Error('host.js: cannot remove the shell global ' + n);
   });
+  // And every web global real devices lack (emulator.mjs's MISSING_GLOBALS:
+  // the shell has `performance`, for one).
+  cfg.missingGlobals.forEach(function (n) {
+    if (!Reflect.deleteProperty(global, n)) throw new Error('host.js: cannot remove the global ' + n);
+  });
 
   // --- timers: the shell has setTimeout only; WeChat has the four --------------------------
   var shellSetTimeout = global.setTimeout;

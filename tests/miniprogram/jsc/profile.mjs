@@ -22,6 +22,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import zlib from 'node:zlib';
 import * as esbuild from 'esbuild';
 import { exportedGlobals, validateMvp } from '../../js/helpers/wasm.mjs';
+import { MISSING_GLOBALS } from '../emulator.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const repoRoot = path.resolve(here, '../../..');
@@ -179,6 +180,7 @@ export async function prepareJsc({ server = true } = {}) {
         entropyFile: entropy,
         serverEntropyFile: serverEntropy,
         peerEntropyFile: peerEntropy,
+        missingGlobals: MISSING_GLOBALS,
         serverBundle: files.server,
         debug,
       };
