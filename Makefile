@@ -117,12 +117,12 @@ fuzz-build: setup
 
 # Each target once over its committed corpus, through cargo-fuzz (nightly,
 # AddressSanitizer). Not part of `make test` (cold install and sanitizer
-# build take about 9 minutes); `fuzz-replay` is, without the sanitizer. The
-# inputs under fuzz/regressions/ are known open defects (see its README):
-# `make fuzz-regressions` runs them; once fixed, add them here.
+# build take about 9 minutes); `fuzz-replay` is, without the sanitizer. Both
+# also run the inputs under fuzz/regressions/ (defects found and fixed; see
+# its README), and `make fuzz-regressions` runs each alone.
 fuzz-smoke: fuzz-build
 	@for t in $(FUZZ_TARGETS); do \
-	  (cd fuzz && cargo +nightly fuzz run $$t corpus/$$t -- -runs=0 $(FUZZ_ARGS) > target/smoke-$$t.log 2>&1) \
+	  (cd fuzz && cargo +nightly fuzz run $$t corpus/$$t $$( [ -d regressions/$$t ] && echo regressions/$$t ) -- -runs=0 $(FUZZ_ARGS) > target/smoke-$$t.log 2>&1) \
 	    || { tail -n 60 fuzz/target/smoke-$$t.log; echo "fuzz-smoke: $$t FAILED"; exit 1; }; \
 	  echo "fuzz-smoke: $$t: $$(grep -h 'stat::number_of_executed_units' fuzz/target/smoke-$$t.log)"; \
 	done
@@ -135,7 +135,7 @@ fuzz-smoke: fuzz-build
 fuzz-replay: setup fuzz-bombs
 	@cargo build -q --manifest-path fuzz/Cargo.toml --bins
 	@for t in $(FUZZ_TARGETS); do \
-	  fuzz/target/debug/$$t fuzz/corpus/$$t $$( [ -d fuzz/bombs/$$t ] && echo fuzz/bombs/$$t ) -runs=0 $(FUZZ_ARGS) > fuzz/target/replay-$$t.log 2>&1 \
+	  fuzz/target/debug/$$t fuzz/corpus/$$t $$( [ -d fuzz/bombs/$$t ] && echo fuzz/bombs/$$t ) $$( [ -d fuzz/regressions/$$t ] && echo fuzz/regressions/$$t ) -runs=0 $(FUZZ_ARGS) > fuzz/target/replay-$$t.log 2>&1 \
 	    || { tail -n 40 fuzz/target/replay-$$t.log; echo "fuzz-replay: $$t FAILED"; exit 1; }; \
 	  echo "fuzz-replay: $$t: $$(grep -hoE 'Done [0-9]+ runs' fuzz/target/replay-$$t.log)"; \
 	done

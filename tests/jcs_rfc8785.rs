@@ -124,11 +124,40 @@ fn escapes_integers_and_nesting() {
         r#"{"a":{},"b":[{"c":2,"d":1}]}"#
     );
     assert_eq!(canon("9007199254740992"), "9007199254740992");
-    let too_big: Value = serde_json::from_str("9007199254740993").unwrap();
-    assert_eq!(
-        jcs::canonicalize(&too_big).unwrap_err().code(),
-        "INVALID_INPUT"
-    );
+    // 2^53 + 1 and u64::MAX (which rounds to 2^64) are no doubles.
+    for too_big in ["9007199254740993", "-9007199254740993", "18446744073709551615"] {
+        let v: Value = serde_json::from_str(too_big).unwrap();
+        assert_eq!(
+            jcs::canonicalize(&v).unwrap_err().code(),
+            "INVALID_INPUT",
+            "{too_big}"
+        );
+    }
+}
+
+/// The fuzzer's finding (fuzz/regressions/json): a double beyond 2^53
+/// written with a fraction is canonicalised as a plain integer (as
+/// ECMAScript writes it), and that output must itself be accepted and
+/// canonicalise to the same bytes — also for integers that are exact
+/// doubles (2^60, ±2^63), written as ECMAScript writes them (the expected
+/// texts are Node's `String(JSON.parse(input))`), while integers no double
+/// holds stay refused.
+#[test]
+fn canonical_output_is_a_fixed_point_beyond_2_pow_53() {
+    for (input, want) in [
+        ("19241110000000000.0480377", "19241110000000000"),
+        ("-19241110000000000.5", "-19241110000000000"),
+        // 2^60 and ±2^63: exact doubles, written as ECMAScript writes them.
+        ("1152921504606846976", "1152921504606847000"),
+        ("9223372036854775808", "9223372036854776000"),
+        ("-9223372036854775808", "-9223372036854776000"),
+        ("123456789012345680000.5", "123456789012345680000"),
+        ("1e21", "1e+21"),
+    ] {
+        let once = canon(input);
+        assert_eq!(once, want, "{input}");
+        assert_eq!(canon(&once), once, "canonicalize(canonicalize({input}))");
+    }
 }
 
 /// Differential: 100,000 doubles (random bit patterns, rounded decimals,

@@ -12,8 +12,14 @@
 //!   `Number.prototype.toString` (shortest round-trip digits; plain notation
 //!   for exponents in `-6 < n ≤ 21`, otherwise `d.ddde±n`); `-0` is `0`.
 //!
-//! Integers that a double cannot hold exactly (|n| > 2^53) are refused rather
-//! than silently rounded.
+//! Integers that a double cannot hold exactly are refused rather than
+//! silently rounded: beyond ±2^53 an integer literal is accepted if it is
+//! exactly a double (`1152921504606846976`, 2^60, written as ECMAScript
+//! writes that double: `1152921504606847000`) or is already that canonical
+//! text, and refused otherwise (`9007199254740993`, 2^53 + 1, which no
+//! double holds). So the canonical form of a double such as
+//! `19241110000000000.04` (`19241110000000000`) is itself accepted, and
+//! canonicalising canonical output changes nothing.
 
 use serde_json::Value;
 
@@ -30,8 +36,9 @@ pub const MAX_DEPTH: usize = 128;
 /// The RFC 8785 canonical UTF-8 bytes of `value`.
 ///
 /// # Errors
-/// [`Error::InvalidInput`] if the value holds an integer beyond ±2^53 or
-/// nests deeper than [`MAX_DEPTH`].
+/// [`Error::InvalidInput`] if the value holds an integer beyond ±2^53 that
+/// is not the canonical form of a double, or nests deeper than
+/// [`MAX_DEPTH`].
 pub fn canonicalize(value: &Value) -> Result<Vec<u8>> {
     if crate::json::depth(value, MAX_DEPTH) > MAX_DEPTH {
         return Err(Error::input(format!(
@@ -43,21 +50,45 @@ pub fn canonicalize(value: &Value) -> Result<Vec<u8>> {
     Ok(out.into_bytes())
 }
 
+/// An integer literal `text` denoting `value`: as it is within ±2^53;
+/// beyond (`big`), written as ECMAScript writes the double `nearest` it
+/// rounds to, if that loses nothing — the literal is exactly that double, or
+/// is already its canonical text — and refused otherwise.
+#[allow(clippy::cast_possible_truncation)]
+fn exact_integer(text: String, value: i128, big: bool, nearest: f64) -> Result<String> {
+    if !big {
+        return Ok(text);
+    }
+    let canonical = format_number(nearest)?;
+    // `as i128` is exact for every integral double of this magnitude.
+    if nearest as i128 == value || canonical == text {
+        Ok(canonical)
+    } else {
+        Err(Error::input(
+            "a number is beyond ±2^53 and not exact as a double (JSON numbers are doubles)",
+        ))
+    }
+}
+
 fn write_value(value: &Value, out: &mut String) -> Result<()> {
     match value {
         Value::Null => out.push_str("null"),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
         Value::Number(n) => {
             if let Some(u) = n.as_u64() {
-                if u > MAX_EXACT {
-                    return Err(Error::input("a number is beyond ±2^53 (not exact in JSON)"));
-                }
-                out.push_str(&u.to_string());
+                out.push_str(&exact_integer(
+                    u.to_string(),
+                    i128::from(u),
+                    u > MAX_EXACT,
+                    u as f64,
+                )?);
             } else if let Some(i) = n.as_i64() {
-                if i.unsigned_abs() > MAX_EXACT {
-                    return Err(Error::input("a number is beyond ±2^53 (not exact in JSON)"));
-                }
-                out.push_str(&i.to_string());
+                out.push_str(&exact_integer(
+                    i.to_string(),
+                    i128::from(i),
+                    i.unsigned_abs() > MAX_EXACT,
+                    i as f64,
+                )?);
             } else {
                 let f = n
                     .as_f64()
