@@ -125,7 +125,11 @@ fn escapes_integers_and_nesting() {
     );
     assert_eq!(canon("9007199254740992"), "9007199254740992");
     // 2^53 + 1 and u64::MAX (which rounds to 2^64) are no doubles.
-    for too_big in ["9007199254740993", "-9007199254740993", "18446744073709551615"] {
+    for too_big in [
+        "9007199254740993",
+        "-9007199254740993",
+        "18446744073709551615",
+    ] {
         let v: Value = serde_json::from_str(too_big).unwrap();
         assert_eq!(
             jcs::canonicalize(&v).unwrap_err().code(),
