@@ -226,8 +226,16 @@ export type JsonObject = { [member: string]: JsonValue };
  */
 export type JsonInput = { readonly [member: string]: unknown };
 
-/** Signing algorithms: `"EdDSA"` (Ed25519) and `"ES256"` (ECDSA P-256, SHA-256). */
-export type SigningAlgorithm = 'EdDSA' | 'ES256';
+/**
+ * Signing algorithms: `"EdDSA"` (Ed25519) and `"ES256"` (ECDSA P-256,
+ * SHA-256), suite intl; `"SM2"` (SM2 with SM3, GB/T 32918.2, distinguishing
+ * ID `1234567812345678`, signature `r‖s`), suite gm — in modules built with
+ * the gm suite (elsewhere `UNSUPPORTED_ALGORITHM`).
+ */
+export type SigningAlgorithm = 'EdDSA' | 'ES256' | 'SM2';
+
+/** The hash of an SD-JWT (`_sd_alg`): `"sha-256"` (suite intl) or `"sm3"` (suite gm). */
+export type SdAlg = 'sha-256' | 'sm3';
 
 /** An Ed25519 public JWK (RFC 8037), `kid` = its RFC 7638 thumbprint. */
 export type Ed25519PublicJwk = {
@@ -246,11 +254,23 @@ export type P256PublicJwk = {
   kid: string;
 };
 
+/**
+ * An SM2 public JWK (`kty: "EC"`, `crv: "SM2"`, 32-byte `x`, `y`), `kid` =
+ * its RFC 7638 thumbprint (SHA-256, as for every key: it names the key).
+ */
+export type Sm2PublicJwk = {
+  kty: 'EC';
+  crv: 'SM2';
+  x: string;
+  y: string;
+  kid: string;
+};
+
 /** A public JWK as mpshield returns it. */
-export type PublicJwk = Ed25519PublicJwk | P256PublicJwk;
+export type PublicJwk = Ed25519PublicJwk | P256PublicJwk | Sm2PublicJwk;
 
 /** A private JWK as {@link SigningKey.exportPrivateJwkDangerously} returns it: the public members plus `d`. */
-export type PrivateJwk = (Ed25519PublicJwk | P256PublicJwk) & { d: string };
+export type PrivateJwk = (Ed25519PublicJwk | P256PublicJwk | Sm2PublicJwk) & { d: string };
 
 /** A JWK given to mpshield (RFC 7517): a plain object; the module checks its members. */
 export type JwkInput = {
@@ -269,18 +289,20 @@ export class SigningKey {
   private constructor();
   /**
    * A fresh key from the module's random generator.
-   * @throws {MpShieldError} `UNSUPPORTED_ALGORITHM` for any other name;
-   * `INVALID_INPUT` if `alg` is not a string; `NOT_INITIALIZED` before {@link init}.
+   * @throws {MpShieldError} `UNSUPPORTED_ALGORITHM` for any other name (and
+   * for `"SM2"` in a module without the gm suite); `INVALID_INPUT` if `alg`
+   * is not a string; `NOT_INITIALIZED` before {@link init}.
    */
   static generate(alg: SigningAlgorithm): SigningKey;
   /**
    * Imports a private JWK (issuers and servers that store their keys).
-   * @throws {MpShieldError} `INVALID_JWK` if it is not an Ed25519 or P-256
-   * private key (or `x`/`y` do not match `d`); `INVALID_INPUT` if it is not
-   * a plain object; `NOT_INITIALIZED` before {@link init}.
+   * @throws {MpShieldError} `INVALID_JWK` if it is not an Ed25519, P-256 or
+   * SM2 private key (or `x`/`y` do not match `d`); `UNSUPPORTED_ALGORITHM`
+   * for an SM2 key in a module without the gm suite; `INVALID_INPUT` if it
+   * is not a plain object; `NOT_INITIALIZED` before {@link init}.
    */
   static fromJwk(privateJwk: JwkInput): SigningKey;
-  /** `"EdDSA"` or `"ES256"`. */
+  /** `"EdDSA"`, `"ES256"` or `"SM2"`. */
   readonly alg: SigningAlgorithm;
   /** The public JWK, with `kid` = its RFC 7638 thumbprint. */
   publicJwk(): PublicJwk;
@@ -509,6 +531,13 @@ export interface SdJwtIssueOptions {
   exp?: number;
   /** Decoy digests per object, 0–64 (default: 1–3 at random). */
   decoys?: number;
+  /**
+   * The `_sd_alg` (disclosure and decoy digests, and later the KB-JWT's
+   * `sd_hash`). Default: the issuer key's suite, `"sm3"` for an SM2 key,
+   * `"sha-256"` otherwise. One of the other suite throws
+   * `UNSUPPORTED_ALGORITHM` (verifiers refuse such credentials too).
+   */
+  sdAlg?: SdAlg;
 }
 
 /** Options of {@link sdjwt.present}. */

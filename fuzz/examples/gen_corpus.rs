@@ -222,6 +222,7 @@ fn issue(issuer: &SigningKey, holder: Option<&SigningKey>, decoys: u32, seed: u8
             nbf: Some(NOW - 3600),
             exp: Some(NOW + 365 * 86_400),
             decoys: Some(decoys),
+            sd_alg: None,
         },
         &mut rng(seed),
     )

@@ -19,7 +19,7 @@ import {
   sdjwtVerify,
 } from 'mpshield-glue';
 import { fn, namespace } from './runtime.js';
-import { boolean, integer, invalid, json, options, seconds, stringArray, text } from './args.js';
+import { boolean, integer, invalid, json, options, seconds, string, stringArray, text } from './args.js';
 import { signingKeyHandle } from './keys.js';
 
 /** Most decoy digests per object (src/credential/sdjwt/mod.rs MAX_DECOYS). */
@@ -56,14 +56,17 @@ function jsonArray(v, name) {
 export const sdjwt = namespace({
   /**
    * Issues a compact SD-JWT VC (`typ: dc+sd-jwt`).
-   * @param {{ issuerKey, claims, disclosable, holderPublicJwk?, vct, iss, iat?, nbf?, exp?, decoys? }} args
+   * `sdAlg` ("sha-256" | "sm3") defaults to the issuer key's suite; the
+   * module refuses another suite's (and unknown names) with
+   * UNSUPPORTED_ALGORITHM.
+   * @param {{ issuerKey, claims, disclosable, holderPublicJwk?, vct, iss, iat?, nbf?, exp?, decoys?, sdAlg? }} args
    * @returns {string}
    */
   issue: fn(
     function issue(args) {
       const where = 'sdjwt.issue';
       const o = options(args, where + ' options', [
-        'issuerKey', 'claims', 'disclosable', 'holderPublicJwk', 'vct', 'iss', 'iat', 'nbf', 'exp', 'decoys',
+        'issuerKey', 'claims', 'disclosable', 'holderPublicJwk', 'vct', 'iss', 'iat', 'nbf', 'exp', 'decoys', 'sdAlg',
       ]);
       const key = required(o, 'issuerKey', where, signingKeyHandle);
       const glueArgs = {
@@ -78,6 +81,8 @@ export const sdjwt = namespace({
         nbf: seconds,
         exp: seconds,
         decoys: (v, name) => integer(v, name, 0, MAX_DECOYS),
+        // A name of at most 64 characters: UNSUPPORTED_ALGORITHM quotes it.
+        sdAlg: (v, name) => string(v, name, 64),
       });
       return sdjwtIssue(key, JSON.stringify(glueArgs));
     },

@@ -1,5 +1,6 @@
-// SigningKey: an opaque handle on an EdDSA (Ed25519) or ES256 (P-256) key
-// that lives inside the WebAssembly module.
+// SigningKey: an opaque handle on an EdDSA (Ed25519), ES256 (P-256) or SM2
+// (gm suite; in modules built with it) key that lives inside the
+// WebAssembly module.
 //
 // The public class wraps the wasm-bindgen class so that every member goes
 // through the runtime's guard (NOT_INITIALIZED before init(), MpShieldError
@@ -69,7 +70,8 @@ method(
   fn(
     function generate(alg) {
       const name = string(alg, 'alg');
-      // Any name but "EdDSA" and "ES256" is UNSUPPORTED_ALGORITHM, which
+      // Any name but "EdDSA", "ES256" and "SM2" is UNSUPPORTED_ALGORITHM
+      // (so is "SM2" in a module without the gm suite), which
       // quotes it: keep a huge string out of the message.
       return wrap(GlueSigningKey.generate(name.length > 64 ? name.slice(0, 64) + '…' : name));
     },

@@ -2,8 +2,11 @@
 //! §2) and compact JWS (RFC 7515 §7.1) signed with a [`SigningKey`] and
 //! checked with a [`VerifyingKey`].
 //!
-//! Only `EdDSA` (Ed25519) and `ES256` (P-256) are accepted; `alg: none` and
-//! everything else is refused before any key is touched. Headers with `crit`
+//! Only `EdDSA` (Ed25519), `ES256` (P-256) and `SM2` (SM2 with SM3) are
+//! accepted; `alg: none` and everything else is refused before any key is
+//! touched. A signature is checked only with a key of the algorithm its
+//! header names (an `SM2` JWS never with a P-256 key, nor `ES256` with an
+//! SM2 key, though both are `kty: "EC"`). Headers with `crit`
 //! are refused, since mpshield understands no extension.
 
 use base64ct::{Base64UrlUnpadded, Encoding};
@@ -99,8 +102,8 @@ fn json_object(bytes: &[u8], what: &str) -> Result<Map<String, Value>> {
 ///
 /// # Errors
 /// [`Error::InvalidCredential`] if it is not three base64url parts holding
-/// JSON objects; [`Error::UnsupportedAlgorithm`] if `alg` is not `EdDSA` or
-/// `ES256`.
+/// JSON objects; [`Error::UnsupportedAlgorithm`] if `alg` is not `EdDSA`,
+/// `ES256` or `SM2`.
 pub(crate) fn parse_compact<'a>(jws: &'a str, what: &str) -> Result<ParsedJws<'a>> {
     let mut parts = jws.split('.');
     let (Some(h), Some(p), Some(s), None) =

@@ -1,17 +1,34 @@
 //! Signing keys for credentials and key binding: `EdDSA` (Ed25519, RFC 8032
-//! / RFC 8037) and `ES256` (ECDSA over P-256 with SHA-256, RFC 7518 §3.4).
+//! / RFC 8037), `ES256` (ECDSA over P-256 with SHA-256, RFC 7518 §3.4), both
+//! of the `intl` suite, and `SM2` (the `gm` suite: SM2 signatures with SM3,
+//! GB/T 32918.2, distinguishing ID [`SM2_DISTINGUISHING_ID`]).
 //!
 //! Keys travel as JSON Web Keys (RFC 7517): Ed25519 as
 //! `{kty:"OKP", crv:"Ed25519", x}`, P-256 as `{kty:"EC", crv:"P-256", x, y}`,
-//! each with `kid` set to its RFC 7638 thumbprint (base64url SHA-256 of the
-//! required members in lexicographic order, without whitespace).
+//! SM2 as `{kty:"EC", crv:"SM2", x, y}`, each with `kid` set to its RFC 7638
+//! thumbprint (base64url SHA-256 of the required members in lexicographic
+//! order, without whitespace). The thumbprint is SHA-256 for SM2 keys too:
+//! it only names a key (RFC 7638 fixes the hash, and trust lists and other
+//! JOSE libraries compute it that way); it protects nothing, since every
+//! signature is checked against the full key it names.
+//!
+//! An algorithm belongs to its key type: a JWS says `alg`, and it is checked
+//! only with a key of that algorithm (`SM2` never with a P-256 key, `ES256`
+//! never with an SM2 key, though both are `kty: "EC"`).
 //!
 //! Secrets: a [`SigningKey`] has only a redacted `Debug`, its secret scalar
-//! is zeroized on drop (by `ed25519-dalek` and `p256`), and the only way to
-//! get the secret out is [`SigningKey::export_private_jwk_dangerously`].
+//! is zeroized on drop (by `ed25519-dalek` and `p256`; for SM2, whose crate
+//! does not zeroize its signing key, by overwriting the key's single heap
+//! copy on drop, see `Sm2Secret`), and the only way to get the secret out is
+//! [`SigningKey::export_private_jwk_dangerously`].
 //!
-//! Signatures are JWS raw form: 64 bytes, Ed25519 `R‖S`, ES256 `r‖s` (not
-//! DER). Ed25519 verification is `verify_strict` (rejects small-order keys
+//! The SM2 code is compiled only with the cargo feature `gm`: in a module
+//! without it, SM2 keys and JWKs are refused with
+//! [`Error::UnsupportedAlgorithm`] naming the module to load instead.
+//!
+//! Signatures are JWS raw form: 64 bytes, Ed25519 `R‖S`, ES256 and SM2
+//! `r‖s` (not DER). SM2 verification refuses `r` or `s` of 0 or ≥ n (the
+//! crate's signature parsing) and any length but 64. Ed25519 verification is `verify_strict` (rejects small-order keys
 //! and non-canonical `S`). ES256 verification accepts both low- and high-`S`
 //! signatures, as JWS does and as other JOSE libraries produce them: ECDSA
 //! malleability does not matter here, since a signature is never used as an
@@ -29,38 +46,64 @@ use super::jose::{b64url, b64url_decode, sha256_b64url};
 use crate::error::{Error, Result};
 use crate::rng::CryptoRng;
 
+/// The distinguishing ID of every SM2 signature mpshield makes and checks:
+/// the default user ID of GM/T 0009 (`ENTL` = 128 bits), which
+/// interoperating SM2 libraries use unless told otherwise.
+pub const SM2_DISTINGUISHING_ID: &str = "1234567812345678";
+
 /// A signature algorithm mpshield supports, by its JOSE name.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Algorithm {
-    /// `EdDSA` with Ed25519.
+    /// `EdDSA` with Ed25519 (suite `intl`).
     EdDsa,
-    /// `ES256`: ECDSA with P-256 and SHA-256.
+    /// `ES256`: ECDSA with P-256 and SHA-256 (suite `intl`).
     Es256,
+    /// `SM2`: SM2 with SM3 (GB/T 32918.2), distinguishing ID
+    /// [`SM2_DISTINGUISHING_ID`], signature `r‖s` (suite `gm`).
+    Sm2,
 }
 
 impl Algorithm {
-    /// The JOSE name: `"EdDSA"` or `"ES256"`.
+    /// The JOSE name: `"EdDSA"`, `"ES256"` or `"SM2"`.
     #[must_use]
     pub fn as_str(self) -> &'static str {
         match self {
             Self::EdDsa => "EdDSA",
             Self::Es256 => "ES256",
+            Self::Sm2 => "SM2",
         }
     }
 
-    /// Parses a JOSE algorithm name.
+    /// Whether the algorithm belongs to the `gm` (国密) suite.
+    #[must_use]
+    pub fn is_gm(self) -> bool {
+        matches!(self, Self::Sm2)
+    }
+
+    /// Parses a JOSE algorithm name. `"SM2"` parses in every module; a
+    /// module without the `gm` suite refuses it where a key is made.
     ///
     /// # Errors
-    /// [`Error::UnsupportedAlgorithm`] for anything but `"EdDSA"` and
-    /// `"ES256"` (`"none"` included).
+    /// [`Error::UnsupportedAlgorithm`] for anything but `"EdDSA"`, `"ES256"`
+    /// and `"SM2"` (`"none"` included).
     pub fn parse(name: &str) -> Result<Self> {
         match name {
             "EdDSA" => Ok(Self::EdDsa),
             "ES256" => Ok(Self::Es256),
+            "SM2" => Ok(Self::Sm2),
             other => Err(Error::UnsupportedAlgorithm {
                 name: other.to_owned(),
             }),
         }
+    }
+}
+
+/// What an SM2 key meets in a module built without the `gm` suite.
+#[cfg(not(feature = "gm"))]
+fn no_gm() -> Error {
+    Error::UnsupportedAlgorithm {
+        name: "SM2 (this module was built without the gm suite: load the gm or the full module)"
+            .into(),
     }
 }
 
@@ -73,6 +116,45 @@ impl fmt::Display for Algorithm {
 enum Secret {
     Ed25519(ed25519_dalek::SigningKey),
     P256(p256::ecdsa::SigningKey),
+    #[cfg(feature = "gm")]
+    Sm2(Sm2Secret),
+}
+
+/// An SM2 signing key (with its distinguishing-ID hash `Z` computed once).
+///
+/// `sm2::dsa::SigningKey` neither zeroizes on drop nor lets its scalar be
+/// written, so the key lives at one heap address (boxed, never moved) and
+/// is overwritten there on drop with the key whose scalar is 1; the
+/// `black_box` read keeps that store from being optimised away as a write
+/// to memory about to be freed. Best effort: copies a constructor may have
+/// left on the stack are not reached.
+#[cfg(feature = "gm")]
+struct Sm2Secret(Box<sm2::dsa::SigningKey>);
+
+#[cfg(feature = "gm")]
+impl Sm2Secret {
+    /// The key for scalar `d` (big-endian, 32 bytes), if `0 < d < n`.
+    fn from_scalar(d: &[u8]) -> Option<Self> {
+        sm2::dsa::SigningKey::from_slice(SM2_DISTINGUISHING_ID, d)
+            .ok()
+            .map(|k| Self(Box::new(k)))
+    }
+}
+
+#[cfg(feature = "gm")]
+impl Drop for Sm2Secret {
+    fn drop(&mut self) {
+        static SCRUB: std::sync::OnceLock<Option<Sm2Secret>> = std::sync::OnceLock::new();
+        let mut one = [0u8; 32];
+        if let Some(last) = one.last_mut() {
+            *last = 1;
+        }
+        // A static is never dropped, so this key is not scrubbed itself.
+        if let Some(scrub) = SCRUB.get_or_init(|| Self::from_scalar(&one)) {
+            *self.0 = (*scrub.0).clone();
+            std::hint::black_box(&*self.0);
+        }
+    }
 }
 
 /// A private signing key (issuer, holder or relying party).
@@ -104,12 +186,13 @@ impl SigningKey {
     }
 
     /// [`SigningKey::generate`] from a caller-supplied generator. The key is
-    /// derived from 32 bytes of its output (an Ed25519 seed, or a P-256
-    /// scalar, redrawn in the negligible case that it is out of range).
+    /// derived from 32 bytes of its output (an Ed25519 seed, or a P-256 or
+    /// SM2 scalar, redrawn in the negligible case that it is out of range).
     ///
     /// # Errors
-    /// [`Error::Internal`] if no valid P-256 scalar came out of 16 draws
-    /// (a broken generator).
+    /// [`Error::Internal`] if no valid P-256 or SM2 scalar came out of 16
+    /// draws (a broken generator); [`Error::UnsupportedAlgorithm`] for
+    /// `SM2` in a module without the `gm` suite.
     pub fn generate_with_rng(alg: Algorithm, rng: &mut impl CryptoRng) -> Result<Self> {
         let mut seed = Zeroizing::new([0u8; 32]);
         match alg {
@@ -130,6 +213,20 @@ impl SigningKey {
                     context: "P-256 key generation",
                 })
             }
+            #[cfg(feature = "gm")]
+            Algorithm::Sm2 => {
+                for _ in 0..16 {
+                    rng.fill_bytes(seed.as_mut());
+                    if let Some(k) = Sm2Secret::from_scalar(seed.as_ref()) {
+                        return Ok(Self::from_sm2(k));
+                    }
+                }
+                Err(Error::Internal {
+                    context: "SM2 key generation",
+                })
+            }
+            #[cfg(not(feature = "gm"))]
+            Algorithm::Sm2 => Err(no_gm()),
         }
     }
 
@@ -139,6 +236,8 @@ impl SigningKey {
         match &self.secret {
             Secret::Ed25519(k) => Self::from_ed25519(k.clone()),
             Secret::P256(k) => Self::from_p256(k.clone()),
+            #[cfg(feature = "gm")]
+            Secret::Sm2(k) => Self::from_sm2(Sm2Secret(k.0.clone())),
         }
     }
 
@@ -158,13 +257,24 @@ impl SigningKey {
         }
     }
 
+    #[cfg(feature = "gm")]
+    fn from_sm2(k: Sm2Secret) -> Self {
+        let public = VerifyingKey::from_inner(Public::Sm2(k.0.verifying_key().clone()), None);
+        Self {
+            secret: Secret::Sm2(k),
+            public,
+        }
+    }
+
     /// Imports a private JWK (`d` present). The public members must match
     /// the private key; `kid` and `alg`, if present, are checked against
     /// the key type but otherwise ignored.
     ///
     /// # Errors
     /// [`Error::InvalidJwk`] if the JWK is malformed, of an unsupported
-    /// type or curve, has no `d`, or its public part does not match.
+    /// type or curve, has no `d`, or its public part does not match;
+    /// [`Error::UnsupportedAlgorithm`] for an SM2 JWK in a module without
+    /// the `gm` suite.
     pub fn from_jwk(jwk: &Value) -> Result<Self> {
         let obj = jwk.as_object().ok_or(Error::InvalidJwk {
             reason: "a JWK must be a JSON object",
@@ -185,6 +295,14 @@ impl SigningKey {
                     }
                 })?)
             }
+            #[cfg(feature = "gm")]
+            Algorithm::Sm2 => {
+                Self::from_sm2(Sm2Secret::from_scalar(&d).ok_or(Error::InvalidJwk {
+                    reason: "d is not a valid SM2 scalar",
+                })?)
+            }
+            #[cfg(not(feature = "gm"))]
+            Algorithm::Sm2 => return Err(no_gm()),
         };
         let claimed = VerifyingKey::from_members(obj)?;
         if claimed.kid != key.public.kid {
@@ -208,12 +326,12 @@ impl SigningKey {
     }
 
     /// The Ed25519 key inside an `EdDSA` key, for signers that need the
-    /// curve itself (the consent log's checkpoints); `None` for `ES256`.
+    /// curve itself (the consent log's checkpoints); `None` for the others.
     #[must_use]
     pub fn ed25519(&self) -> Option<&ed25519_dalek::SigningKey> {
         match &self.secret {
             Secret::Ed25519(k) => Some(k),
-            Secret::P256(_) => None,
+            _ => None,
         }
     }
 
@@ -237,6 +355,8 @@ impl SigningKey {
         let d = match &self.secret {
             Secret::Ed25519(k) => b64url(&Zeroizing::new(k.to_bytes())[..]),
             Secret::P256(k) => b64url(&Zeroizing::new(k.to_bytes())[..]),
+            #[cfg(feature = "gm")]
+            Secret::Sm2(k) => b64url(&Zeroizing::new(k.0.to_bytes())[..]),
         };
         if let Value::Object(m) = &mut jwk {
             m.insert("d".into(), Value::String(d));
@@ -244,7 +364,9 @@ impl SigningKey {
         jwk
     }
 
-    /// Signs `message`: 64 bytes, Ed25519 `R‖S` or ES256 `r‖s`.
+    /// Signs `message`: 64 bytes, Ed25519 `R‖S`, ES256 or SM2 `r‖s`. SM2
+    /// signs SM3(Z ‖ message) with the crate's deterministic nonce
+    /// (RFC 6979 style, over SM3).
     ///
     /// # Errors
     /// [`Error::Internal`] if the signer fails (it does not for valid keys).
@@ -256,6 +378,11 @@ impl SigningKey {
                 let sig: p256::ecdsa::Signature = k.try_sign(message).map_err(failed)?;
                 Ok(sig.to_bytes().to_vec())
             }
+            #[cfg(feature = "gm")]
+            Secret::Sm2(k) => {
+                let sig: sm2::dsa::Signature = k.0.try_sign(message).map_err(failed)?;
+                Ok(sig.to_bytes().to_vec())
+            }
         }
     }
 }
@@ -264,6 +391,9 @@ impl SigningKey {
 enum Public {
     Ed25519(ed25519_dalek::VerifyingKey),
     P256(p256::ecdsa::VerifyingKey),
+    /// With `Z` for [`SM2_DISTINGUISHING_ID`] computed once.
+    #[cfg(feature = "gm")]
+    Sm2(sm2::dsa::VerifyingKey),
 }
 
 /// A public key that checks signatures.
@@ -325,14 +455,15 @@ fn key_type(obj: &Map<String, Value>) -> Result<Algorithm> {
     let alg = match (member(obj, "kty")?, member(obj, "crv")?) {
         (Some("OKP"), Some("Ed25519")) => Algorithm::EdDsa,
         (Some("EC"), Some("P-256")) => Algorithm::Es256,
+        (Some("EC"), Some("SM2")) => Algorithm::Sm2,
         (Some("OKP" | "EC"), _) => {
             return Err(Error::InvalidJwk {
-                reason: "unsupported curve: use Ed25519 (OKP) or P-256 (EC)",
+                reason: "unsupported curve: use Ed25519 (OKP), P-256 or SM2 (EC)",
             })
         }
         _ => {
             return Err(Error::InvalidJwk {
-                reason: "unsupported kty: use OKP (Ed25519) or EC (P-256)",
+                reason: "unsupported kty: use OKP (Ed25519) or EC (P-256, SM2)",
             })
         }
     };
@@ -356,6 +487,11 @@ impl VerifyingKey {
             Public::P256(k) => {
                 let (x, y) = p256_xy(k);
                 format!(r#"{{"crv":"P-256","kty":"EC","x":"{x}","y":"{y}"}}"#)
+            }
+            #[cfg(feature = "gm")]
+            Public::Sm2(k) => {
+                let (x, y) = sm2_xy(k);
+                format!(r#"{{"crv":"SM2","kty":"EC","x":"{x}","y":"{y}"}}"#)
             }
         };
         Self {
@@ -389,6 +525,22 @@ impl VerifyingKey {
                         },
                     )?)
                 }
+                // Each coordinate exactly 32 bytes (above); the crate refuses
+                // coordinates ≥ p, points off the curve and the identity.
+                #[cfg(feature = "gm")]
+                Algorithm::Sm2 => {
+                    let mut sec1 = vec![4u8];
+                    sec1.extend(required_bytes(obj, "x")?);
+                    sec1.extend(required_bytes(obj, "y")?);
+                    Public::Sm2(
+                        sm2::dsa::VerifyingKey::from_sec1_bytes(SM2_DISTINGUISHING_ID, &sec1)
+                            .map_err(|_| Error::InvalidJwk {
+                                reason: "x, y is not an SM2 point",
+                            })?,
+                    )
+                }
+                #[cfg(not(feature = "gm"))]
+                Algorithm::Sm2 => return Err(no_gm()),
             };
         Ok(Self::from_inner(public, declared_kid))
     }
@@ -398,7 +550,9 @@ impl VerifyingKey {
     ///
     /// # Errors
     /// [`Error::InvalidJwk`] if the JWK is malformed, of an unsupported
-    /// type or curve, not a valid point, or private.
+    /// type or curve, not a valid point, or private;
+    /// [`Error::UnsupportedAlgorithm`] for an SM2 JWK in a module without
+    /// the `gm` suite.
     pub fn from_jwk(jwk: &Value) -> Result<Self> {
         let obj = jwk.as_object().ok_or(Error::InvalidJwk {
             reason: "a JWK must be a JSON object",
@@ -417,6 +571,8 @@ impl VerifyingKey {
         match self.public {
             Public::Ed25519(_) => Algorithm::EdDsa,
             Public::P256(_) => Algorithm::Es256,
+            #[cfg(feature = "gm")]
+            Public::Sm2(_) => Algorithm::Sm2,
         }
     }
 
@@ -427,12 +583,12 @@ impl VerifyingKey {
     }
 
     /// The Ed25519 key inside an `EdDSA` public key (the consent log's
-    /// checkpoints and receipts); `None` for `ES256`.
+    /// checkpoints and receipts); `None` for the others.
     #[must_use]
     pub fn ed25519(&self) -> Option<&ed25519_dalek::VerifyingKey> {
         match &self.public {
             Public::Ed25519(k) => Some(k),
-            Public::P256(_) => None,
+            _ => None,
         }
     }
 
@@ -453,6 +609,11 @@ impl VerifyingKey {
             Public::P256(k) => {
                 let (x, y) = p256_xy(k);
                 json!({ "kty": "EC", "crv": "P-256", "x": x, "y": y, "kid": self.kid })
+            }
+            #[cfg(feature = "gm")]
+            Public::Sm2(k) => {
+                let (x, y) = sm2_xy(k);
+                json!({ "kty": "EC", "crv": "SM2", "x": x, "y": y, "kid": self.kid })
             }
         }
     }
@@ -477,11 +638,30 @@ impl VerifyingKey {
                     .map_err(|_| Error::VerifyFailed)?;
                 k.verify(message, &sig).map_err(|_| Error::VerifyFailed)
             }
+            // Parsing refuses any length but 64 and r or s of 0 or ≥ n;
+            // verifying hashes SM3(Z ‖ message) with this key's Z.
+            #[cfg(feature = "gm")]
+            Public::Sm2(k) => {
+                let sig =
+                    sm2::dsa::Signature::from_slice(signature).map_err(|_| Error::VerifyFailed)?;
+                k.verify(message, &sig).map_err(|_| Error::VerifyFailed)
+            }
         }
     }
 }
 
 fn p256_xy(k: &p256::ecdsa::VerifyingKey) -> (String, String) {
+    let point = k.to_sec1_point(false);
+    let bytes = point.as_bytes();
+    (
+        b64url(bytes.get(1..33).unwrap_or_default()),
+        b64url(bytes.get(33..65).unwrap_or_default()),
+    )
+}
+
+#[cfg(feature = "gm")]
+fn sm2_xy(k: &sm2::dsa::VerifyingKey) -> (String, String) {
+    use elliptic_curve::sec1::ToSec1Point as _;
     let point = k.to_sec1_point(false);
     let bytes = point.as_bytes();
     (
@@ -499,7 +679,12 @@ mod tests {
     #[test]
     fn round_trips_through_jwk() {
         let mut rng = ChaCha20Rng::from_seed([7; 32]);
-        for alg in [Algorithm::EdDsa, Algorithm::Es256] {
+        for alg in [
+            Algorithm::EdDsa,
+            Algorithm::Es256,
+            #[cfg(feature = "gm")]
+            Algorithm::Sm2,
+        ] {
             let k = SigningKey::generate_with_rng(alg, &mut rng).unwrap();
             let private = k.export_private_jwk_dangerously();
             let k2 = SigningKey::from_jwk(&private).unwrap();

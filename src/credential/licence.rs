@@ -404,6 +404,7 @@ pub fn issue_with_rng(
             nbf: None,
             exp: options.exp,
             decoys: None,
+            sd_alg: None,
         },
         rng,
     )

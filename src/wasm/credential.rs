@@ -9,13 +9,13 @@
 //!
 //! | export | signature |
 //! |---|---|
-//! | `class SigningKey` | `static generate(alg: "EdDSA" \| "ES256"): SigningKey` |
+//! | `class SigningKey` | `static generate(alg: "EdDSA" \| "ES256" \| "SM2"): SigningKey` |
 //! | | `static fromJwk(privateJwk: json object): SigningKey` |
 //! | | `get alg(): string` |
 //! | | `publicJwk(): → json object` (with `kid`) |
 //! | | `exportPrivateJwkDangerously(): → json object` |
 //! | | `free(): void` (generated) |
-//! | `sdjwtIssue` | `(issuerKey: SigningKey, json { claims, disclosable, holderPublicJwk?, vct, iss, iat?, nbf?, exp?, decoys? }): string` |
+//! | `sdjwtIssue` | `(issuerKey: SigningKey, json { claims, disclosable, holderPublicJwk?, vct, iss, iat?, nbf?, exp?, decoys?, sdAlg?: "sha-256" \| "sm3" }): string` |
 //! | `sdjwtPresent` | `(holderKey: SigningKey, json { credential, disclose, aud, nonce, iat? }): string` |
 //! | `sdjwtVerify` | `(json { presentation, issuerKeys, aud?, nonce?, requireKeyBinding?, now?, maxKeyBindingAge?, clockSkew? }): → json { claims, disclosed, issuer, holderPublicJwk?, keyBinding? }` |
 //! | `sdjwtDecode` | `(sdJwt: string): → json { header, payload, disclosures: [{ path, value, digest }], keyBinding? }` |
@@ -32,7 +32,7 @@ use super::{bad_args, from_json, js_err, members, to_json};
 use crate::credential::keys::{Algorithm, SigningKey, VerifyingKey};
 use crate::credential::{licence, mask, sdjwt};
 
-/// An opaque signing key handle (`EdDSA` or `ES256`).
+/// An opaque signing key handle (`EdDSA`, `ES256` or `SM2`).
 #[wasm_bindgen(js_name = SigningKey)]
 pub struct JsSigningKey {
     inner: SigningKey,
@@ -51,7 +51,8 @@ impl JsSigningKey {
     /// A fresh key from the DRBG.
     ///
     /// # Errors
-    /// `UNSUPPORTED_ALGORITHM`, `NOT_INITIALIZED`.
+    /// `UNSUPPORTED_ALGORITHM` (also `SM2` in a module without the gm
+    /// suite), `NOT_INITIALIZED`.
     pub fn generate(alg: &str) -> Result<JsSigningKey, JsValue> {
         let alg = Algorithm::parse(alg).map_err(js_err)?;
         let inner = SigningKey::generate(alg).map_err(js_err)?;
@@ -61,7 +62,8 @@ impl JsSigningKey {
     /// Imports a private JWK given as JSON text.
     ///
     /// # Errors
-    /// `INVALID_JWK`, `INVALID_INPUT`.
+    /// `INVALID_JWK`, `INVALID_INPUT`, `UNSUPPORTED_ALGORITHM` (an SM2 JWK
+    /// in a module without the gm suite).
     #[wasm_bindgen(js_name = fromJwk)]
     pub fn from_jwk(jwk: &str) -> Result<JsSigningKey, JsValue> {
         let jwk: Value = from_json(jwk, "privateJwk")?;
@@ -69,7 +71,7 @@ impl JsSigningKey {
         Ok(Self { inner })
     }
 
-    /// `"EdDSA"` or `"ES256"`.
+    /// `"EdDSA"`, `"ES256"` or `"SM2"`.
     #[wasm_bindgen(getter)]
     #[must_use]
     pub fn alg(&self) -> String {
@@ -100,7 +102,9 @@ impl JsSigningKey {
 // `Deserialize` structs: the derives' parsers cost 4.4 KB brotli in the
 // module (measured with the licence schemas read the same way).
 
-fn issue_options(text: &str) -> Result<sdjwt::IssueOptions, String> {
+/// The options, and `sdAlg` as given (parsed by the caller, so that an
+/// unknown name is `UNSUPPORTED_ALGORITHM` as in the core).
+fn issue_options(text: &str) -> Result<(sdjwt::IssueOptions, Option<String>), String> {
     let mut a = members(
         text,
         &[
@@ -113,9 +117,11 @@ fn issue_options(text: &str) -> Result<sdjwt::IssueOptions, String> {
             "nbf",
             "exp",
             "decoys",
+            "sdAlg",
         ],
     )?;
-    Ok(sdjwt::IssueOptions {
+    let sd_alg = a.opt_string("sdAlg")?;
+    let options = sdjwt::IssueOptions {
         claims: a.value("claims")?,
         disclosable: a.strings("disclosable")?,
         holder_public_jwk: a.opt("holderPublicJwk"),
@@ -125,18 +131,28 @@ fn issue_options(text: &str) -> Result<sdjwt::IssueOptions, String> {
         nbf: a.opt_i64("nbf")?,
         exp: a.opt_i64("exp")?,
         decoys: a.opt_u32("decoys")?,
-    })
+        sd_alg: None,
+    };
+    Ok((options, sd_alg))
 }
 
 /// Issues a compact SD-JWT.
 ///
 /// # Errors
-/// `INVALID_INPUT`, `NOT_DISCLOSABLE`, `INVALID_JWK`, `NOT_INITIALIZED`.
+/// `INVALID_INPUT`, `NOT_DISCLOSABLE`, `INVALID_JWK`, `NOT_INITIALIZED`,
+/// `UNSUPPORTED_ALGORITHM` (an unknown `sdAlg`, or one of another suite
+/// than the issuer key's).
 #[wasm_bindgen(js_name = sdjwtIssue)]
 #[cfg_attr(not(feature = "full"), allow(unused_variables, clippy::unused_self))]
 pub fn sdjwt_issue(issuer_key: &JsSigningKey, options: &str) -> Result<String, JsValue> {
     full_only!("sdjwt.issue", {
-        let o = issue_options(options).map_err(|e| bad_args("sdjwt.issue options", e))?;
+        let (mut o, sd_alg) =
+            issue_options(options).map_err(|e| bad_args("sdjwt.issue options", e))?;
+        o.sd_alg = sd_alg
+            .as_deref()
+            .map(sdjwt::SdAlg::parse)
+            .transpose()
+            .map_err(js_err)?;
         sdjwt::issue(&issuer_key.inner, &o).map_err(js_err)
     })
 }

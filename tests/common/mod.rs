@@ -75,6 +75,7 @@ pub fn credential(issuer: &SigningKey, holder: &SigningKey, seed: u8) -> String 
             nbf: Some(NOW - 3600),
             exp: Some(NOW + 86_400),
             decoys: Some(2),
+            sd_alg: None,
         },
         &mut rng(seed),
     )

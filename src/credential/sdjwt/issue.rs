@@ -6,10 +6,10 @@ use serde_json::{json, Map, Value};
 
 use super::pointer;
 use super::{
-    MAX_CLAIM_DEPTH, MAX_DECOYS, MAX_DISCLOSURES, MAX_SD_JWT_BYTES, NEVER_DISCLOSABLE, SD_ALG,
+    SdAlg, MAX_CLAIM_DEPTH, MAX_DECOYS, MAX_DISCLOSURES, MAX_SD_JWT_BYTES, NEVER_DISCLOSABLE,
     TYP_SD_JWT,
 };
-use crate::credential::jose::{b64url, sha256_b64url, sign_compact};
+use crate::credential::jose::{b64url, sign_compact};
 use crate::credential::keys::{SigningKey, VerifyingKey};
 use crate::error::{Error, Result};
 use crate::rng::CryptoRng;
@@ -39,6 +39,10 @@ pub struct IssueOptions {
     /// Decoy digests per object that has disclosable members: exactly this
     /// many, or 1–3 at random when `None`. At most [`MAX_DECOYS`].
     pub decoys: Option<u32>,
+    /// The `_sd_alg`; when `None`, the one of the issuer key's suite (`sm3`
+    /// for an `SM2` key, `sha-256` otherwise). One of another suite is
+    /// refused (see [`SdAlg::check_suite`]).
+    pub sd_alg: Option<SdAlg>,
 }
 
 /// Issues a compact SD-JWT (`<JWT>~<disclosure>~…~`) signed by `key`, with
@@ -60,7 +64,8 @@ pub fn issue(key: &SigningKey, options: &IssueOptions) -> Result<String> {
 /// nested deeper than [`MAX_CLAIM_DEPTH`], or a result longer than
 /// [`MAX_SD_JWT_BYTES`]; [`Error::NotDisclosable`] for `iss`, `nbf`, `exp`, `cnf`, `vct`,
 /// `status` or anything under them; [`Error::InvalidJwk`] for a bad holder
-/// JWK.
+/// JWK; [`Error::UnsupportedAlgorithm`] for an `sd_alg` of another suite
+/// than the issuer key's, or a holder JWK of a suite this module lacks.
 pub fn issue_with_rng(
     key: &SigningKey,
     options: &IssueOptions,
@@ -69,6 +74,10 @@ pub fn issue_with_rng(
     let Value::Object(claims) = &options.claims else {
         return Err(Error::input("claims must be a JSON object"));
     };
+    let sd_alg = options
+        .sd_alg
+        .unwrap_or_else(|| SdAlg::for_signature(key.alg()));
+    sd_alg.check_suite(key.alg())?;
     if options.vct.is_empty() || options.iss.is_empty() {
         return Err(Error::input("vct and iss must not be empty"));
     }
@@ -116,6 +125,7 @@ pub fn issue_with_rng(
     }
 
     let mut builder = Builder {
+        sd_alg,
         targets: &targets,
         decoys: options.decoys,
         rng,
@@ -145,7 +155,7 @@ pub fn issue_with_rng(
         let holder = VerifyingKey::from_jwk(jwk)?;
         payload.insert("cnf".into(), json!({ "jwk": holder.to_jwk() }));
     }
-    payload.insert("_sd_alg".into(), Value::String(SD_ALG.into()));
+    payload.insert("_sd_alg".into(), Value::String(sd_alg.as_str().into()));
 
     let mut header = Map::new();
     header.insert("alg".into(), Value::String(key.alg().as_str().into()));
@@ -187,6 +197,7 @@ fn check_reserved(v: &Value) -> Result<()> {
 }
 
 struct Builder<'a, R> {
+    sd_alg: SdAlg,
     targets: &'a BTreeSet<String>,
     decoys: Option<u32>,
     rng: &'a mut R,
@@ -206,7 +217,7 @@ impl<R: CryptoRng> Builder<'_, R> {
             context: "serialise disclosure",
         })?;
         let encoded = b64url(text.as_bytes());
-        let digest = sha256_b64url(encoded.as_bytes());
+        let digest = self.sd_alg.digest_b64url(encoded.as_bytes());
         self.disclosures.push(encoded);
         Ok(digest)
     }
@@ -255,7 +266,7 @@ impl<R: CryptoRng> Builder<'_, R> {
             };
             for _ in 0..decoys {
                 let salt = self.salt();
-                digests.push(sha256_b64url(salt.as_bytes()));
+                digests.push(self.sd_alg.digest_b64url(salt.as_bytes()));
             }
             // Sorted through a BTreeSet<String>, which the module has anyway,
             // rather than a slice sort instantiated for this one use (-2.0 KB

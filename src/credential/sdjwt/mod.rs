@@ -2,7 +2,8 @@
 //!
 //! - [`issue`] (government side, test fixtures): claims + the JSON Pointers
 //!   of the disclosable ones → `<issuer-JWT>~<disclosure>~…~`, header
-//!   `typ: dc+sd-jwt`, `_sd_alg: sha-256`, salts of 128 bits from the DRBG,
+//!   `typ: dc+sd-jwt`, `_sd_alg` of the issuer key's suite ([`SdAlg`]:
+//!   `sha-256` for `EdDSA`/`ES256`, `sm3` for `SM2`), salts of 128 bits from the DRBG,
 //!   decoy digests, `_sd` sorted by digest (which hides the claim order as
 //!   well as shuffling would, and is reproducible), `cnf.jwk` holder binding.
 //!   `iss`, `nbf`, `exp`, `cnf`, `vct` and `status` can never be
@@ -16,6 +17,11 @@
 //!   binding → the processed claims (§7.3) and the pointers disclosed.
 //! - [`decode`]: what a credential contains, without verifying it, for the
 //!   consent screen.
+//!
+//! Everything hashed (disclosure and decoy digests, `sd_hash`) follows the
+//! credential's `_sd_alg`; a key-binding JWT is signed with the holder
+//! key's own algorithm, so holders of either suite present credentials of
+//! either.
 //!
 //! Disclosures are always hashed exactly as received (the base64url text),
 //! never re-encoded, so credentials from other implementations verify.
@@ -57,11 +63,13 @@
 //! # }
 //! ```
 
+mod hash;
 mod issue;
 pub mod pointer;
 mod present;
 mod verify;
 
+pub use hash::SdAlg;
 pub use issue::{issue, issue_with_rng, IssueOptions};
 pub use present::{present, PresentOptions};
 pub use verify::{
@@ -73,7 +81,8 @@ pub use verify::{
 pub const TYP_SD_JWT: &str = "dc+sd-jwt";
 /// The `typ` of a key-binding JWT.
 pub const TYP_KB_JWT: &str = "kb+jwt";
-/// The only `_sd_alg` mpshield issues and accepts.
+/// RFC 9901's default `_sd_alg` (assumed when a credential has none), the
+/// one of the `intl` suite; see [`SdAlg`] for `sm3`.
 pub const SD_ALG: &str = "sha-256";
 /// Top-level claims that must stay visible (RFC 9901 and SD-JWT VC).
 pub const NEVER_DISCLOSABLE: &[&str] = &["iss", "nbf", "exp", "cnf", "vct", "status"];

@@ -3,9 +3,9 @@
 use serde_json::{json, Map, Value};
 
 use super::pointer;
-use super::verify::{process, split};
+use super::verify::{credential_sd_alg, process, split};
 use super::{TYP_KB_JWT, TYP_SD_JWT};
-use crate::credential::jose::{parse_compact, sha256_b64url, sign_compact};
+use crate::credential::jose::{parse_compact, sign_compact};
 use crate::credential::keys::{SigningKey, VerifyingKey};
 use crate::error::{Error, Result};
 
@@ -33,6 +33,9 @@ pub struct PresentOptions {
 /// # Errors
 /// [`Error::InvalidCredential`] if the credential is malformed, already
 /// carries a key-binding JWT, or is not holder-bound (`cnf.jwk`);
+/// [`Error::UnsupportedAlgorithm`] if its `_sd_alg` is unknown or of
+/// another suite than its issuer's `alg`, or the holder key is of a suite
+/// this module lacks;
 /// [`Error::InvalidKey`] if `holder_key` is not the bound key;
 /// [`Error::InvalidInput`] for an empty `aud` or `nonce`, more than
 /// [`super::MAX_DISCLOSURES`] pointers, a malformed pointer or one that
@@ -75,7 +78,8 @@ pub fn present(
         });
     }
 
-    let processed = process(&jws.payload, &parts.disclosures, true)?;
+    let sd_alg = credential_sd_alg(&jws)?;
+    let processed = process(&jws.payload, &parts.disclosures, sd_alg, true)?;
     let view = Value::Object(processed.claims);
     let mut chosen = vec![false; parts.disclosures.len()];
     for p in &options.disclose {
@@ -116,7 +120,7 @@ pub fn present(
         "iat": iat,
         "aud": options.aud,
         "nonce": options.nonce,
-        "sd_hash": sha256_b64url(out.as_bytes()),
+        "sd_hash": sd_alg.digest_b64url(out.as_bytes()),
     });
     let Value::Object(payload) = payload else {
         return Err(Error::Internal {

@@ -9,10 +9,10 @@ use subtle::ConstantTimeEq;
 
 use super::pointer;
 use super::{
-    DEFAULT_CLOCK_SKEW, DEFAULT_MAX_KEY_BINDING_AGE, MAX_CLAIM_DEPTH, MAX_DISCLOSURES,
-    MAX_SD_JWT_BYTES, SD_ALG, TYP_KB_JWT, TYP_SD_JWT,
+    SdAlg, DEFAULT_CLOCK_SKEW, DEFAULT_MAX_KEY_BINDING_AGE, MAX_CLAIM_DEPTH, MAX_DISCLOSURES,
+    MAX_SD_JWT_BYTES, TYP_KB_JWT, TYP_SD_JWT,
 };
-use crate::credential::jose::{b64url_decode, parse_compact, sha256_b64url};
+use crate::credential::jose::{b64url_decode, parse_compact, ParsedJws};
 use crate::credential::keys::VerifyingKey;
 use crate::error::{Error, Result};
 
@@ -116,10 +116,10 @@ pub struct Decoded {
     pub key_binding: Option<DecodedKeyBinding>,
 }
 
-/// A decoded disclosure, with the text it was received as.
+/// A decoded disclosure, with the text it was received as (its digest
+/// depends on the credential's `_sd_alg`, see [`process`]).
 pub(crate) struct Disclosure<'a> {
     pub encoded: &'a str,
-    pub digest: String,
     pub name: Option<String>,
     pub value: Value,
 }
@@ -169,7 +169,6 @@ fn decode_disclosure(encoded: &str) -> Result<Disclosure<'_>> {
     }
     Ok(Disclosure {
         encoded,
-        digest: sha256_b64url(encoded.as_bytes()),
         name,
         value: value.ok_or(Error::Internal {
             context: "disclosure value",
@@ -207,10 +206,11 @@ pub(crate) fn split(sd_jwt: &str) -> Result<Split<'_>> {
         disclosures.push(decode_disclosure(d)?);
     }
     // A map, not a set: one BTreeMap instantiation serves here and in
-    // `process` (a BTreeSet<&str> cost the module 0.9 KB brotli).
+    // `process` (a BTreeSet<&str> cost the module 0.9 KB brotli). The same
+    // text twice is the same digest twice, whatever the hash.
     let mut seen = BTreeMap::new();
     for (i, d) in disclosures.iter().enumerate() {
-        if seen.insert(d.digest.as_str(), i).is_some() {
+        if seen.insert(d.encoded, i).is_some() {
             return Err(Error::credential("the same disclosure appears twice"));
         }
     }
@@ -228,6 +228,8 @@ pub(crate) struct Processed {
     pub claims: Map<String, Value>,
     /// (disclosure index, path tokens), outermost first.
     pub entries: Vec<(usize, Vec<String>)>,
+    /// Each disclosure's digest (base64url), by disclosure index.
+    pub digests: Vec<String>,
 }
 
 struct Walker<'a, 'b> {
@@ -366,18 +368,24 @@ impl Walker<'_, '_> {
 
 /// Substitutes `disclosures` into `payload`, enforcing RFC 9901 §7.1:
 /// no digest twice, no disclosure unreferenced, no reserved names, no
-/// claim overwritten. With `keep_slots`, undisclosed array elements stay as
+/// claim overwritten. Digests are `sd_alg` of each disclosure's text as
+/// received. With `keep_slots`, undisclosed array elements stay as
 /// `{"...": digest}` so pointers by slot still resolve.
 pub(crate) fn process(
     payload: &Map<String, Value>,
     disclosures: &[Disclosure<'_>],
+    sd_alg: SdAlg,
     keep_slots: bool,
 ) -> Result<Processed> {
+    let digests: Vec<String> = disclosures
+        .iter()
+        .map(|d| sd_alg.digest_b64url(d.encoded.as_bytes()))
+        .collect();
     // Inserted one by one: `collect()` instantiates BTreeMap's sorting bulk
     // builder for this key type (2.0 KB brotli).
     let mut by_digest = BTreeMap::new();
-    for (i, d) in disclosures.iter().enumerate() {
-        by_digest.insert(d.digest.as_str(), i);
+    for (i, d) in digests.iter().enumerate() {
+        by_digest.insert(d.as_str(), i);
     }
     let mut w = Walker {
         disclosures,
@@ -394,21 +402,24 @@ pub(crate) fn process(
         ));
     }
     claims.remove("_sd_alg");
+    let entries = w.entries;
     Ok(Processed {
         claims,
-        entries: w.entries,
+        entries,
+        digests,
     })
 }
 
-fn check_sd_alg(payload: &Map<String, Value>) -> Result<()> {
-    match payload.get("_sd_alg") {
-        None => Ok(()),
-        Some(Value::String(a)) if a == SD_ALG => Ok(()),
-        Some(Value::String(a)) => Err(Error::UnsupportedAlgorithm {
-            name: format!("_sd_alg {a}"),
-        }),
-        Some(_) => Err(Error::credential("_sd_alg is not a string")),
-    }
+/// The issuer JWT's `_sd_alg` (RFC 9901's `sha-256` when absent), which
+/// must belong to the suite of the header's `alg` ([`SdAlg::check_suite`]).
+pub(crate) fn credential_sd_alg(jws: &ParsedJws<'_>) -> Result<SdAlg> {
+    let sd_alg = match jws.payload.get("_sd_alg") {
+        None => SdAlg::Sha256,
+        Some(Value::String(a)) => SdAlg::parse(a)?,
+        Some(_) => return Err(Error::credential("_sd_alg is not a string")),
+    };
+    sd_alg.check_suite(jws.alg)?;
+    Ok(sd_alg)
 }
 
 fn numeric(payload: &Map<String, Value>, name: &str) -> Result<Option<i64>> {
@@ -441,8 +452,11 @@ fn typ_is(header: &Map<String, Value>, want: &str) -> bool {
 ///   [`super::MAX_DISCLOSURES`] disclosures, or claims nested deeper than
 ///   [`super::MAX_CLAIM_DEPTH`] (size, count and each part's depth are
 ///   checked before anything is decoded or verified);
-/// - [`Error::UnsupportedAlgorithm`]: `alg` other than `EdDSA`/`ES256`
-///   (`none` included), `_sd_alg` other than `sha-256`;
+/// - [`Error::UnsupportedAlgorithm`]: `alg` other than `EdDSA`, `ES256` or
+///   `SM2` (`none` included), `_sd_alg` other than `sha-256` or `sm3`, or
+///   an `_sd_alg` of another suite than the issuer's `alg` (`sm3` with
+///   `ES256`, `sha-256` or none with `SM2`), checked once the signature
+///   is;
 /// - [`Error::UntrustedIssuer`]: the header's `kid` is not among the
 ///   trusted keys, or none were given;
 /// - [`Error::VerifyFailed`]: the issuer or key-binding signature does not
@@ -479,7 +493,7 @@ pub fn verify(presentation: &str, options: &VerifyOptions) -> Result<Verified> {
         return Err(Error::VerifyFailed);
     }
     let payload = &jws.payload;
-    check_sd_alg(payload)?;
+    let sd_alg = credential_sd_alg(&jws)?;
 
     let now = match options.now {
         Some(t) => t,
@@ -495,7 +509,7 @@ pub fn verify(presentation: &str, options: &VerifyOptions) -> Result<Verified> {
         return Err(Error::NotYetValid);
     }
 
-    let processed = process(payload, &parts.disclosures, false)?;
+    let processed = process(payload, &parts.disclosures, sd_alg, false)?;
     let holder_jwk = match payload.get("cnf") {
         Some(Value::Object(cnf)) => cnf.get("jwk").cloned(),
         _ => None,
@@ -511,6 +525,7 @@ pub fn verify(presentation: &str, options: &VerifyOptions) -> Result<Verified> {
         Some(kb) => Some(check_key_binding(
             kb,
             parts.without_kb,
+            sd_alg,
             holder_jwk.as_ref(),
             options,
             now,
@@ -539,6 +554,7 @@ pub fn verify(presentation: &str, options: &VerifyOptions) -> Result<Verified> {
 fn check_key_binding(
     kb: &str,
     without_kb: &str,
+    sd_alg: SdAlg,
     holder_jwk: Option<&Value>,
     options: &VerifyOptions,
     now: i64,
@@ -596,7 +612,7 @@ fn check_key_binding(
         Some(Value::String(h)) => h,
         _ => return Err(fail("sd_hash is missing")),
     };
-    let expected = sha256_b64url(without_kb.as_bytes());
+    let expected = sd_alg.digest_b64url(without_kb.as_bytes());
     if !bool::from(expected.as_bytes().ct_eq(sd_hash.as_bytes())) {
         return Err(fail("sd_hash does not match the presented SD-JWT"));
     }
@@ -640,16 +656,17 @@ fn strip(v: &Value) -> Value {
 pub fn decode(sd_jwt: &str) -> Result<Decoded> {
     let parts = split(sd_jwt)?;
     let jws = parse_compact(parts.jwt, "issuer JWT")?;
-    check_sd_alg(&jws.payload)?;
-    let processed = process(&jws.payload, &parts.disclosures, true)?;
+    let sd_alg = credential_sd_alg(&jws)?;
+    let processed = process(&jws.payload, &parts.disclosures, sd_alg, true)?;
     let disclosures = processed
         .entries
         .iter()
         .filter_map(|(i, path)| {
-            parts.disclosures.get(*i).map(|d| DecodedDisclosure {
+            let d = parts.disclosures.get(*i)?;
+            Some(DecodedDisclosure {
                 path: pointer::format(path),
                 value: strip(&d.value),
-                digest: d.digest.clone(),
+                digest: processed.digests.get(*i)?.clone(),
             })
         })
         .collect();
@@ -682,7 +699,10 @@ mod tests {
             "WyJfMjZiYzRMVC1hYzZxMktJNmNCVzVlcyIsICJmYW1pbHlfbmFtZSIsICJNw7ZiaXVzIl0",
         )
         .unwrap();
-        assert_eq!(d.digest, "X9yH0Ajrdm1Oij4tWso9UzzKJvPoDxwmuEcO3XAdRC0");
+        assert_eq!(
+            SdAlg::Sha256.digest_b64url(d.encoded.as_bytes()),
+            "X9yH0Ajrdm1Oij4tWso9UzzKJvPoDxwmuEcO3XAdRC0"
+        );
         assert_eq!(d.name.as_deref(), Some("family_name"));
         assert_eq!(d.value, Value::String("Möbius".into()));
     }
