@@ -38,7 +38,8 @@
 use std::fmt;
 
 use ed25519_dalek::Signer as _;
-use p256::ecdsa::signature::Verifier as _;
+// One `signature` crate (3.x) under ed25519-dalek, p256 and sm2.
+use ed25519_dalek::Verifier as _;
 use serde_json::{json, Map, Value};
 use zeroize::Zeroizing;
 
@@ -99,6 +100,12 @@ impl Algorithm {
 }
 
 /// What an SM2 key meets in a module built without the `gm` suite.
+/// ES256 in a module without the intl suite (the gm phone module).
+#[cfg(not(feature = "intl"))]
+fn no_intl() -> Error {
+    crate::suite::not_compiled_in(crate::suite::Suite::Intl, "ES256 (P-256)")
+}
+
 #[cfg(not(feature = "gm"))]
 fn no_gm() -> Error {
     Error::UnsupportedAlgorithm {
@@ -113,8 +120,12 @@ impl fmt::Display for Algorithm {
     }
 }
 
+// In a module without the intl suite, the boxed SM2 key sits beside the
+// (unboxed) Ed25519 key; the enum is one per key handle.
+#[allow(clippy::large_enum_variant)]
 enum Secret {
     Ed25519(ed25519_dalek::SigningKey),
+    #[cfg(feature = "intl")]
     P256(p256::ecdsa::SigningKey),
     #[cfg(feature = "gm")]
     Sm2(Sm2Secret),
@@ -202,6 +213,7 @@ impl SigningKey {
                     &seed,
                 )))
             }
+            #[cfg(feature = "intl")]
             Algorithm::Es256 => {
                 for _ in 0..16 {
                     rng.fill_bytes(seed.as_mut());
@@ -213,6 +225,8 @@ impl SigningKey {
                     context: "P-256 key generation",
                 })
             }
+            #[cfg(not(feature = "intl"))]
+            Algorithm::Es256 => Err(no_intl()),
             #[cfg(feature = "gm")]
             Algorithm::Sm2 => {
                 for _ in 0..16 {
@@ -235,6 +249,7 @@ impl SigningKey {
     pub(crate) fn duplicate(&self) -> Self {
         match &self.secret {
             Secret::Ed25519(k) => Self::from_ed25519(k.clone()),
+            #[cfg(feature = "intl")]
             Secret::P256(k) => Self::from_p256(k.clone()),
             #[cfg(feature = "gm")]
             Secret::Sm2(k) => Self::from_sm2(Sm2Secret(k.0.clone())),
@@ -249,6 +264,7 @@ impl SigningKey {
         }
     }
 
+    #[cfg(feature = "intl")]
     fn from_p256(k: p256::ecdsa::SigningKey) -> Self {
         let public = VerifyingKey::from_inner(Public::P256(*k.verifying_key()), None);
         Self {
@@ -288,6 +304,7 @@ impl SigningKey {
                 seed.copy_from_slice(&d);
                 Self::from_ed25519(ed25519_dalek::SigningKey::from_bytes(&seed))
             }
+            #[cfg(feature = "intl")]
             Algorithm::Es256 => {
                 Self::from_p256(p256::ecdsa::SigningKey::from_slice(&d).map_err(|_| {
                     Error::InvalidJwk {
@@ -295,6 +312,8 @@ impl SigningKey {
                     }
                 })?)
             }
+            #[cfg(not(feature = "intl"))]
+            Algorithm::Es256 => return Err(no_intl()),
             #[cfg(feature = "gm")]
             Algorithm::Sm2 => {
                 Self::from_sm2(Sm2Secret::from_scalar(&d).ok_or(Error::InvalidJwk {
@@ -354,6 +373,7 @@ impl SigningKey {
         let mut jwk = self.public.to_jwk();
         let d = match &self.secret {
             Secret::Ed25519(k) => b64url(&Zeroizing::new(k.to_bytes())[..]),
+            #[cfg(feature = "intl")]
             Secret::P256(k) => b64url(&Zeroizing::new(k.to_bytes())[..]),
             #[cfg(feature = "gm")]
             Secret::Sm2(k) => b64url(&Zeroizing::new(k.0.to_bytes())[..]),
@@ -374,6 +394,7 @@ impl SigningKey {
         let failed = |_| Error::Internal { context: "sign" };
         match &self.secret {
             Secret::Ed25519(k) => Ok(k.try_sign(message).map_err(failed)?.to_bytes().to_vec()),
+            #[cfg(feature = "intl")]
             Secret::P256(k) => {
                 let sig: p256::ecdsa::Signature = k.try_sign(message).map_err(failed)?;
                 Ok(sig.to_bytes().to_vec())
@@ -390,6 +411,7 @@ impl SigningKey {
 #[derive(Clone)]
 enum Public {
     Ed25519(ed25519_dalek::VerifyingKey),
+    #[cfg(feature = "intl")]
     P256(p256::ecdsa::VerifyingKey),
     /// With `Z` for [`SM2_DISTINGUISHING_ID`] computed once.
     #[cfg(feature = "gm")]
@@ -484,6 +506,7 @@ impl VerifyingKey {
                 r#"{{"crv":"Ed25519","kty":"OKP","x":"{}"}}"#,
                 b64url(k.as_bytes())
             ),
+            #[cfg(feature = "intl")]
             Public::P256(k) => {
                 let (x, y) = p256_xy(k);
                 format!(r#"{{"crv":"P-256","kty":"EC","x":"{x}","y":"{y}"}}"#)
@@ -515,6 +538,7 @@ impl VerifyingKey {
                         },
                     )?)
                 }
+                #[cfg(feature = "intl")]
                 Algorithm::Es256 => {
                     let mut sec1 = vec![4u8];
                     sec1.extend(required_bytes(obj, "x")?);
@@ -525,6 +549,8 @@ impl VerifyingKey {
                         },
                     )?)
                 }
+                #[cfg(not(feature = "intl"))]
+                Algorithm::Es256 => return Err(no_intl()),
                 // Each coordinate exactly 32 bytes (above); the crate refuses
                 // coordinates ≥ p, points off the curve and the identity.
                 #[cfg(feature = "gm")]
@@ -570,6 +596,7 @@ impl VerifyingKey {
     pub fn alg(&self) -> Algorithm {
         match self.public {
             Public::Ed25519(_) => Algorithm::EdDsa,
+            #[cfg(feature = "intl")]
             Public::P256(_) => Algorithm::Es256,
             #[cfg(feature = "gm")]
             Public::Sm2(_) => Algorithm::Sm2,
@@ -606,6 +633,7 @@ impl VerifyingKey {
             Public::Ed25519(k) => json!({
                 "kty": "OKP", "crv": "Ed25519", "x": b64url(k.as_bytes()), "kid": self.kid,
             }),
+            #[cfg(feature = "intl")]
             Public::P256(k) => {
                 let (x, y) = p256_xy(k);
                 json!({ "kty": "EC", "crv": "P-256", "x": x, "y": y, "kid": self.kid })
@@ -630,6 +658,7 @@ impl VerifyingKey {
                 k.verify_strict(message, &sig)
                     .map_err(|_| Error::VerifyFailed)
             }
+            #[cfg(feature = "intl")]
             Public::P256(k) => {
                 if signature.len() != 64 {
                     return Err(Error::VerifyFailed);
@@ -650,6 +679,7 @@ impl VerifyingKey {
     }
 }
 
+#[cfg(feature = "intl")]
 fn p256_xy(k: &p256::ecdsa::VerifyingKey) -> (String, String) {
     let point = k.to_sec1_point(false);
     let bytes = point.as_bytes();
