@@ -95,6 +95,9 @@ pub const LOG_PREFIX: &str = "mpshield/consent/v2/";
 
 /// Item kind of a consent record inside a data segment.
 pub const ITEM_RECORD: u8 = 1;
+/// Extension kind, after a commit's segment list: the pruned prefix
+/// (`size u64 ‖ n u8 ‖ n × 32` frontier hashes).
+pub const EXT_PRUNED: u8 = 1;
 
 const MAGIC: [u8; 4] = *b"MPS\x02";
 const TAG_BYTES: usize = 16;
@@ -269,6 +272,10 @@ struct Commit {
     note: String,
     state: Vec<Id>,
     segments: Vec<SegRef>,
+    /// Records pruned from the front of the log (only their frontier is
+    /// kept); the segments hold records `pruned … size − 1`.
+    pruned: u64,
+    frontier: Vec<Hash>,
 }
 
 impl Commit {
@@ -297,6 +304,23 @@ impl Commit {
             out.extend_from_slice(&s.id);
             out.extend_from_slice(&s.records.to_be_bytes());
             out.extend_from_slice(&s.raw.to_be_bytes());
+        }
+        if self.pruned > 0 {
+            // Written only when something is pruned: an unpruned log's
+            // commit is byte for byte what earlier versions wrote.
+            let n = u8::try_from(self.frontier.len())
+                .ok()
+                .filter(|n| usize::from(*n) <= merkle::MAX_FRONTIER)
+                .ok_or(Error::Internal {
+                    context: "frontier length",
+                })?;
+            out.push(EXT_PRUNED);
+            out.extend_from_slice(&(9 + 32 * u32::from(n)).to_be_bytes());
+            out.extend_from_slice(&self.pruned.to_be_bytes());
+            out.push(n);
+            for h in &self.frontier {
+                out.extend_from_slice(h);
+            }
         }
         Ok(out)
     }
@@ -331,10 +355,31 @@ impl Commit {
             total = total.saturating_add(u64::from(records));
             segments.push(SegRef { id, records, raw });
         }
-        if !r.0.is_empty() {
-            return Err(corrupt("trailing bytes in a commit"));
+        let (mut pruned, mut frontier) = (0u64, Vec::new());
+        while !r.0.is_empty() {
+            let kind = r.array::<1>()?[0];
+            let len = r.u32()? as usize;
+            let mut ext = Reader::new(r.take(len)?);
+            if kind != EXT_PRUNED || pruned != 0 {
+                return Err(corrupt(
+                    "a commit has an unknown or repeated extension (written by a newer mpshield?)",
+                ));
+            }
+            pruned = ext.u64()?;
+            let n = usize::from(ext.array::<1>()?[0]);
+            if pruned == 0
+                || pruned > size
+                || n > merkle::MAX_FRONTIER
+                || n != pruned.count_ones() as usize
+                || ext.0.len() != 32 * n
+            {
+                return Err(corrupt("a commit's pruned prefix is malformed"));
+            }
+            for _ in 0..n {
+                frontier.push(ext.array()?);
+            }
         }
-        if total != size {
+        if total != size - pruned {
             return Err(corrupt("a commit's segments do not add up to its size"));
         }
         if prev >= gen {
@@ -348,6 +393,8 @@ impl Commit {
             note,
             state,
             segments,
+            pruned,
+            frontier,
         })
     }
 }
@@ -556,15 +603,36 @@ impl Committer {
                 context: "log shorter than its commit",
             });
         }
+        let base_pruned = self.head.as_ref().map_or(0, |c| c.pruned);
+        let pruned = log.pruned();
+        if pruned < base_pruned {
+            return Err(Error::Internal {
+                context: "log less pruned than its commit",
+            });
+        }
+        // The records held, from index `pruned`; ranges index them.
         let records: Vec<&ConsentRecord> = log.records().collect();
+        let rel = |abs: u64| usize::try_from(abs - pruned).unwrap_or(usize::MAX);
         // (start, end, raw, existing segment) ranges of record indices.
         let mut ranges: Vec<(usize, usize, usize, Option<SegRef>)> = Vec::new();
-        let mut at = 0usize;
+        let mut abs = base_pruned;
         for s in self.head.iter().flat_map(|c| c.segments.iter()) {
-            let end = at + s.records as usize;
-            ranges.push((at, end, s.raw as usize, Some(*s)));
-            at = end;
+            let end = abs + u64::from(s.records);
+            if end <= pruned {
+                // Wholly pruned: the new commit no longer names it.
+            } else if abs < pruned {
+                // Partly pruned: its remaining records are written again.
+                let mut raw = 0usize;
+                for r in records.iter().take(rel(end)) {
+                    raw += 5 + r.canonical_bytes()?.len();
+                }
+                ranges.push((0, rel(end), raw, None));
+            } else {
+                ranges.push((rel(abs), rel(end), s.raw as usize, Some(*s)));
+            }
+            abs = end;
         }
+        let at = rel(abs.max(pruned));
         // Canonical bytes of the new records, by index − `at`.
         let mut encoded: Vec<Vec<u8>> = Vec::new();
         let mut i = at;
@@ -660,6 +728,8 @@ impl Committer {
             note: log.checkpoint()?,
             state: state_ids,
             segments,
+            pruned,
+            frontier: log.frontier(),
         };
         let header = Header {
             suite: SUITE_INTL,
@@ -1087,7 +1157,8 @@ impl Opener {
                 .ok_or(corrupt("a wallet state segment was altered"))?;
             state.extend_from_slice(&pt);
         }
-        let mut records = Vec::with_capacity(usize::try_from(c.size).unwrap_or(0).min(1 << 20));
+        let mut records =
+            Vec::with_capacity(usize::try_from(c.size - c.pruned).unwrap_or(0).min(1 << 20));
         for s in &c.segments {
             let v = self
                 .value(&self.keys.segment(&s.id))
@@ -1195,7 +1266,12 @@ impl Opened {
         if stored.size != self.commit.size || !bool::from(stored.root.ct_eq(&self.commit.root)) {
             return Err(corrupt("the commit and its checkpoint disagree"));
         }
-        let mut log = ConsentLog::create(device_key, origin)?;
+        let mut log = ConsentLog::resume(
+            device_key,
+            origin,
+            self.commit.pruned,
+            &self.commit.frontier,
+        )?;
         for (record, bytes) in self.records {
             log.replay(record, &bytes)
                 .map_err(|_| corrupt("stored records are inconsistent"))?;
@@ -1213,10 +1289,18 @@ impl Opened {
 /// Whether `log` extends the trusted checkpoint `t`.
 ///
 /// # Errors
-/// [`Error::RollbackDetected`] if it does not.
+/// [`Error::RollbackDetected`] if it does not; [`Error::InvalidCheckpoint`]
+/// if `t` is smaller than the log's pruned prefix (not empty either): the
+/// log no longer holds what would prove it extends `t`, so it neither
+/// accepts it (it could be a fork) nor calls it a rollback.
 pub fn check_extends(log: &ConsentLog, t: &checkpoint::Checkpoint) -> Result<()> {
     if t.size > log.size() {
         return Err(Error::RollbackDetected);
+    }
+    if t.size > 0 && t.size < log.pruned() {
+        return Err(Error::InvalidCheckpoint {
+            reason: "it is older than the log's pruned prefix, so the log can no longer prove it extends it: use a checkpoint at least as large as the pruned prefix (keep the latest checkpoint off the device)",
+        });
     }
     if t.size == 0 {
         return if bool::from(t.root.ct_eq(&merkle::empty_root())) {
