@@ -1461,6 +1461,141 @@ mod tests {
         assert!(!reaches(3, 6, &present));
     }
 
+    fn sample(pruned: u64, frontier: Vec<Hash>) -> Commit {
+        Commit {
+            gen: 2,
+            prev: 1,
+            size: 5,
+            root: [0; 32],
+            note: "n".into(),
+            state: Vec::new(),
+            segments: vec![SegRef {
+                id: [1; 16],
+                records: 2,
+                raw: 10,
+            }],
+            pruned,
+            frontier,
+        }
+    }
+
+    /// Hostile pruned-prefix extensions: every malformed one is
+    /// STORAGE_CORRUPT before anything is built from it (count over 64 or
+    /// not one per set bit of the size, a size of 0 or above the log's,
+    /// a length that does not match, repeated or unknown extensions,
+    /// truncation, segments that do not add up), never a panic.
+    #[test]
+    fn the_pruned_prefix_extension_is_bounded() {
+        let good = sample(3, vec![[9; 32]; 2]);
+        let back = Commit::decode(2, &good.encode().unwrap()).unwrap();
+        assert_eq!((back.pruned, back.frontier.clone()), (3, vec![[9; 32]; 2]));
+        // An unpruned commit carries no extension: what earlier versions
+        // wrote and read.
+        let plain = sample(0, Vec::new()).encode().unwrap();
+        assert!(Commit::decode(2, &plain).is_err(), "segments do not add up");
+        let base = {
+            let mut c = sample(0, Vec::new());
+            c.size = 2;
+            c.encode().unwrap()
+        };
+        assert_eq!(Commit::decode(2, &base).unwrap().pruned, 0);
+        let ext = |pruned: u64, n: u8, hashes: usize, len: Option<u32>| {
+            let mut out = vec![EXT_PRUNED];
+            let body_len = 9 + 32 * hashes as u32;
+            out.extend_from_slice(&len.unwrap_or(body_len).to_be_bytes());
+            out.extend_from_slice(&pruned.to_be_bytes());
+            out.push(n);
+            out.extend(std::iter::repeat_n(7u8, 32 * hashes));
+            out
+        };
+        let with = |size: u64, tail: &[u8]| {
+            let mut c = sample(0, Vec::new());
+            c.size = size;
+            let mut b = c.encode().unwrap();
+            b.extend_from_slice(tail);
+            b
+        };
+        assert!(Commit::decode(2, &with(5, &ext(3, 2, 2, None))).is_ok());
+        let bad: Vec<Vec<u8>> = vec![
+            with(2, &ext(0, 0, 0, None)),
+            with(66, &ext(u64::MAX >> 1, 63, 63, None)),
+            with(u64::MAX, &ext(u64::MAX - 2, 65, 65, None)),
+            with(5, &ext(3, 1, 1, None)),
+            with(5, &ext(3, 2, 1, Some(9 + 32))),
+            with(5, &ext(3, 2, 2, Some(9 + 64 + 1))),
+            with(5, &ext(3, 2, 3, Some(9 + 96))),
+            with(4, &ext(3, 2, 2, None)),
+            with(1, &ext(3, 2, 2, None)),
+            with(5, &[ext(3, 2, 2, None), ext(3, 2, 2, None)].concat()),
+            with(5, &[2, 0, 0, 0, 0]),
+            with(5, &ext(3, 2, 2, None)[..40]),
+            with(5, &[EXT_PRUNED, 0xff, 0xff, 0xff, 0xff]),
+        ];
+        for (i, b) in bad.iter().enumerate() {
+            let e = Commit::decode(2, b).err().map(|e| e.code());
+            assert_eq!(e, Some("STORAGE_CORRUPT"), "case {i}");
+        }
+    }
+
+    /// A frontier altered in storage (resealed with the storage key, as
+    /// only its holder can) gives another root than the commit's signed
+    /// one: the open is STORAGE_CORRUPT, not a log with a forged history.
+    #[test]
+    fn an_altered_frontier_is_refused_on_open() {
+        crate::rng::add_entropy(&(0u8..32).collect::<Vec<_>>()).unwrap();
+        let device = DeviceKey::from_bytes(&[1; 32]);
+        let origin = "mpshield.example/device/t";
+        let mut log = ConsentLog::create(device.clone(), origin).unwrap();
+        let uscc = format!(
+            "91440300MA0000001{}",
+            super::super::record::uscc_check_character("91440300MA0000001").unwrap()
+        );
+        for t in 0..7 {
+            let rec = super::super::record::from_json(&format!(
+                r#"{{ "event": "disclosed", "time": {t}, "controller": {{ "name": "某某酒店", "uscc": "{uscc}" }},
+                  "purposes": ["住宿登记"], "lawfulBasis": "legal_duty", "consentType": "explicit",
+                  "fields": [{{ "licence": "resident_id_card", "field": "name", "form": "full",
+                                "sensitive": false, "retentionDays": 0 }}] }}"#
+            ))
+            .unwrap();
+            log.append(rec).unwrap();
+        }
+        assert_eq!(log.prune(5, 100).to, 5);
+        let key = StorageKey::from_bytes([2; 32]);
+        let mut storage = crate::flow::MemoryStorage::new();
+        let mut committer = Committer::new(LOG_PREFIX);
+        save_sync(&mut committer, &mut storage, &log, &[], &key).unwrap();
+        let (ok, _) = open_log(&mut storage, &key, device.clone(), origin, None).unwrap();
+        assert_eq!((ok.pruned(), ok.root()), (5, log.root()));
+        let ck = format!("{LOG_PREFIX}commit/1");
+        let stored = storage.entries().get(&ck).unwrap().clone();
+        let body = open_value(&key, &stored, KIND_COMMIT, Some(1), None).unwrap();
+        for alter in 0..2 {
+            let mut c = Commit::decode(1, &body).unwrap();
+            if alter == 0 {
+                c.frontier[0][0] ^= 1;
+            } else {
+                c.frontier.swap(0, 1);
+            }
+            let header = Header {
+                suite: SUITE_INTL,
+                kind: KIND_COMMIT,
+                id: [3; 16],
+                gen: 1,
+            };
+            let sealed = header.seal(&key, &c.encode().unwrap()).unwrap();
+            let mut s = crate::flow::MemoryStorage::new();
+            for (k, v) in storage.entries() {
+                crate::flow::Storage::set(&mut s, k, v).unwrap();
+            }
+            crate::flow::Storage::set(&mut s, &ck, &sealed).unwrap();
+            let e = open_log(&mut s, &key, device.clone(), origin, None)
+                .err()
+                .map(|e| e.code());
+            assert_eq!(e, Some("STORAGE_CORRUPT"), "alteration {alter}");
+        }
+    }
+
     #[test]
     fn binary_counter_merge() {
         let mut r = Vec::new();
