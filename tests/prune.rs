@@ -456,3 +456,46 @@ fn a_full_storage_says_prune_and_pruning_frees_it() {
         )
         .unwrap();
 }
+
+/// The figures of docs/FORMAT.md "Pruning": what storage holds at 10,000
+/// records (9 in 10 hotel disclosures, 1 in 10 refusals, every one saved
+/// as `respond` / `refuse` do), and after pruning them all 31 days on.
+/// `cargo test --release --test prune -- --ignored --nocapture`.
+#[test]
+#[ignore = "a measurement (about a minute in release)"]
+fn what_pruning_frees_at_10000_records() {
+    seed();
+    let mut w = world();
+    let req = hotel_request(&w.hotel, NOW);
+    let empty = stored_bytes(&w.storage);
+    for i in 0..10_000 {
+        if i % 10 == 9 {
+            w.wallet.refuse(&mut w.storage, &w.key, &req, NOW).unwrap();
+        } else {
+            w.wallet
+                .respond(
+                    &mut w.storage,
+                    &w.key,
+                    &req,
+                    &hotel_choices(),
+                    &SeparateConsent::All,
+                    NOW,
+                )
+                .unwrap();
+        }
+    }
+    let full = stored_bytes(&w.storage);
+    let keys = w.storage.entries().len();
+    let p = w
+        .wallet
+        .prune(&mut w.storage, &w.key, None, NOW + 31 * DAY)
+        .unwrap();
+    let pruned = stored_bytes(&w.storage);
+    println!(
+        "empty wallet {empty} B; 10,000 records {full} B in {keys} keys; pruned {} records: {pruned} B in {} keys; freed {} B",
+        p.records(),
+        w.storage.entries().len(),
+        full - pruned
+    );
+    assert!(pruned < full / 4);
+}
