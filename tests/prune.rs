@@ -499,3 +499,34 @@ fn what_pruning_frees_at_10000_records() {
     );
     assert!(pruned < full / 4);
 }
+
+/// An export whose frontier was altered (resealed with its own recovery
+/// code, as only its holder can) rebuilds another tree: the handover
+/// checkpoint, signed by the old phone, no longer verifies against it, and
+/// the import is STORAGE_CORRUPT — a forged pruned history is not imported.
+#[test]
+fn an_export_with_an_altered_frontier_is_refused() {
+    use mpshield::consent::handover::Export;
+    seed();
+    let mut w = world();
+    grow(&mut w, 3);
+    w.wallet
+        .prune(&mut w.storage, &w.key, None, NOW + 31 * DAY)
+        .unwrap();
+    let exported = w
+        .wallet
+        .export(&mut w.storage, &w.key, NOW + 31 * DAY)
+        .unwrap();
+    let code = RecoveryCode::parse(&exported.code.to_text()).unwrap();
+    let mut e = Export::open(&exported.bytes, &code).unwrap();
+    assert_eq!(e.pruned, 6);
+    e.frontier[0][0] ^= 1;
+    let forged = e.seal(&code).unwrap();
+    let r = Wallet::import(&forged, &code, &OpenOptions::default(), NOW);
+    assert_eq!(r.err().map(|e| e.code()), Some("STORAGE_CORRUPT"));
+    // Dropping the frontier altogether: a malformed export.
+    let mut e = Export::open(&exported.bytes, &code).unwrap();
+    e.frontier.pop();
+    let r = Wallet::import(&e.seal(&code).unwrap(), &code, &OpenOptions::default(), NOW);
+    assert_eq!(r.err().map(|e| e.code()), Some("STORAGE_CORRUPT"));
+}

@@ -50,6 +50,13 @@
 //! predecessor when that holds no more records, up to
 //! [`SEGMENT_RAW_BYTES`]), so a save writes O(1) bytes amortised and a log
 //! has O(n / capacity + log n) segments.
+//!
+//! A pruned log ([`ConsentLog::prune`]) is committed with an extension after
+//! the segment list ([`EXT_PRUNED`]: the pruned prefix's size and frontier,
+//! bounded and checked against the commit's root on open); its segments
+//! hold only the records from the prune point on. A prune is a save like
+//! any other: until its commit counts, the older commit and its segments
+//! stand.
 
 use chacha20poly1305::aead::{Aead, Payload};
 use chacha20poly1305::{ChaCha20Poly1305, KeyInit};

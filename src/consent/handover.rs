@@ -594,3 +594,55 @@ fn device_record(event: Event, device: super::record::DeviceChange, time: i64) -
         withdrawal_method: None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plain(trailer: &[u8]) -> Vec<u8> {
+        let mut p = Vec::new();
+        put(&mut p, 2, b"o");
+        p.extend_from_slice(&[0; 32]);
+        p.push(1);
+        p.extend_from_slice(DevicePublicKey::default().as_bytes());
+        put(&mut p, 2, b"note");
+        put(&mut p, 4, b"[]");
+        p.extend_from_slice(&1u32.to_be_bytes());
+        put(&mut p, 4, b"{}");
+        p.extend_from_slice(trailer);
+        p
+    }
+
+    fn trailer(pruned: u64, n: u8, hashes: usize) -> Vec<u8> {
+        let mut t = pruned.to_be_bytes().to_vec();
+        t.push(n);
+        t.extend(std::iter::repeat_n(9u8, 32 * hashes));
+        t
+    }
+
+    /// Hostile pruned-prefix trailers of an export: a size of 0, a count
+    /// over 64 or not one per set bit, truncation and trailing bytes are
+    /// refused before anything is built; a well-formed one reads back.
+    #[test]
+    fn the_pruned_prefix_of_an_export_is_bounded() {
+        let e = Export::parse(&plain(&[])).unwrap();
+        assert_eq!((e.pruned, e.frontier.len()), (0, 0));
+        let e = Export::parse(&plain(&trailer(6, 2, 2))).unwrap();
+        assert_eq!((e.pruned, e.frontier.len()), (6, 2));
+        for (i, t) in [
+            trailer(0, 0, 0),
+            trailer(6, 1, 1),
+            trailer(6, 2, 1),
+            trailer(6, 2, 3),
+            trailer(u64::MAX, 65, 65),
+            trailer(6, 2, 2)[..20].to_vec(),
+            [trailer(6, 2, 2), vec![0]].concat(),
+        ]
+        .iter()
+        .enumerate()
+        {
+            let r = Export::parse(&plain(t)).err().map(|e| e.code());
+            assert_eq!(r, Some("STORAGE_CORRUPT"), "case {i}");
+        }
+    }
+}

@@ -5,6 +5,13 @@
 //! record is in the tree a signed checkpoint commits to. Once anyone outside
 //! holds a checkpoint, the log cannot be rewritten below it without the
 //! rewrite being caught by a consistency proof.
+//!
+//! [`ConsentLog::prune`] drops the bodies of a prefix of records that no
+//! promise depends on any more (the rule is at
+//! [`ConsentLog::prune_point`]), keeping the tree's frontier: the log keeps
+//! its size and root, and proves inclusion of every record it holds and
+//! consistency from every size at or above the prune point
+//! (`docs/FORMAT.md`, "Pruning").
 
 use std::collections::{BTreeMap, BTreeSet};
 
