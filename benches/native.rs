@@ -64,7 +64,7 @@ fn flow() {
         "测试酒店有限公司",
         "91440300MA0000000H",
         SigningKey::generate(Algorithm::EdDsa).unwrap(),
-        mpshield::seal::hpke::generate_key_pair()
+        mpshield::seal::hpke::generate_key_pair(mpshield::seal::hpke::Kem::X25519)
             .unwrap()
             .secret_key,
         vec![issuer.verifying_key().clone()],

@@ -34,7 +34,7 @@ fn line(bench: &str, unit: &str, value: f64) {
 fn main() -> Result<()> {
     let budget = Duration::from_millis(700);
     let mut rng = ChaCha20Rng::from_seed([0xbe; 32]);
-    let kp = hpke::generate_key_pair_with_rng(&mut rng);
+    let kp = hpke::generate_key_pair_with_rng(mpshield::seal::hpke::Kem::X25519, &mut rng)?;
     let kib = vec![0x5au8; 1024];
     let mib = vec![0x5au8; 1 << 20];
 
@@ -62,7 +62,7 @@ fn main() -> Result<()> {
 
     for aead in [Aead::ChaCha20Poly1305, Aead::Aes256Gcm] {
         let params = SenderParams {
-            aead,
+            aead: Some(aead),
             ..SenderParams::default()
         };
         let mut ctx = hpke::setup_sender_with_rng(&kp.public_key, &params, &mut rng)?;
@@ -86,7 +86,10 @@ fn main() -> Result<()> {
     line("HPKE SetupR (one X25519 + key schedule)", "ops/s", ops);
 
     let ops = rate(budget, || {
-        black_box(hpke::generate_key_pair_with_rng(&mut rng));
+        black_box(hpke::generate_key_pair_with_rng(
+            mpshield::seal::hpke::Kem::X25519,
+            &mut rng,
+        )?);
         Ok(())
     })?;
     line("X25519 key generation", "ops/s", ops);

@@ -101,8 +101,19 @@ export interface InitOptions {
    *   next to the bundle.
    * - Node: a file path or `file:` URL; default `mpshield_bg.wasm` next to the
    *   bundle.
+   *
+   * The phone modules carry one suite each: `mpshield_compact_bg.wasm` /
+   * `miniprogram/mpshield_bg.wasm.br` the intl suite (the defaults),
+   * `mpshield_gm_bg.wasm` / `mpshield_gm_bg.wasm.br` the gm (国密) suite —
+   * a gm deployment passes the gm module's path here. The Node module has
+   * both.
    */
   wasmPath?: string | { readonly href: string };
+  /**
+   * The suite the app needs: `init()` fails with `WASM_LOAD_FAILED` if the
+   * module loaded does not carry it.
+   */
+  suite?: Suite;
   /**
    * At least 32 bytes from a secure random source, mixed into the module's
    * random generator. Needed where the host has no `crypto.getRandomValues` /
@@ -127,6 +138,20 @@ export interface InitOptions {
  * message naming what was loaded, what came back and what to do.
  */
 export function init(options?: InitOptions): Promise<void>;
+
+/** What the loaded module carries. */
+export interface ModuleInfo {
+  /** The suites compiled in: one for a phone module, both for the Node module. */
+  suites: Suite[];
+  /** Whether issuance and the relying party's calls are in it (the Node module only). */
+  relyingParty: boolean;
+}
+
+/**
+ * What the loaded module carries (after {@link init} has loaded it).
+ * @throws {MpShieldError} `NOT_INITIALIZED` before the module is loaded.
+ */
+export function moduleInfo(): ModuleInfo;
 
 /**
  * The library's semantic version (equal in Cargo.toml and package.json).
@@ -273,10 +298,19 @@ export class SigningKey {
 /** HPKE modes (RFC 9180 §5). */
 export type HpkeMode = 'base' | 'psk' | 'auth' | 'auth_psk';
 
-/** HPKE AEADs by id (1, 2, 3, 0xFFFF) or name; default 3 (ChaCha20-Poly1305). */
-export type HpkeAead = 1 | 2 | 3 | 0xffff | 'AES-128-GCM' | 'AES-256-GCM' | 'ChaCha20-Poly1305' | 'export-only';
+/** HPKE AEADs by id (1, 2, 3, 0xFE01, 0xFFFF) or name; default 3 (ChaCha20-Poly1305) with X25519, 0xFE01 (SM4-GCM) with SM2. */
+export type HpkeAead = 1 | 2 | 3 | 0xfe01 | 0xffff | 'AES-128-GCM' | 'AES-256-GCM' | 'ChaCha20-Poly1305' | 'SM4-GCM' | 'export-only';
 
-/** An X25519 key pair (raw 32-byte keys). */
+/** HPKE KEMs by id or name: 0x0020 DHKEM(X25519, HKDF-SHA256), 0xFE10 DHKEM(curveSM2, HKDF-SM3) (mpshield's own id). Default: the key's. */
+export type HpkeKem = 0x0020 | 0xfe10 | 'X25519' | 'SM2';
+
+/** HPKE KDFs by id or name: 0x0001 HKDF-SHA256, 0xFE01 HKDF-SM3 (mpshield's own id). Default: the KEM's; the other one is `UNSUPPORTED_ALGORITHM`. */
+export type HpkeKdf = 0x0001 | 0xfe01 | 'HKDF-SHA256' | 'HKDF-SM3';
+
+/** The two suites: `intl` (X25519, Ed25519/P-256, SHA-256, AES-GCM/ChaCha20-Poly1305) and `gm` (SM2, SM3, SM4-GCM). */
+export type Suite = 'intl' | 'gm';
+
+/** An HPKE key pair: X25519 (32-byte keys) or SM2 (65-byte `04‖x‖y` public key, 32-byte secret). */
 export interface HpkeKeyPair {
   publicKey: Uint8Array;
   secretKey: Uint8Array;
@@ -286,6 +320,9 @@ export interface HpkeKeyPair {
 export interface HpkeSenderOptions {
   /** Default `"base"`. `psk`/`auth_psk` need `psk` and `pskId`; `auth`/`auth_psk` need `senderSecretKey`. */
   mode?: HpkeMode;
+  /** Must match the recipient key (32 bytes: X25519; 65 bytes: SM2). */
+  kem?: HpkeKem;
+  kdf?: HpkeKdf;
   aead?: HpkeAead;
   recipientPublicKey: BytesLike;
   /** Default: empty. */
@@ -298,6 +335,9 @@ export interface HpkeSenderOptions {
 /** The fields every receiver-side HPKE call takes. */
 export interface HpkeReceiverOptions {
   mode?: HpkeMode;
+  /** The secret key's KEM; default: SM2 if `enc` is 65 bytes, else X25519. */
+  kem?: HpkeKem;
+  kdf?: HpkeKdf;
   aead?: HpkeAead;
   recipientSecretKey: BytesLike;
   /** The sender's encapsulated key. */
@@ -327,8 +367,9 @@ export interface ReceiverContext {
 }
 
 /**
- * Low-level HPKE (RFC 9180): DHKEM(X25519, HKDF-SHA256), HKDF-SHA256, the
- * AEADs of {@link HpkeAead}, all four modes. Secret keys are raw bytes here
+ * Low-level HPKE (RFC 9180) in both suites: DHKEM(X25519, HKDF-SHA256) with
+ * HKDF-SHA256, or DHKEM(curveSM2, HKDF-SM3) with HKDF-SM3; the AEADs of
+ * {@link HpkeAead}; all four modes. Secret keys are raw bytes here
  * (the one place they cross the boundary).
  *
  * Errors: `DECRYPT_FAILED` (opaque: wrong key, context, tag or ciphertext),
@@ -338,7 +379,7 @@ export interface ReceiverContext {
  * the mode, an exporter length over 8160), `NOT_INITIALIZED` before {@link init}.
  */
 export declare const hpke: {
-  generateKeyPair(): HpkeKeyPair;
+  generateKeyPair(options?: { kem?: HpkeKem }): HpkeKeyPair;
   seal(options: HpkeSenderOptions & { plaintext: BytesLike; aad?: BytesLike }): { enc: Uint8Array; ciphertext: Uint8Array };
   open(options: HpkeReceiverOptions & { ciphertext: BytesLike; aad?: BytesLike }): Uint8Array;
   setupSender(options: HpkeSenderOptions): SenderContext;
@@ -350,8 +391,10 @@ export declare const hpke: {
 export interface SealOptions {
   info?: BytesLike;
   aad?: BytesLike;
-  /** Default 3 (ChaCha20-Poly1305); export-only is `UNSUPPORTED_ALGORITHM`. */
+  /** Default 3 (ChaCha20-Poly1305) for an X25519 key, 0xFE01 (SM4-GCM) for an SM2 key; export-only is `UNSUPPORTED_ALGORITHM`. */
   aead?: HpkeAead;
+  /** Checked against the recipient key, which decides the suite. */
+  suite?: Suite;
 }
 
 /** Options of {@link open} and {@link createOpenStream}: the same `info` and `aad` as when sealing. */
@@ -361,8 +404,8 @@ export interface OpenOptions {
 }
 
 /**
- * Seals `plaintext` to an X25519 public key as a versioned, self-describing
- * envelope (docs/FORMAT.md).
+ * Seals `plaintext` to an X25519 (intl) or SM2 (gm) public key as a
+ * versioned, self-describing envelope (docs/FORMAT.md).
  * @throws {MpShieldError} `INVALID_KEY`, `UNSUPPORTED_ALGORITHM`,
  * `INVALID_INPUT`; `NOT_INITIALIZED` before {@link init}.
  */
@@ -377,11 +420,13 @@ export function open(recipientSecretKey: BytesLike, envelope: BytesLike, options
 
 /** What {@link envelope.inspect} reads from an envelope's header. */
 export interface EnvelopeInfo {
+  /** 1 (intl) or 2 (gm). */
   version: number;
+  suite: Suite;
   mode: HpkeMode;
-  /** 0x0020 (DHKEM(X25519, HKDF-SHA256)). */
+  /** 0x0020 (DHKEM(X25519, HKDF-SHA256)) or 0xFE10 (DHKEM(curveSM2, HKDF-SM3)). */
   kem: number;
-  /** 0x0001 (HKDF-SHA256). */
+  /** 0x0001 (HKDF-SHA256) or 0xFE01 (HKDF-SM3). */
   kdf: number;
   aead: number;
   /** Identifies the recipient key (docs/FORMAT.md). */
@@ -1188,6 +1233,7 @@ export declare const storage: {
 /** The same members as the named exports. */
 declare const mpshield: {
   init: typeof init;
+  moduleInfo: typeof moduleInfo;
   version: typeof version;
   randomBytes: typeof randomBytes;
   addEntropy: typeof addEntropy;

@@ -8,6 +8,11 @@
 //   dist/mpshield_bg.wasm          the module compiled for speed (Node)
 //   dist/miniprogram/index.js      CommonJS, ES2017, for WeChat ("miniprogram" field)
 //   dist/miniprogram/mpshield_bg.wasm.br   the compact module, brotli
+//   dist/mpshield_gm_bg.wasm, dist/mpshield_gm_bg.wasm.br
+//                                  the gm (国密) phone module, raw and brotli;
+//                                  outside dist/miniprogram, so that WeChat's
+//                                  "Build npm" does not put it in every
+//                                  code package (gm deployments copy it)
 //
 // Every bundle takes the glue with its loading path replaced (WEB_INIT
 // below), so no bundle mentions fetch, import.meta or the Node module's
@@ -32,6 +37,8 @@ const gen = path.join(root, 'build/gen');
 const wasmDir = path.join(root, 'build/wasm');
 const compactGen = path.join(root, 'build/gen-compact');
 const compactDir = path.join(root, 'build/wasm-compact');
+const gmGen = path.join(root, 'build/gen-compact-gm');
+const gmDir = path.join(root, 'build/wasm-compact-gm');
 const src = path.join(root, 'pkg/src');
 const dist = path.join(root, 'pkg/dist');
 const glue = path.join(gen, 'mpshield.js');
@@ -42,7 +49,8 @@ function die(message) {
   process.exit(1);
 }
 
-for (const f of [glue, compactGlue, path.join(wasmDir, 'mpshield_bg.wasm'), path.join(compactDir, 'mpshield_bg.wasm.br')]) {
+const gmGlue = path.join(gmGen, 'mpshield.js');
+for (const f of [glue, compactGlue, gmGlue, path.join(wasmDir, 'mpshield_bg.wasm'), path.join(compactDir, 'mpshield_bg.wasm.br'), path.join(gmDir, 'mpshield_bg.wasm.br')]) {
   if (!existsSync(f)) die(`${path.relative(root, f)} is missing: run scripts/build-wasm.sh first (or make build)`);
 }
 
@@ -50,10 +58,14 @@ for (const f of [glue, compactGlue, path.join(wasmDir, 'mpshield_bg.wasm'), path
 // glue; a different wasm-bindgen may generate other code paths. Fail here,
 // loudly, rather than ship a mini-program bundle that breaks on devices.
 const glueText = readFileSync(glue, 'utf8');
-if (readFileSync(compactGlue, 'utf8') !== glueText) {
-  // Not required, but expected: the glue depends on the exports, not on
-  // optimisation levels. A difference means the two builds disagree.
-  die('build/gen and build/gen-compact hold different glue: rebuild with scripts/build-wasm.sh');
+for (const other of [compactGlue, gmGlue]) {
+  // Required: one glue serves every module a bundle may load (the phone
+  // modules of both suites through the same mini-program bundle). The glue
+  // depends on the exports, not on features or optimisation levels; a
+  // difference means the builds disagree.
+  if (readFileSync(other, 'utf8') !== glueText) {
+    die(`build/gen and ${path.relative(root, path.dirname(other))} hold different glue: rebuild with scripts/build-wasm.sh`);
+  }
 }
 const expectations = [
   ['strings are decoded with a TextDecoder', "new TextDecoder('utf-8', { ignoreBOM: true })"],
@@ -278,6 +290,8 @@ for (const options of builds) {
 copyFileSync(path.join(wasmDir, 'mpshield_bg.wasm'), path.join(dist, 'mpshield_bg.wasm'));
 copyFileSync(path.join(compactDir, 'mpshield_bg.wasm'), path.join(dist, 'mpshield_compact_bg.wasm'));
 copyFileSync(path.join(compactDir, 'mpshield_bg.wasm.br'), path.join(dist, 'miniprogram/mpshield_bg.wasm.br'));
+copyFileSync(path.join(gmDir, 'mpshield_bg.wasm'), path.join(dist, 'mpshield_gm_bg.wasm'));
+copyFileSync(path.join(gmDir, 'mpshield_bg.wasm.br'), path.join(dist, 'mpshield_gm_bg.wasm.br'));
 
 // The tarball's LICENSE and Chinese README are the repository's (copies,
 // git-ignored in pkg/).

@@ -32,8 +32,8 @@
 # -Z location-detail=none (nightly) then drops the file/line/column records
 # that #[track_caller] code still embedded for those panics (38 source
 # paths, build-machine registry paths among them): -1,088 B brotli.
-# Output: build/gen{,-compact}/mpshield.js (glue) and
-# build/wasm{,-compact}/mpshield_bg.wasm{,.br}.
+# Output: build/gen{,-compact,-compact-gm}/mpshield.js (glue) and
+# build/wasm{,-compact,-compact-gm}/mpshield_bg.wasm{,.br}.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -60,11 +60,16 @@ flavour() {
   brotli -q 11 -f -o "$out/mpshield_bg.wasm.br" "$out/mpshield_bg.wasm"
 }
 
-# Two modules from the same source (Cargo.toml, profiles "release" and
-# "compact"): release for Node (servers and benchmarks: opt 3 and the
-# precomputed curve tables of feature "fast"), compact for browsers and
-# mini-programs (every crate for size, to stay within the 250 KB budget a
-# phone downloads; without feature "full", whose exports then fail with
-# INVALID_STATE — see Cargo.toml).
+# Three modules from the same source (Cargo.toml, profiles "release" and
+# "compact"): release for Node (servers and benchmarks: both suites, opt 3
+# and the precomputed curve tables of feature "fast"), and two phone
+# modules for browsers and mini-programs (every crate for size, to stay
+# within the 250 KB budget a phone downloads; without feature "full", whose
+# exports then fail with INVALID_STATE — see Cargo.toml), one per suite: a
+# deployment chooses intl or gm (国密) and its phones download only that
+# one. Both suites in one phone module measured 231.8 KB brotli for the
+# module alone with the gm seal only (intl alone 223.5 KB), over the budget
+# with the bundle.
 flavour release build/gen build/wasm --features fast
 flavour compact build/gen-compact build/wasm-compact --no-default-features --features intl
+flavour compact build/gen-compact-gm build/wasm-compact-gm --no-default-features --features gm

@@ -1,7 +1,8 @@
 // Shipped sizes: raw, gzip (-9) and brotli (q11) of the WebAssembly modules
 // and of each JavaScript bundle in pkg/dist, and the budget check: module +
 // glue, brotli, at most 250 KB (250,000 bytes) for what a phone downloads —
-// the browser and mini-program bundles with the compact module. Node's
+// the browser and mini-program bundles with each phone module (intl and gm,
+// the same bundle loads either: a deployment ships one). Node's
 // bundles load the release module (compiled for speed; servers and
 // benchmarks) and are listed without a budget.
 //
@@ -20,10 +21,14 @@ export const BUDGET_BYTES = 250_000;
 export const MODULE = 'mpshield_bg.wasm';
 export const COMPACT_MODULE = 'mpshield_compact_bg.wasm';
 export const MP_MODULE = 'miniprogram/mpshield_bg.wasm.br';
+export const GM_MODULE = 'mpshield_gm_bg.wasm';
+export const GM_MP_MODULE = 'mpshield_gm_bg.wasm.br';
 /** Each bundle, the module it loads, and whether the budget applies. */
 export const BUNDLES = [
   { bundle: 'browser.mjs', module: COMPACT_MODULE, budget: true },
   { bundle: 'miniprogram/index.js', module: MP_MODULE, budget: true },
+  { bundle: 'browser.mjs', module: GM_MODULE, budget: true },
+  { bundle: 'miniprogram/index.js', module: GM_MP_MODULE, budget: true },
   { bundle: 'node.mjs', module: MODULE, budget: false },
   { bundle: 'node.cjs', module: MODULE, budget: false },
 ];
@@ -45,14 +50,16 @@ export function measure(dir = dist) {
     return readFileSync(p);
   };
   const rows = [];
-  for (const f of [MODULE, COMPACT_MODULE]) {
+  for (const f of [MODULE, COMPACT_MODULE, GM_MODULE]) {
     const wasm = read(f);
     rows.push({ file: f, raw: wasm.length, gzip: gzip(wasm), brotli: brotli(wasm) });
   }
-  // Already brotli-compressed: its size is its brotli size.
-  const br = read(MP_MODULE);
-  rows.push({ file: MP_MODULE, raw: zlib.brotliDecompressSync(br).length, gzip: null, brotli: br.length });
-  for (const { bundle } of BUNDLES) {
+  // Already brotli-compressed: their size is their brotli size.
+  for (const f of [MP_MODULE, GM_MP_MODULE]) {
+    const br = read(f);
+    rows.push({ file: f, raw: zlib.brotliDecompressSync(br).length, gzip: null, brotli: br.length });
+  }
+  for (const bundle of [...new Set(BUNDLES.map((b) => b.bundle))]) {
     const b = read(bundle);
     rows.push({ file: bundle, raw: b.length, gzip: gzip(b), brotli: brotli(b) });
   }

@@ -43,6 +43,7 @@ pub mod flow;
 mod json;
 pub mod rng;
 pub mod seal;
+pub mod suite;
 pub mod wasm;
 
 pub use error::{Error, Result};

@@ -438,7 +438,12 @@ fn request_texts_refuse_bidi_and_control_characters() {
 
     // A request signed without mpshield's checks, read by the wallet.
     let signer = key(Algorithm::EdDsa, 41);
-    let seal = mpshield::seal::hpke::generate_key_pair_with_rng(&mut rng(5)).public_key;
+    let seal = mpshield::seal::hpke::generate_key_pair_with_rng(
+        mpshield::seal::hpke::Kem::X25519,
+        &mut rng(5),
+    )
+    .unwrap()
+    .public_key;
     let good = Request::sign(
         &signer,
         "测试酒店有限公司",
@@ -477,7 +482,12 @@ fn request_texts_refuse_bidi_and_control_characters() {
 fn requests_are_measured_and_counted_before_they_are_read() {
     seed();
     let signer = key(Algorithm::EdDsa, 41);
-    let seal = mpshield::seal::hpke::generate_key_pair_with_rng(&mut rng(5)).public_key;
+    let seal = mpshield::seal::hpke::generate_key_pair_with_rng(
+        mpshield::seal::hpke::Kem::X25519,
+        &mut rng(5),
+    )
+    .unwrap()
+    .public_key;
     let good = Request::sign(
         &signer,
         "测试酒店有限公司",

@@ -72,13 +72,15 @@ fn header_rows(out: &mut String, h: &[u8], word_label: &str, word_note: &str) {
 }
 
 fn envelope_example() -> String {
-    let recipient = hpke::derive_key_pair(&seq(0x00, 32)).unwrap();
+    let recipient =
+        hpke::derive_key_pair(mpshield::seal::hpke::Kem::X25519, &seq(0x00, 32)).unwrap();
     let ikm_e = seq(0x20, 32);
     let (info, aad, plaintext) = (b"mpshield example", b"order 42", b"hello, relying party");
     let opts = SealOptions {
         info,
         aad,
-        aead: Aead::ChaCha20Poly1305,
+        aead: Some(Aead::ChaCha20Poly1305),
+        suite: None,
     };
     let env = envelope::seal_with_rng(
         &recipient.public_key,
@@ -124,15 +126,17 @@ fn envelope_example() -> String {
 }
 
 fn stream_example() -> String {
-    let recipient = hpke::derive_key_pair(&seq(0x00, 32)).unwrap();
+    let recipient =
+        hpke::derive_key_pair(mpshield::seal::hpke::Kem::X25519, &seq(0x00, 32)).unwrap();
     let ikm_e = seq(0x40, 32);
     let (info, aad) = (b"mpshield example", b"order 42");
     let plaintext = seq(0x00, 100);
     let opts = StreamOptions {
         info,
         aad,
-        aead: Aead::ChaCha20Poly1305,
+        aead: Some(Aead::ChaCha20Poly1305),
         chunk_size: 64,
+        suite: None,
     };
     let mut sealer =
         SealStream::new_with_rng(&recipient.public_key, &opts, &mut Replay(ikm_e.clone())).unwrap();

@@ -26,8 +26,8 @@ fn rng(seed: u8) -> ChaCha20Rng {
 fn keys() -> (KeyPair, KeyPair) {
     let mut r = rng(1);
     (
-        hpke::generate_key_pair_with_rng(&mut r),
-        hpke::generate_key_pair_with_rng(&mut r),
+        hpke::generate_key_pair_with_rng(mpshield::seal::hpke::Kem::X25519, &mut r).unwrap(),
+        hpke::generate_key_pair_with_rng(mpshield::seal::hpke::Kem::X25519, &mut r).unwrap(),
     )
 }
 
@@ -41,7 +41,8 @@ fn small_envelope(recipient: &PublicKey) -> Vec<u8> {
     let opts = SealOptions {
         info: b"info",
         aad: b"aad",
-        aead: Aead::ChaCha20Poly1305,
+        aead: Some(Aead::ChaCha20Poly1305),
+        suite: None,
     };
     envelope::seal_with_rng(recipient, PLAINTEXT, &opts, &mut rng(2)).unwrap()
 }
@@ -243,9 +244,21 @@ fn low_order_and_malformed_keys() {
     ];
     for (bytes, want) in table {
         assert_eq!(code(PublicKey::from_bytes(bytes)), *want);
-        assert_eq!(code(SecretKey::from_bytes(bytes)), *want);
+        assert_eq!(
+            code(SecretKey::from_bytes(
+                mpshield::seal::hpke::Kem::X25519,
+                bytes
+            )),
+            *want
+        );
     }
-    assert_eq!(code(SecretKey::from_bytes(&[0; 32])), "INVALID_KEY");
+    assert_eq!(
+        code(SecretKey::from_bytes(
+            mpshield::seal::hpke::Kem::X25519,
+            &[0; 32]
+        )),
+        "INVALID_KEY"
+    );
 }
 
 #[test]
@@ -373,7 +386,7 @@ fn hpke_mode_parameters_are_checked() {
         (
             "export-only seal",
             SenderParams {
-                aead: Aead::ExportOnly,
+                aead: Some(Aead::ExportOnly),
                 ..base
             },
             "UNSUPPORTED_ALGORITHM",
@@ -416,7 +429,8 @@ fn hpke_wrong_mode_suite_key_or_context() {
     let psk = [7u8; 32];
     let sp = SenderParams {
         mode: Mode::AuthPsk,
-        aead: Aead::Aes256Gcm,
+        kdf: None,
+        aead: Some(Aead::Aes256Gcm),
         info: b"info",
         psk: &psk,
         psk_id: b"id",
@@ -427,7 +441,8 @@ fn hpke_wrong_mode_suite_key_or_context() {
     let other_psk = [8u8; 32];
     let rp = ReceiverParams {
         mode: Mode::AuthPsk,
-        aead: Aead::Aes256Gcm,
+        kdf: None,
+        aead: Some(Aead::Aes256Gcm),
         info: b"info",
         psk: &psk,
         psk_id: b"id",
@@ -479,7 +494,7 @@ fn hpke_wrong_mode_suite_key_or_context() {
             "wrong aead (AES-128-GCM)",
             &recipient.secret_key,
             ReceiverParams {
-                aead: Aead::Aes128Gcm,
+                aead: Some(Aead::Aes128Gcm),
                 ..rp
             },
             b"aad",
@@ -489,7 +504,7 @@ fn hpke_wrong_mode_suite_key_or_context() {
             "wrong aead (ChaCha20-Poly1305)",
             &recipient.secret_key,
             ReceiverParams {
-                aead: Aead::ChaCha20Poly1305,
+                aead: Some(Aead::ChaCha20Poly1305),
                 ..rp
             },
             b"aad",
@@ -499,7 +514,7 @@ fn hpke_wrong_mode_suite_key_or_context() {
             "export-only open",
             &recipient.secret_key,
             ReceiverParams {
-                aead: Aead::ExportOnly,
+                aead: Some(Aead::ExportOnly),
                 ..rp
             },
             b"aad",
@@ -850,7 +865,7 @@ fn stream_options_are_checked() {
     for (chunk_size, aead, want) in table {
         let opts = StreamOptions {
             chunk_size: *chunk_size,
-            aead: *aead,
+            aead: Some(*aead),
             ..StreamOptions::default()
         };
         assert_eq!(

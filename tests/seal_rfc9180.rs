@@ -55,14 +55,17 @@ fn all_sixteen_x25519_hkdf_sha256_vectors() {
         let label = format!("mode {} aead {}", mode.name(), aead.name());
 
         // Keys: DeriveKeyPair(ikmR) gives pkRm and (clamped) skRm.
-        let recipient = hpke::derive_key_pair(&field(v, "ikmR")).unwrap();
+        let recipient =
+            hpke::derive_key_pair(mpshield::seal::hpke::Kem::X25519, &field(v, "ikmR")).unwrap();
         assert_eq!(
             recipient.public_key.as_bytes().to_vec(),
             field(v, "pkRm"),
             "{label}"
         );
-        let sk_r = SecretKey::from_bytes(&field(v, "skRm")).unwrap();
-        let clamped = SecretKey::from_bytes(&*sk_r.to_bytes()).unwrap();
+        let sk_r =
+            SecretKey::from_bytes(mpshield::seal::hpke::Kem::X25519, &field(v, "skRm")).unwrap();
+        let clamped =
+            SecretKey::from_bytes(mpshield::seal::hpke::Kem::X25519, &*sk_r.to_bytes()).unwrap();
         assert_eq!(
             *sk_r.to_bytes(),
             *clamped.to_bytes(),
@@ -77,10 +80,13 @@ fn all_sixteen_x25519_hkdf_sha256_vectors() {
         let pk_r = PublicKey::from_bytes(&field(v, "pkRm")).unwrap();
 
         let (sk_s, pk_s) = if matches!(mode, Mode::Auth | Mode::AuthPsk) {
-            let sk = SecretKey::from_bytes(&field(v, "skSm")).unwrap();
+            let sk = SecretKey::from_bytes(mpshield::seal::hpke::Kem::X25519, &field(v, "skSm"))
+                .unwrap();
             let pk = PublicKey::from_bytes(&field(v, "pkSm")).unwrap();
             assert_eq!(sk.public_key(), pk, "{label}: skSm/pkSm");
-            let derived = hpke::derive_key_pair(&field(v, "ikmS")).unwrap();
+            let derived =
+                hpke::derive_key_pair(mpshield::seal::hpke::Kem::X25519, &field(v, "ikmS"))
+                    .unwrap();
             assert_eq!(derived.public_key, pk, "{label}: ikmS");
             (Some(sk), Some(pk))
         } else {
@@ -96,7 +102,8 @@ fn all_sixteen_x25519_hkdf_sha256_vectors() {
         // Receiver side.
         let rp = ReceiverParams {
             mode,
-            aead,
+            kdf: None,
+            aead: Some(aead),
             info: &info,
             psk: &psk,
             psk_id: &psk_id,
@@ -136,7 +143,8 @@ fn all_sixteen_x25519_hkdf_sha256_vectors() {
         // Sender side, deterministic from ikmE.
         let sp = SenderParams {
             mode,
-            aead,
+            kdf: None,
+            aead: Some(aead),
             info: &info,
             psk: &psk,
             psk_id: &psk_id,
@@ -192,7 +200,8 @@ fn modified_vector_inputs_fail_to_open() {
         if !aead.can_seal() {
             continue;
         }
-        let sk_r = SecretKey::from_bytes(&field(&v, "skRm")).unwrap();
+        let sk_r =
+            SecretKey::from_bytes(mpshield::seal::hpke::Kem::X25519, &field(&v, "skRm")).unwrap();
         let pk_s = v
             .get("pkSm")
             .map(|_| PublicKey::from_bytes(&field(&v, "pkSm")).unwrap());
@@ -211,7 +220,8 @@ fn modified_vector_inputs_fail_to_open() {
         };
         let rp = ReceiverParams {
             mode,
-            aead,
+            kdf: None,
+            aead: Some(aead),
             info: &info,
             psk: &psk,
             psk_id: &psk_id,
@@ -223,7 +233,9 @@ fn modified_vector_inputs_fail_to_open() {
         } else {
             flip(&psk)
         };
-        let other = hpke::derive_key_pair(&[7u8; 32]).unwrap().public_key;
+        let other = hpke::derive_key_pair(mpshield::seal::hpke::Kem::X25519, &[7u8; 32])
+            .unwrap()
+            .public_key;
         let cases: Vec<(&str, ReceiverParams<'_>, Vec<u8>, Vec<u8>, Vec<u8>)> = vec![
             ("aad", rp, enc.clone(), flip(&aad), ct.clone()),
             ("ciphertext", rp, enc.clone(), aad.clone(), flip(&ct)),

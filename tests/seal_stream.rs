@@ -21,11 +21,11 @@ use sha2::{Digest, Sha256};
 
 fn run(aead: Aead, total: usize, piece: usize, open_piece: usize) {
     let mut r = ChaCha20Rng::from_seed([0x64; 32]);
-    let kp = hpke::generate_key_pair_with_rng(&mut r);
+    let kp = hpke::generate_key_pair_with_rng(mpshield::seal::hpke::Kem::X25519, &mut r).unwrap();
     let opts = StreamOptions {
         info: b"scan.pdf",
         aad: b"case 42",
-        aead,
+        aead: Some(aead),
         ..StreamOptions::default()
     };
     let mut sealer = SealStream::new_with_rng(&kp.public_key, &opts, &mut r).unwrap();

@@ -108,20 +108,29 @@ fn main() {
 // Seal: envelopes and streams
 // ---------------------------------------------------------------------------
 
+/// The stream header length for `key`'s suite.
+fn s_header_len(key: &mpshield::seal::hpke::KeyPair) -> usize {
+    stream::header_size(key.public_key.kem().suite())
+}
+
 fn seal(out: &Out, f: &Fixture) {
     let texts: [&[u8]; 3] = [b"", b"licence photo", &[0x5a; 300]];
-    for (i, aead) in [Aead::Aes128Gcm, Aead::Aes256Gcm, Aead::ChaCha20Poly1305]
-        .into_iter()
-        .enumerate()
+    for (i, (key, aead)) in [
+        (&f.recipient, Aead::Aes128Gcm),
+        (&f.recipient, Aead::Aes256Gcm),
+        (&f.recipient, Aead::ChaCha20Poly1305),
+        (&f.gm_recipient, Aead::Sm4Gcm),
+    ]
+    .into_iter()
+    .enumerate()
     {
         for (j, text) in texts.iter().enumerate() {
             let options = SealOptions {
-                aead,
+                aead: Some(aead),
                 ..SealOptions::default()
             };
-            let e = envelope::seal_with_rng(&f.recipient.public_key, text, &options, &mut rng(10))
-                .unwrap();
-            envelope::open(&f.recipient.secret_key, &e, &OpenOptions::default()).unwrap();
+            let e = envelope::seal_with_rng(&key.public_key, text, &options, &mut rng(10)).unwrap();
+            envelope::open(&key.secret_key, &e, &OpenOptions::default()).unwrap();
             out.put("envelope", &format!("{}-{j}", aead.name()), &e);
             if j == 1 {
                 out.put(
@@ -133,9 +142,9 @@ fn seal(out: &Out, f: &Fixture) {
             if j == 2 {
                 let chunk = if i == 2 { 100 } else { stream::MIN_CHUNK_SIZE };
                 let mut s = SealStream::new_with_rng(
-                    &f.recipient.public_key,
+                    &key.public_key,
                     &StreamOptions {
-                        aead,
+                        aead: Some(aead),
                         chunk_size: chunk,
                         ..StreamOptions::default()
                     },
@@ -149,7 +158,7 @@ fn seal(out: &Out, f: &Fixture) {
                 out.put(
                     "stream",
                     &format!("{}-header", aead.name()),
-                    &bytes[..stream::HEADER_SIZE],
+                    &bytes[..s_header_len(key)],
                 );
             }
         }
@@ -438,7 +447,7 @@ fn flow(out: &Out, f: &Fixture) {
         "测试租车有限公司",
         &uscc(2),
         key(Algorithm::Es256, 47),
-        mpshield::seal::hpke::derive_key_pair(&[9; 32])
+        mpshield::seal::hpke::derive_key_pair(mpshield::seal::hpke::Kem::X25519, &[9; 32])
             .unwrap()
             .secret_key,
         vec![f.issuer.verifying_key().clone()],

@@ -46,13 +46,31 @@ pub fn key(alg: Algorithm, seed: u8) -> SigningKey {
 /// The HPKE key pair everything in the seal targets is sealed to.
 #[must_use]
 pub fn recipient() -> KeyPair {
-    hpke::derive_key_pair(b"mpshield fuzz recipient key v1, 32+ bytes").unwrap()
+    hpke::derive_key_pair(
+        hpke::Kem::X25519,
+        b"mpshield fuzz recipient key v1, 32+ bytes",
+    )
+    .unwrap()
+}
+
+/// The gm (SM2) HPKE key pair version-2 envelopes and streams are sealed to.
+#[must_use]
+pub fn gm_recipient() -> KeyPair {
+    hpke::derive_key_pair(
+        hpke::Kem::Sm2,
+        b"mpshield fuzz gm recipient key v1, 32+ bytes",
+    )
+    .unwrap()
 }
 
 /// The hotel's HPKE key pair (the verifier target opens responses with it).
 #[must_use]
 pub fn hotel_seal_keys() -> KeyPair {
-    hpke::derive_key_pair(b"mpshield fuzz hotel seal key v1, 32+ bytes").unwrap()
+    hpke::derive_key_pair(
+        hpke::Kem::X25519,
+        b"mpshield fuzz hotel seal key v1, 32+ bytes",
+    )
+    .unwrap()
 }
 
 /// Every fixed key and party, made once per process.
@@ -65,6 +83,8 @@ pub struct Fixture {
     pub holder: SigningKey,
     /// Envelopes and streams are sealed to this.
     pub recipient: KeyPair,
+    /// Version-2 (gm) envelopes and streams are sealed to this.
+    pub gm_recipient: KeyPair,
     /// The relying party of the flow targets.
     pub hotel: Verifier,
     /// The public half of the hotel's sealing key.
@@ -114,6 +134,7 @@ pub fn init() -> &'static Fixture {
             issuer_ed: key(Algorithm::EdDsa, 45),
             holder: key(Algorithm::EdDsa, 46),
             recipient: recipient(),
+            gm_recipient: gm_recipient(),
             hotel,
             hotel_seal_public: seal.public_key,
             device: DeviceKey::from_bytes(&[0x42; 32]),

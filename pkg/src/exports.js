@@ -3,7 +3,7 @@
 // it in pkg/index.d.ts. Every loader re-exports this list, and tests
 // enumerate it (tests/js/no-panic.test.mjs covers new functions unasked).
 
-export { init } from './runtime.js';
+export { init, moduleInfo } from './runtime.js';
 export { MpShieldError, describeError } from './errors.js';
 export { errorMessages } from './messages.js';
 export { LIMITS } from './args.js';

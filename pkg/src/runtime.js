@@ -16,7 +16,7 @@
 // `__mpshieldMarkTrapped` is not wasm-bindgen's: scripts/build-pkg.mjs adds
 // it to the glue, and after it is called the glue's finalizers
 // (FinalizationRegistry callbacks that free the module's objects) do nothing.
-import { addEntropy as glueAddEntropy, __mpshieldMarkTrapped as markGlueTrapped } from 'mpshield-glue';
+import { addEntropy as glueAddEntropy, moduleInfo as glueModuleInfo, __mpshieldMarkTrapped as markGlueTrapped } from 'mpshield-glue';
 import { MpShieldError, MESSAGES, fail, isTrap, toMpShieldError } from './errors.js';
 import { bytes, member, options as readOptions } from './args.js';
 
@@ -123,7 +123,11 @@ async function load(wasmPath) {
  * from the host and/or `options.entropy`. Safe to call again: later calls
  * only add entropy.
  *
- * @param {{ wasmPath?: string | URL, entropy?: Uint8Array | ArrayBuffer }} [options]
+ * `options.suite` ("intl" or "gm") states the suite the app needs: init()
+ * fails with WASM_LOAD_FAILED if the loaded module does not carry it (a gm
+ * deployment that loaded the intl phone module, or the reverse).
+ *
+ * @param {{ wasmPath?: string | URL, entropy?: Uint8Array | ArrayBuffer, suite?: 'intl' | 'gm' }} [options]
  * @returns {Promise<void>}
  */
 export function init(options) {
@@ -133,8 +137,12 @@ export function init(options) {
 }
 
 async function initOnce(options) {
-  const opts = readOptions(options, 'init options', ['wasmPath', 'entropy']);
+  const opts = readOptions(options, 'init options', ['wasmPath', 'entropy', 'suite']);
   const wasmPath = opts.wasmPath === undefined ? undefined : pathOption(opts.wasmPath);
+  const suite = opts.suite;
+  if (suite !== undefined && suite !== 'intl' && suite !== 'gm') {
+    throw fail('INVALID_INPUT', 'invalid input: options.suite must be "intl" or "gm", got ' + String(suite).slice(0, 32));
+  }
   let callerEntropy;
   if (opts.entropy !== undefined) {
     // Copied: the caller may reuse its buffer while we await the host.
@@ -152,6 +160,14 @@ async function initOnce(options) {
   }
   if (state.trapped) throw afterTrap();
   await load(wasmPath);
+  if (suite !== undefined && moduleInfo().suites.indexOf(suite) < 0) {
+    throw fail(
+      'WASM_LOAD_FAILED',
+      'could not load the WebAssembly module: the module loaded has no ' + suite + ' suite (it has ' +
+        moduleInfo().suites.join(', ') + '). Pass the ' + suite + ' phone module (' + (suite === 'gm' ? 'mpshield_gm_bg' : 'mpshield_compact_bg; in mini-programs miniprogram/mpshield_bg') +
+        ') to init({ wasmPath }); see the README, "国密"',
+    );
+  }
 
   let host;
   try {
@@ -175,6 +191,23 @@ async function initOnce(options) {
     if (hostBytes) hostBytes.fill(0);
   }
   state.ready = true;
+}
+
+/**
+ * What the loaded module carries: `{ suites, relyingParty }` — the suites
+ * compiled in ("intl", "gm") and whether issuance and the relying party's
+ * calls are in it. Available once the module is loaded (before seeding).
+ */
+export function moduleInfo() {
+  if (!state.loaded) throw notInitialised();
+  if (state.trapped) throw afterTrap();
+  let info;
+  try {
+    info = JSON.parse(glueModuleInfo());
+  } catch (e) {
+    throw convert(e, 'moduleInfo');
+  }
+  return { suites: info.suites.slice(), relyingParty: info.relyingParty === true };
 }
 
 /** Mixes fresh host entropy into the DRBG if the host has some at hand. */

@@ -1,11 +1,14 @@
 // hpke, seal/open, envelope, createSealStream/createOpenStream: end-to-end
-// encryption with HPKE (RFC 9180, DHKEM(X25519, HKDF-SHA256), HKDF-SHA256),
-// the mpshield envelope and the chunked stream format (docs/FORMAT.md).
+// encryption with HPKE (RFC 9180) in either suite — intl: DHKEM(X25519,
+// HKDF-SHA256), HKDF-SHA256, AES-GCM / ChaCha20-Poly1305; gm: DHKEM(curveSM2,
+// HKDF-SM3), HKDF-SM3, SM4-GCM — the mpshield envelope and the chunked
+// stream format (docs/FORMAT.md).
 //
 // Arguments are checked here (bytes, names, ids, lengths) so that the glue
 // never coerces a wrong value (a number wrapping modulo 2^32, an ArrayBuffer
 // read as empty); omitted byte fields become empty Uint8Arrays and omitted
-// `mode`/`aead` take the module's defaults ("base", 3 = ChaCha20-Poly1305).
+// `mode`/`kem`/`kdf`/`aead` take the module's defaults ("base"; the key's
+// KEM, its KDF, ChaCha20-Poly1305 with X25519 and SM4-GCM with SM2).
 // Context and stream objects are handles (see handles.js): their methods go
 // through the init guard and error conversion, and free() zeroises them.
 
@@ -15,7 +18,7 @@ import {
   envelopeFromText,
   envelopeInspect,
   envelopeToText,
-  hpkeAeadId,
+  hpkeAlgorithmId,
   hpkeExportSecret,
   hpkeGenerateKeyPair,
   hpkeOpen,
@@ -31,16 +34,45 @@ import { defineHandle } from './handles.js';
 
 const EMPTY = () => new Uint8Array(0);
 
-/** `aead`: an id (1, 2, 3, 0xFFFF; other 16-bit ids are UNSUPPORTED_ALGORITHM) or a name. */
-function aeadOption(value, name) {
+const ALGORITHMS = {
+  kem: 'a KEM id (0x0020, 0xFE10) or name ("X25519", "SM2")',
+  kdf: 'a KDF id (0x0001, 0xFE01) or name ("HKDF-SHA256", "HKDF-SM3")',
+  aead: 'an AEAD id (1, 2, 3, 0xFE01 or 0xFFFF) or name ("AES-128-GCM", "AES-256-GCM", "ChaCha20-Poly1305", "SM4-GCM", "export-only")',
+};
+
+/**
+ * `kem`, `kdf` or `aead`: an id (other 16-bit ids are UNSUPPORTED_ALGORITHM)
+ * or a name; `undefined` stays undefined (the default).
+ */
+function algorithmOption(kind, value, name) {
   if (value === undefined) return undefined;
   if (typeof value === 'string') {
     // The module maps names (and says UNSUPPORTED_ALGORITHM for others);
     // a huge string is cut so the message stays short.
-    return hpkeAeadId(value.length > 64 ? value.slice(0, 64) + '…' : value);
+    return hpkeAlgorithmId(kind, value.length > 64 ? value.slice(0, 64) + '…' : value);
   }
-  if (typeof value === 'number') return integer(value, name, 0, 0xffff);
-  throw invalid(name, 'an AEAD id (1, 2, 3 or 0xFFFF) or name ("AES-128-GCM", "AES-256-GCM", "ChaCha20-Poly1305", "export-only")', value);
+  // 0 means "the default" to the module, so it is not an id here.
+  if (typeof value === 'number') return integer(value, name, 1, 0xffff);
+  throw invalid(name, ALGORITHMS[kind], value);
+}
+
+function aeadOption(value, name) {
+  return algorithmOption('aead', value, name);
+}
+
+/** `[kem, kdf, aead]` ids for the module, 0 for each default. */
+function suiteIds(o, where) {
+  return Uint32Array.of(
+    algorithmOption('kem', o.kem, where + ': options.kem') ?? 0,
+    algorithmOption('kdf', o.kdf, where + ': options.kdf') ?? 0,
+    aeadOption(o.aead, where + ': options.aead') ?? 0,
+  );
+}
+
+/** `suite`: "intl" or "gm" (checked against the key by the module). */
+function suiteOption(value, name) {
+  if (value === undefined) return undefined;
+  return string(value, name, 16);
 }
 
 function modeOption(value, name) {
@@ -65,7 +97,7 @@ function exportLength(value, name) {
 function senderFields(o, where) {
   return {
     mode: modeOption(o.mode, where + ': options.mode'),
-    aead: aeadOption(o.aead, where + ': options.aead'),
+    suite: suiteIds(o, where),
     recipientPublicKey: bytes(o.recipientPublicKey, where + ': options.recipientPublicKey'),
     info: optionalBytes(o.info, where + ': options.info'),
     psk: optionalBytes(o.psk, where + ': options.psk'),
@@ -77,7 +109,7 @@ function senderFields(o, where) {
 function receiverFields(o, where) {
   return {
     mode: modeOption(o.mode, where + ': options.mode'),
-    aead: aeadOption(o.aead, where + ': options.aead'),
+    suite: suiteIds(o, where),
     recipientSecretKey: bytes(o.recipientSecretKey, where + ': options.recipientSecretKey'),
     enc: bytes(o.enc, where + ': options.enc'),
     info: optionalBytes(o.info, where + ': options.info'),
@@ -87,8 +119,8 @@ function receiverFields(o, where) {
   };
 }
 
-const SENDER_KEYS = ['mode', 'aead', 'recipientPublicKey', 'info', 'psk', 'pskId', 'senderSecretKey'];
-const RECEIVER_KEYS = ['mode', 'aead', 'recipientSecretKey', 'enc', 'info', 'psk', 'pskId', 'senderPublicKey'];
+const SENDER_KEYS = ['mode', 'kem', 'kdf', 'aead', 'recipientPublicKey', 'info', 'psk', 'pskId', 'senderSecretKey'];
+const RECEIVER_KEYS = ['mode', 'kem', 'kdf', 'aead', 'recipientSecretKey', 'enc', 'info', 'psk', 'pskId', 'senderPublicKey'];
 
 // --- Handles: HPKE contexts and streams ---------------------------------------
 
@@ -153,10 +185,14 @@ const OpenStream = defineHandle('OpenStream', {
 // --- hpke ----------------------------------------------------------------------
 
 export const hpke = namespace({
-  /** A fresh X25519 key pair: `{ publicKey, secretKey }` (32 bytes each). */
+  /**
+   * A fresh key pair: `{ publicKey, secretKey }` — X25519 (32 + 32 bytes,
+   * the default) or, with `{ kem: 'SM2' }`, SM2 (65 bytes `04‖x‖y` + 32).
+   */
   generateKeyPair: fn(
-    function generateKeyPair() {
-      return hpkeGenerateKeyPair();
+    function generateKeyPair(opts) {
+      const o = options(opts, 'hpke.generateKeyPair options', ['kem']);
+      return hpkeGenerateKeyPair(algorithmOption('kem', o.kem, 'hpke.generateKeyPair: options.kem'));
     },
     { random: true },
   ),
@@ -169,7 +205,7 @@ export const hpke = namespace({
       const f = senderFields(o, where);
       const aad = optionalBytes(o.aad, where + ': options.aad');
       const plaintext = bytes(o.plaintext, where + ': options.plaintext', LIMITS.plaintext);
-      return hpkeSeal(f.mode, f.aead, f.recipientPublicKey, f.info, aad, plaintext, f.psk, f.pskId, f.senderSecretKey);
+      return hpkeSeal(f.mode, f.suite, f.recipientPublicKey, f.info, aad, plaintext, f.psk, f.pskId, f.senderSecretKey);
     },
     { random: true },
   ),
@@ -181,7 +217,7 @@ export const hpke = namespace({
     const f = receiverFields(o, where);
     const aad = optionalBytes(o.aad, where + ': options.aad');
     const ciphertext = bytes(o.ciphertext, where + ': options.ciphertext');
-    return hpkeOpen(f.mode, f.aead, f.recipientSecretKey, f.enc, f.info, aad, ciphertext, f.psk, f.pskId, f.senderPublicKey);
+    return hpkeOpen(f.mode, f.suite, f.recipientSecretKey, f.enc, f.info, aad, ciphertext, f.psk, f.pskId, f.senderPublicKey);
   }),
 
   /** A sender context for several messages and the exporter. */
@@ -190,7 +226,7 @@ export const hpke = namespace({
       const where = 'hpke.setupSender';
       const f = senderFields(options(args, where + ' options', SENDER_KEYS), where);
       return SenderContext.wrap(
-        hpkeSetupSender(f.mode, f.aead, f.recipientPublicKey, f.info, f.psk, f.pskId, f.senderSecretKey),
+        hpkeSetupSender(f.mode, f.suite, f.recipientPublicKey, f.info, f.psk, f.pskId, f.senderSecretKey),
       );
     },
     { random: true },
@@ -201,7 +237,7 @@ export const hpke = namespace({
     const where = 'hpke.setupReceiver';
     const f = receiverFields(options(args, where + ' options', RECEIVER_KEYS), where);
     return ReceiverContext.wrap(
-      hpkeSetupReceiver(f.mode, f.aead, f.recipientSecretKey, f.enc, f.info, f.psk, f.pskId, f.senderPublicKey),
+      hpkeSetupReceiver(f.mode, f.suite, f.recipientSecretKey, f.enc, f.info, f.psk, f.pskId, f.senderPublicKey),
     );
   }),
 
@@ -213,7 +249,7 @@ export const hpke = namespace({
     const exporterContext = bytes(o.exporterContext, where + ': options.exporterContext');
     const length = exportLength(o.length, where + ': options.length');
     return hpkeExportSecret(
-      f.mode, f.aead, f.recipientSecretKey, f.enc, f.info, f.psk, f.pskId, f.senderPublicKey, exporterContext, length,
+      f.mode, f.suite, f.recipientSecretKey, f.enc, f.info, f.psk, f.pskId, f.senderPublicKey, exporterContext, length,
     );
   }),
 });
@@ -223,13 +259,14 @@ export const hpke = namespace({
 /** Seals `plaintext` to `recipientPublicKey` as a self-describing envelope. */
 export const seal = fn(
   function seal(recipientPublicKey, plaintext, opts) {
-    const o = options(opts, 'seal options', ['info', 'aad', 'aead']);
+    const o = options(opts, 'seal options', ['info', 'aad', 'aead', 'suite']);
     return sealEnvelope(
       bytes(recipientPublicKey, 'recipientPublicKey'),
       bytes(plaintext, 'plaintext', LIMITS.plaintext),
       optionalBytes(o.info, 'options.info'),
       optionalBytes(o.aad, 'options.aad'),
       aeadOption(o.aead, 'options.aead'),
+      suiteOption(o.suite, 'options.suite'),
     );
   },
   { random: true },
@@ -255,7 +292,7 @@ export const envelope = namespace({
   fromText: fn(function fromText(text) {
     return envelopeFromText(string(text, 'text', LIMITS.envelopeText));
   }),
-  /** `{ version, mode, kem, kdf, aead, keyId }` without decrypting. */
+  /** `{ version, suite, mode, kem, kdf, aead, keyId }` without decrypting. */
   inspect: fn(function inspect(envelopeBytes) {
     return envelopeInspect(bytes(envelopeBytes, 'bytes'));
   }),
@@ -266,7 +303,7 @@ export const envelope = namespace({
 /** A chunked sealing stream to `recipientPublicKey`. */
 export const createSealStream = fn(
   function createSealStream(recipientPublicKey, opts) {
-    const o = options(opts, 'createSealStream options', ['info', 'aad', 'aead', 'chunkSize']);
+    const o = options(opts, 'createSealStream options', ['info', 'aad', 'aead', 'chunkSize', 'suite']);
     return SealStream.wrap(
       glueCreateSealStream(
         bytes(recipientPublicKey, 'recipientPublicKey'),
@@ -274,6 +311,7 @@ export const createSealStream = fn(
         optionalBytes(o.aad, 'options.aad'),
         aeadOption(o.aead, 'options.aead'),
         o.chunkSize === undefined ? undefined : integer(o.chunkSize, 'options.chunkSize', 0, 0xffffffff),
+        suiteOption(o.suite, 'options.suite'),
       ),
     );
   },

@@ -2,42 +2,49 @@
 //! self-describing byte format (`docs/FORMAT.md`, "Envelope").
 //!
 //! ```text
-//! header (64 bytes, magic "MPSE", version 1, base mode, suite ids,
-//!         recipient key id, enc, u32 ciphertext length)
+//! header (magic "MPSE"; version 1 = intl, 64 bytes; version 2 = gm,
+//!         97 bytes: base mode, suite ids, recipient key id, enc,
+//!         u32 ciphertext length)
 //! ciphertext ‖ tag (exactly the declared length)
 //! ```
 //!
 //! The ciphertext is RFC 9180 single-shot `Seal` (base mode) to the
-//! recipient, with `info` = the caller's info and `aad` = the 64 header
-//! bytes ‖ the caller's aad, so no header field can be changed unnoticed.
-//! Any RFC 9180 implementation can open an envelope from this description.
+//! recipient, with `info` = the caller's info and `aad` = the header bytes ‖
+//! the caller's aad, so no header field can be changed unnoticed. Any
+//! RFC 9180 implementation (with the gm suite's KEM, KDF and AEAD, for
+//! version 2) can open an envelope from this description.
 //!
 //! Parsing is strict: a wrong magic or unknown version is
 //! `INVALID_ENVELOPE`, an envelope cut short anywhere is `TRUNCATED`, bytes
 //! after the declared length are `INVALID_ENVELOPE`, a suite or mode that
-//! version 1 does not define is `UNSUPPORTED_ALGORITHM`; everything else
-//! (wrong key, wrong info or aad, any modified byte) is `DECRYPT_FAILED`.
+//! its version does not define is `UNSUPPORTED_ALGORITHM`; everything else
+//! (wrong key — including a key of the other suite —, wrong info or aad,
+//! any modified byte) is `DECRYPT_FAILED`.
 
 use base64ct::{Base64UrlUnpadded, Encoding};
-use subtle::ConstantTimeEq;
 use zeroize::Zeroizing;
 
-use super::header::{self, HEADER_LEN};
-use super::hpke::{
-    self, Aead, Mode, PublicKey, ReceiverParams, SecretKey, SenderParams, KEY_ID_LEN, TAG_LEN,
-};
+use super::header;
+use super::hpke::{Aead, Mode, PublicKey, SecretKey, KEY_ID_LEN, TAG_LEN};
 use crate::error::{Error, Result};
 use crate::rng::CryptoRng;
+use crate::suite::Suite;
 
 /// The first four bytes of every envelope: ASCII `MPSE`.
 pub const MAGIC: [u8; 4] = *b"MPSE";
-/// The envelope format version this code writes and reads.
-pub const VERSION: u8 = header::VERSION;
-/// Bytes an envelope adds to its plaintext: the header and the tag.
-pub const OVERHEAD: usize = HEADER_LEN + TAG_LEN;
+/// Bytes an intl envelope adds to its plaintext: the 64-byte header and the
+/// tag ([`overhead`] for either suite).
+pub const OVERHEAD: usize = 64 + TAG_LEN;
 /// Longest plaintext an envelope holds (its ciphertext length is a u32);
 /// use a [`stream`](super::stream) beyond that.
 pub const MAX_PLAINTEXT_LEN: usize = u32::MAX as usize - TAG_LEN;
+
+/// Bytes an envelope of `suite` adds to its plaintext: 80 (intl) or 113
+/// (gm).
+#[must_use]
+pub fn overhead(suite: Suite) -> usize {
+    header::len_of(suite) + TAG_LEN
+}
 
 /// Options for [`seal`].
 #[derive(Clone, Copy, Debug, Default)]
@@ -47,8 +54,12 @@ pub struct SealOptions<'a> {
     /// Additional authenticated data (default empty); the recipient must
     /// pass the same. It is not stored in the envelope.
     pub aad: &'a [u8],
-    /// The AEAD (default ChaCha20-Poly1305).
-    pub aead: Aead,
+    /// The AEAD (default: ChaCha20-Poly1305 for an X25519 recipient,
+    /// SM4-GCM for an SM2 one).
+    pub aead: Option<Aead>,
+    /// The suite, if the caller wants it checked: it must be the recipient
+    /// key's (the key decides; default: whatever the key is).
+    pub suite: Option<Suite>,
 }
 
 /// Options for [`open`].
@@ -63,35 +74,51 @@ pub struct OpenOptions<'a> {
 /// What an envelope says about itself, read without the key.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct EnvelopeInfo {
-    /// Format version (1).
+    /// Format version (1 intl, 2 gm).
     pub version: u8,
+    /// The suite the version stands for.
+    pub suite: Suite,
     /// HPKE mode (base).
     pub mode: Mode,
-    /// KEM id (`0x0020`).
+    /// KEM id (`0x0020` or `0xFE10`).
     pub kem: u16,
-    /// KDF id (`0x0001`).
+    /// KDF id (`0x0001` or `0xFE01`).
     pub kdf: u16,
     /// The AEAD.
     pub aead: Aead,
-    /// The recipient key id: SHA-256(recipient public key)[0..16]
-    /// ([`PublicKey::key_id`]).
+    /// The recipient key id: the suite's hash of the recipient public key,
+    /// first 16 bytes ([`PublicKey::key_id`]).
     pub key_id: [u8; KEY_ID_LEN],
 }
 
 struct Parsed<'a> {
-    info: EnvelopeInfo,
+    head: header::Header,
     header: &'a [u8],
-    enc: [u8; hpke::ENC_LEN],
     ciphertext: &'a [u8],
 }
 
+impl Parsed<'_> {
+    fn info(&self) -> EnvelopeInfo {
+        let h = &self.head;
+        EnvelopeInfo {
+            version: h.version,
+            suite: h.suite.suite(),
+            mode: h.mode,
+            kem: h.suite.kem.id(),
+            kdf: h.suite.kdf.id(),
+            aead: h.suite.aead,
+            key_id: h.key_id,
+        }
+    }
+}
+
 fn parse(bytes: &[u8]) -> Result<Parsed<'_>> {
-    let (h, rest) = header::parse(
+    let (head, header_bytes, rest) = header::parse(
         &MAGIC,
         "not an mpshield envelope (wrong magic bytes)",
         bytes,
     )?;
-    let declared = usize::try_from(h.word).map_err(|_| Error::InvalidEnvelope {
+    let declared = usize::try_from(head.word).map_err(|_| Error::InvalidEnvelope {
         reason: "the ciphertext length does not fit in memory",
     })?;
     if declared < TAG_LEN {
@@ -107,18 +134,9 @@ fn parse(bytes: &[u8]) -> Result<Parsed<'_>> {
             reason: "trailing bytes after the envelope",
         });
     }
-    let header_bytes = bytes.get(..HEADER_LEN).ok_or(Error::Truncated)?;
     Ok(Parsed {
-        info: EnvelopeInfo {
-            version: VERSION,
-            mode: h.mode,
-            kem: hpke::KEM_ID,
-            kdf: hpke::KDF_ID,
-            aead: h.aead,
-            key_id: h.key_id,
-        },
+        head,
         header: header_bytes,
-        enc: h.enc,
         ciphertext: rest,
     })
 }
@@ -131,10 +149,11 @@ fn joined(a: &[u8], b: &[u8]) -> Vec<u8> {
 }
 
 /// Seals `plaintext` to `recipient`, drawing the ephemeral key from
-/// [`crate::rng`].
+/// [`crate::rng`]. The recipient key's KEM decides the suite.
 ///
 /// # Errors
-/// [`Error::UnsupportedAlgorithm`] for the export-only AEAD;
+/// [`Error::UnsupportedAlgorithm`] for the export-only AEAD, an AEAD of the
+/// other suite or a `suite` the key is not of;
 /// [`Error::InvalidInput`] if the plaintext exceeds [`MAX_PLAINTEXT_LEN`];
 /// [`Error::NotInitialized`] before the generator is seeded.
 pub fn seal(recipient: &PublicKey, plaintext: &[u8], options: &SealOptions<'_>) -> Result<Vec<u8>> {
@@ -151,11 +170,6 @@ pub fn seal_with_rng(
     options: &SealOptions<'_>,
     rng: &mut impl CryptoRng,
 ) -> Result<Vec<u8>> {
-    if !options.aead.can_seal() {
-        return Err(Error::UnsupportedAlgorithm {
-            name: "the export-only AEAD (0xFFFF) in an envelope".into(),
-        });
-    }
     if plaintext.len() > MAX_PLAINTEXT_LEN {
         return Err(Error::input(
             "the plaintext is too large for one envelope: use a stream",
@@ -163,18 +177,28 @@ pub fn seal_with_rng(
     }
     let ct_len = u32::try_from(plaintext.len().saturating_add(TAG_LEN))
         .map_err(|_| Error::input("the plaintext is too large for one envelope"))?;
-    let params = SenderParams {
-        aead: options.aead,
-        info: options.info,
-        ..SenderParams::default()
-    };
-    let mut ctx = hpke::setup_sender_with_rng(recipient, &params, rng)?;
-    let head = header::write(&MAGIC, options.aead, &recipient.key_id(), ctx.enc(), ct_len);
+    let (mut ctx, head) = header::seal(
+        recipient,
+        &header::Seal {
+            magic: &MAGIC,
+            what: "an envelope",
+            aead: options.aead,
+            suite: options.suite,
+            info: options.info,
+            word: ct_len,
+        },
+        rng,
+    )?;
     let aad = joined(&head, options.aad);
-    let mut out = Vec::with_capacity(plaintext.len().saturating_add(OVERHEAD));
+    let mut out = Vec::with_capacity(
+        plaintext
+            .len()
+            .saturating_add(head.len())
+            .saturating_add(TAG_LEN),
+    );
     out.extend_from_slice(&head);
     out.extend_from_slice(plaintext);
-    let body = out.get_mut(HEADER_LEN..).ok_or(Error::Internal {
+    let body = out.get_mut(head.len()..).ok_or(Error::Internal {
         context: "envelope layout",
     })?;
     let tag = ctx.seal_in_place(body, &aad)?;
@@ -187,20 +211,11 @@ pub fn seal_with_rng(
 /// # Errors
 /// [`Error::InvalidEnvelope`], [`Error::Truncated`] or
 /// [`Error::UnsupportedAlgorithm`] if it is malformed (see the module
-/// docs); [`Error::DecryptFailed`] if it was sealed to another key, with
-/// other `info` or `aad`, or was modified.
+/// docs); [`Error::DecryptFailed`] if it was sealed to another key (or a
+/// key of the other suite), with other `info` or `aad`, or was modified.
 pub fn open(recipient: &SecretKey, envelope: &[u8], options: &OpenOptions<'_>) -> Result<Vec<u8>> {
     let p = parse(envelope)?;
-    let own_id = recipient.public_key().key_id();
-    if !bool::from(p.info.key_id.ct_eq(&own_id)) {
-        return Err(Error::DecryptFailed);
-    }
-    let params = ReceiverParams {
-        aead: p.info.aead,
-        info: options.info,
-        ..ReceiverParams::default()
-    };
-    let mut ctx = hpke::setup_receiver(recipient, &p.enc, &params)?;
+    let mut ctx = p.head.open(recipient, options.info)?;
     let split = p
         .ciphertext
         .len()
@@ -223,7 +238,7 @@ pub fn open(recipient: &SecretKey, envelope: &[u8], options: &OpenOptions<'_>) -
 /// # Errors
 /// As the parsing steps of [`open`].
 pub fn inspect(envelope: &[u8]) -> Result<EnvelopeInfo> {
-    parse(envelope).map(|p| p.info)
+    parse(envelope).map(|p| p.info())
 }
 
 /// The envelope as base64url text without padding (RFC 4648 §5).
@@ -251,21 +266,28 @@ pub fn from_text(text: &str) -> Result<Vec<u8>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::seal::hpke::{self, Kem};
     use chacha20::ChaCha20Rng;
     use rand_core::SeedableRng;
 
     #[test]
     fn round_trip_every_sealing_aead() {
         let mut r = ChaCha20Rng::from_seed([1; 32]);
-        let kp = hpke::generate_key_pair_with_rng(&mut r);
-        for aead in [Aead::Aes128Gcm, Aead::Aes256Gcm, Aead::ChaCha20Poly1305] {
+        for (kem, aead) in [
+            (Kem::X25519, Aead::Aes128Gcm),
+            (Kem::X25519, Aead::Aes256Gcm),
+            (Kem::X25519, Aead::ChaCha20Poly1305),
+            (Kem::Sm2, Aead::Sm4Gcm),
+        ] {
+            let kp = hpke::generate_key_pair_with_rng(kem, &mut r).unwrap();
             let opts = SealOptions {
                 info: b"i",
                 aad: b"a",
-                aead,
+                aead: Some(aead),
+                suite: Some(kem.suite()),
             };
             let env = seal_with_rng(&kp.public_key, b"hello", &opts, &mut r).unwrap();
-            assert_eq!(env.len(), 5 + OVERHEAD);
+            assert_eq!(env.len(), 5 + overhead(kem.suite()));
             let info = inspect(&env).unwrap();
             assert_eq!(info.aead, aead);
             assert_eq!(info.key_id, kp.public_key.key_id());
@@ -277,8 +299,9 @@ mod tests {
             };
             assert_eq!(open(&kp.secret_key, &env, &o).unwrap(), b"hello");
         }
+        let kp = hpke::generate_key_pair_with_rng(Kem::X25519, &mut r).unwrap();
         let eo = SealOptions {
-            aead: Aead::ExportOnly,
+            aead: Some(Aead::ExportOnly),
             ..SealOptions::default()
         };
         assert_eq!(

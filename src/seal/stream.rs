@@ -5,8 +5,9 @@
 //! age, over one HPKE context:
 //!
 //! ```text
-//! stream header (64 bytes, magic "MPSS", version 1, base mode, suite ids,
-//!                recipient key id, enc, u32 chunk size)
+//! stream header (magic "MPSS"; version 1 = intl, 64 bytes; version 2 =
+//!                gm, 97 bytes: base mode, suite ids, recipient key id,
+//!                enc, u32 chunk size)
 //! chunk 0, chunk 1, …, final chunk
 //!
 //! chunk i = flag (1 byte: 0x00 more follow, 0x01 final)
@@ -16,7 +17,7 @@
 //!
 //! Chunk `i` is the `i`-th `Seal` of the sender context: its nonce is the
 //! HPKE base nonce XOR `i`, so the counter is implicit and a chunk opens
-//! only at its own position. Its `aad` is the 64 header bytes ‖ the chunk's
+//! only at its own position. Its `aad` is the header bytes ‖ the chunk's
 //! 5-byte prefix (flag and length) ‖ the caller's aad, so the final flag
 //! cannot be set or cleared, and the header cannot be changed, unnoticed.
 //! Every chunk but the last holds exactly the chunk size; the last holds
@@ -44,21 +45,24 @@
 use zeroize::Zeroizing;
 
 use super::envelope::OpenOptions;
-use super::header::{self, HEADER_LEN};
+use super::header;
 use super::hpke::{
-    self, Aead, Mode, PublicKey, ReceiverContext, ReceiverParams, SecretKey, SenderContext,
-    SenderParams, KEY_ID_LEN, TAG_LEN,
+    Aead, Mode, PublicKey, ReceiverContext, SecretKey, SenderContext, KEY_ID_LEN, TAG_LEN,
 };
 use crate::error::{Error, Result};
 use crate::rng::CryptoRng;
-use subtle::ConstantTimeEq;
+use crate::suite::Suite;
 
 /// The first four bytes of every stream header: ASCII `MPSS`.
 pub const MAGIC: [u8; 4] = *b"MPSS";
-/// The stream format version this code writes and reads.
-pub const VERSION: u8 = header::VERSION;
-/// Length of the stream header.
-pub const HEADER_SIZE: usize = HEADER_LEN;
+/// Length of an intl stream header ([`header_size`] for either suite).
+pub const HEADER_SIZE: usize = 64;
+
+/// Length of a stream header of `suite`: 64 bytes (intl) or 97 (gm).
+#[must_use]
+pub fn header_size(suite: Suite) -> usize {
+    header::len_of(suite)
+}
 /// The chunk size unless the caller chooses: 64 KiB.
 pub const DEFAULT_CHUNK_SIZE: usize = 64 * 1024;
 /// The smallest chunk size accepted.
@@ -81,8 +85,12 @@ pub struct StreamOptions<'a> {
     /// Additional authenticated data for every chunk (default empty); the
     /// recipient must pass the same.
     pub aad: &'a [u8],
-    /// The AEAD (default ChaCha20-Poly1305).
-    pub aead: Aead,
+    /// The AEAD (default: ChaCha20-Poly1305 for an X25519 recipient,
+    /// SM4-GCM for an SM2 one).
+    pub aead: Option<Aead>,
+    /// The suite, if the caller wants it checked: it must be the recipient
+    /// key's.
+    pub suite: Option<Suite>,
     /// Plaintext bytes per chunk (default [`DEFAULT_CHUNK_SIZE`]).
     pub chunk_size: usize,
 }
@@ -92,7 +100,8 @@ impl Default for StreamOptions<'_> {
         Self {
             info: &[],
             aad: &[],
-            aead: Aead::default(),
+            aead: None,
+            suite: None,
             chunk_size: DEFAULT_CHUNK_SIZE,
         }
     }
@@ -101,13 +110,15 @@ impl Default for StreamOptions<'_> {
 /// What a stream header says about itself, read without the key.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct StreamInfo {
-    /// Format version (1).
+    /// Format version (1 intl, 2 gm).
     pub version: u8,
+    /// The suite the version stands for.
+    pub suite: Suite,
     /// HPKE mode (base).
     pub mode: Mode,
-    /// KEM id (`0x0020`).
+    /// KEM id (`0x0020` or `0xFE10`).
     pub kem: u16,
-    /// KDF id (`0x0001`).
+    /// KDF id (`0x0001` or `0xFE01`).
     pub kdf: u16,
     /// The AEAD.
     pub aead: Aead,
@@ -121,8 +132,8 @@ fn check_chunk_size(size: usize) -> bool {
     (MIN_CHUNK_SIZE..=MAX_CHUNK_SIZE).contains(&size)
 }
 
-fn parse_header(bytes: &[u8]) -> Result<(StreamInfo, [u8; hpke::ENC_LEN])> {
-    let (h, rest) = header::parse(
+fn parse_header(bytes: &[u8]) -> Result<(StreamInfo, header::Header)> {
+    let (h, _, rest) = header::parse(
         &MAGIC,
         "not an mpshield stream header (wrong magic bytes)",
         bytes,
@@ -140,15 +151,16 @@ fn parse_header(bytes: &[u8]) -> Result<(StreamInfo, [u8; hpke::ENC_LEN])> {
         })?;
     Ok((
         StreamInfo {
-            version: VERSION,
+            version: h.version,
+            suite: h.suite.suite(),
             mode: h.mode,
-            kem: hpke::KEM_ID,
-            kdf: hpke::KDF_ID,
-            aead: h.aead,
+            kem: h.suite.kem.id(),
+            kdf: h.suite.kdf.id(),
+            aead: h.suite.aead,
             key_id: h.key_id,
             chunk_size,
         },
-        h.enc,
+        h,
     ))
 }
 
@@ -164,16 +176,21 @@ pub fn inspect_header(header: &[u8]) -> Result<StreamInfo> {
 /// The chunk `aad` buffer: header ‖ 5 prefix bytes (patched per chunk) ‖
 /// the caller's aad.
 fn aad_buffer(header: &[u8], caller_aad: &[u8]) -> Vec<u8> {
-    let mut aad = Vec::with_capacity(HEADER_LEN + CHUNK_PREFIX_LEN + caller_aad.len());
+    let mut aad = Vec::with_capacity(
+        header
+            .len()
+            .saturating_add(CHUNK_PREFIX_LEN)
+            .saturating_add(caller_aad.len()),
+    );
     aad.extend_from_slice(header);
     aad.extend_from_slice(&[0u8; CHUNK_PREFIX_LEN]);
     aad.extend_from_slice(caller_aad);
     aad
 }
 
-fn set_prefix(aad: &mut [u8], prefix: &[u8; CHUNK_PREFIX_LEN]) -> Result<()> {
+fn set_prefix(aad: &mut [u8], at: usize, prefix: &[u8; CHUNK_PREFIX_LEN]) -> Result<()> {
     let slot = aad
-        .get_mut(HEADER_LEN..HEADER_LEN + CHUNK_PREFIX_LEN)
+        .get_mut(at..at.saturating_add(CHUNK_PREFIX_LEN))
         .ok_or(Error::Internal {
             context: "stream aad layout",
         })?;
@@ -198,7 +215,9 @@ fn prefix(last: bool, len: usize) -> Result<[u8; CHUNK_PREFIX_LEN]> {
 /// return, in order. No `Debug`; buffered plaintext is zeroized on drop.
 pub struct SealStream {
     ctx: SenderContext,
-    header: [u8; HEADER_LEN],
+    header: Vec<u8>,
+    /// Where the chunk prefix sits in `aad`: after the header.
+    prefix_at: usize,
     aad: Vec<u8>,
     pending: Zeroizing<Vec<u8>>,
     chunk_size: usize,
@@ -235,21 +254,22 @@ impl SealStream {
         }
         let word = u32::try_from(options.chunk_size)
             .map_err(|_| Error::input("chunkSize is too large"))?;
-        if !options.aead.can_seal() {
-            return Err(Error::UnsupportedAlgorithm {
-                name: "the export-only AEAD (0xFFFF) in a stream".into(),
-            });
-        }
-        let params = SenderParams {
-            aead: options.aead,
-            info: options.info,
-            ..SenderParams::default()
-        };
-        let ctx = hpke::setup_sender_with_rng(recipient, &params, rng)?;
-        let header = header::write(&MAGIC, options.aead, &recipient.key_id(), ctx.enc(), word);
+        let (ctx, header) = header::seal(
+            recipient,
+            &header::Seal {
+                magic: &MAGIC,
+                what: "a stream",
+                aead: options.aead,
+                suite: options.suite,
+                info: options.info,
+                word,
+            },
+            rng,
+        )?;
         let aad = aad_buffer(&header, options.aad);
         Ok(Self {
             ctx,
+            prefix_at: header.len(),
             header,
             aad,
             pending: Zeroizing::new(Vec::with_capacity(options.chunk_size)),
@@ -295,7 +315,14 @@ impl SealStream {
         let mut out = self.push(last)?;
         let pending = core::mem::take(&mut *self.pending);
         let pending = Zeroizing::new(pending);
-        emit(&mut self.ctx, &mut self.aad, &mut out, &pending, &[], true)?;
+        emit(
+            &mut self.ctx,
+            (&mut self.aad, self.prefix_at),
+            &mut out,
+            &pending,
+            &[],
+            true,
+        )?;
         Ok(out)
     }
 
@@ -311,7 +338,7 @@ impl SealStream {
             })?;
             emit(
                 &mut self.ctx,
-                &mut self.aad,
+                (&mut self.aad, self.prefix_at),
                 &mut out,
                 &self.pending,
                 head,
@@ -328,14 +355,14 @@ impl SealStream {
 /// Appends one sealed chunk holding `a ‖ b` to `out`.
 fn emit(
     ctx: &mut SenderContext,
-    aad: &mut [u8],
+    (aad, at): (&mut [u8], usize),
     out: &mut Vec<u8>,
     a: &[u8],
     b: &[u8],
     last: bool,
 ) -> Result<()> {
     let prefix = prefix(last, a.len().saturating_add(b.len()))?;
-    set_prefix(aad, &prefix)?;
+    set_prefix(aad, at, &prefix)?;
     out.extend_from_slice(&prefix);
     let start = out.len();
     out.extend_from_slice(a);
@@ -367,6 +394,8 @@ pub struct OpenStream {
     pending: Vec<u8>,
     chunk_size: usize,
     state: State,
+    /// Where the chunk prefix sits in `aad`: after the header.
+    prefix_at: usize,
 }
 
 impl OpenStream {
@@ -380,19 +409,12 @@ impl OpenStream {
     /// mode version 1 does not define; [`Error::DecryptFailed`] if it is
     /// sealed to another key.
     pub fn new(recipient: &SecretKey, header: &[u8], options: &OpenOptions<'_>) -> Result<Self> {
-        let (info, enc) = parse_header(header)?;
-        if !bool::from(info.key_id.ct_eq(&recipient.public_key().key_id())) {
-            return Err(Error::DecryptFailed);
-        }
-        let params = ReceiverParams {
-            aead: info.aead,
-            info: options.info,
-            ..ReceiverParams::default()
-        };
-        let ctx = hpke::setup_receiver(recipient, &enc, &params)?;
+        let (info, head) = parse_header(header)?;
+        let ctx = head.open(recipient, options.info)?;
         Ok(Self {
             ctx,
             aad: aad_buffer(header, options.aad),
+            prefix_at: head.len(),
             pending: Vec::new(),
             chunk_size: info.chunk_size,
             state: State::Open,
@@ -481,7 +503,14 @@ impl OpenStream {
                     let (last, len) = self.check_prefix(p)?;
                     if let Some((body, rest)) = rest.split_at_checked(len) {
                         if let Some((tag, rest)) = rest.split_first_chunk::<TAG_LEN>() {
-                            open_chunk(&mut self.ctx, &mut self.aad, p, body, tag, &mut out)?;
+                            open_chunk(
+                                &mut self.ctx,
+                                (&mut self.aad, self.prefix_at),
+                                p,
+                                body,
+                                tag,
+                                &mut out,
+                            )?;
                             if last {
                                 self.state = State::Done;
                             }
@@ -529,7 +558,14 @@ impl OpenStream {
             let tag: &[u8; TAG_LEN] = tag.try_into().map_err(|_| Error::Internal {
                 context: "stream chunk layout",
             })?;
-            open_chunk(&mut self.ctx, &mut self.aad, &p, body, tag, &mut out)?;
+            open_chunk(
+                &mut self.ctx,
+                (&mut self.aad, self.prefix_at),
+                &p,
+                body,
+                tag,
+                &mut out,
+            )?;
             self.pending.clear();
             if last {
                 self.state = State::Done;
@@ -542,13 +578,13 @@ impl OpenStream {
 /// Opens one chunk, appending its plaintext to `out`.
 fn open_chunk(
     ctx: &mut ReceiverContext,
-    aad: &mut [u8],
+    (aad, at): (&mut [u8], usize),
     prefix: &[u8; CHUNK_PREFIX_LEN],
     body: &[u8],
     tag: &[u8; TAG_LEN],
     out: &mut Vec<u8>,
 ) -> Result<()> {
-    set_prefix(aad, prefix)?;
+    set_prefix(aad, at, prefix)?;
     let start = out.len();
     out.extend_from_slice(body);
     let buf = out.get_mut(start..).ok_or(Error::Internal {
@@ -560,13 +596,14 @@ fn open_chunk(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::seal::hpke::{self, Kem};
     use chacha20::ChaCha20Rng;
     use rand_core::SeedableRng;
 
     #[test]
     fn round_trip_in_odd_pieces() {
         let mut r = ChaCha20Rng::from_seed([2; 32]);
-        let kp = hpke::generate_key_pair_with_rng(&mut r);
+        let kp = hpke::generate_key_pair_with_rng(Kem::X25519, &mut r).unwrap();
         let payload: Vec<u8> = (0..1000u32).map(|i| (i % 251) as u8).collect();
         for size in [0usize, 1, 63, 64, 65, 128, 999, 1000] {
             let opts = StreamOptions {

@@ -133,7 +133,8 @@ impl JsVerifier {
         trusted_issuers_json: &str,
     ) -> JsResult<JsVerifier> {
         full_only!("Verifier.create", {
-            let secret = SecretKey::from_bytes(hpke_secret_key).map_err(js_err)?;
+            let secret = SecretKey::from_bytes(crate::seal::hpke::Kem::X25519, hpke_secret_key)
+                .map_err(js_err)?;
             let trusted = keys(trusted_issuers_json, "trustedIssuers")?;
             let inner = Verifier::new(name, uscc, signing_key.inner().duplicate(), secret, trusted)
                 .map_err(js_err)?;

@@ -39,7 +39,7 @@ macro_rules! full_only {
             Err($crate::wasm::js_err($crate::error::Error::InvalidState {
                 reason: concat!(
                     $what,
-                    " is not in the phone module (mpshield_compact_bg.wasm, the mini-program's .wasm.br); the Node module (mpshield_bg.wasm) has it"
+                    " is not in the phone modules (mpshield_compact_bg.wasm, mpshield_gm_bg.wasm and the mini-program's .wasm.br files); the Node module (mpshield_bg.wasm) has it"
                 )
                 .into(),
             }))
@@ -125,6 +125,28 @@ pub fn is_seeded() -> bool {
 #[must_use]
 pub fn version() -> String {
     crate::version().to_owned()
+}
+
+/// What this module carries, as JSON text: `{ "suites": [...], "relyingParty": bool }`
+/// — the suites compiled in (`"intl"`, `"gm"`; the phone modules carry one,
+/// the Node module both) and whether issuance and the relying party's calls
+/// are in it (only the Node module). `init({ suite })` checks it.
+#[wasm_bindgen(js_name = moduleInfo)]
+#[must_use]
+pub fn module_info() -> String {
+    // Constant text chosen at compile time (no JSON serialisation code).
+    const SUITES: &str = match (cfg!(feature = "intl"), cfg!(feature = "gm")) {
+        (true, true) => r#"["intl","gm"]"#,
+        (true, false) => r#"["intl"]"#,
+        (false, true) => r#"["gm"]"#,
+        (false, false) => "[]",
+    };
+    let full = if cfg!(feature = "full") {
+        "true"
+    } else {
+        "false"
+    };
+    format!(r#"{{"suites":{SUITES},"relyingParty":{full}}}"#)
 }
 
 /// Every error code the module can produce.

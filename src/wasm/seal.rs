@@ -2,35 +2,40 @@
 //!
 //! The package layer (`pkg/src`) wraps these in the contract's `hpke`
 //! namespace, `seal`/`open`, `envelope` and `createSealStream`/
-//! `createOpenStream`; it maps AEAD names to ids (or calls
-//! `hpkeAeadId`), fills in empty `Uint8Array`s for omitted byte fields, and
-//! re-throws errors as `MpShieldError`. Every argument is a plain typed
-//! value; `?` marks one that may be `undefined`:
+//! `createOpenStream`; it maps algorithm names to ids (or calls
+//! `hpkeAlgorithmId`), fills in empty `Uint8Array`s for omitted byte
+//! fields, and re-throws errors as `MpShieldError`. Every argument is a
+//! plain typed value; `?` marks one that may be `undefined`. `suite` is
+//! `[kem, kdf, aead]` ids, 0 for "the default": the KEM is the key's
+//! (told by a public key's length; for a secret key by `enc`'s length
+//! unless named), the KDF the KEM's, the AEAD ChaCha20-Poly1305 with X25519
+//! and SM4-GCM with SM2:
 //!
 //! ```text
-//! hpkeAeadId(name: string): number
-//! hpkeGenerateKeyPair(): { publicKey: Uint8Array, secretKey: Uint8Array }
-//! hpkeSeal(mode?: string, aead?: number, recipientPublicKey, info, aad, plaintext,
+//! hpkeAlgorithmId(kind: "kem" | "kdf" | "aead", name: string): number
+//! hpkeGenerateKeyPair(kem?: number): { publicKey: Uint8Array, secretKey: Uint8Array }
+//! hpkeSeal(mode?: string, suite: Uint32Array, recipientPublicKey, info, aad, plaintext,
 //!          psk, pskId, senderSecretKey?): { enc: Uint8Array, ciphertext: Uint8Array }
-//! hpkeOpen(mode?: string, aead?: number, recipientSecretKey, enc, info, aad, ciphertext,
+//! hpkeOpen(mode?: string, suite, recipientSecretKey, enc, info, aad, ciphertext,
 //!          psk, pskId, senderPublicKey?): Uint8Array
-//! hpkeSetupSender(mode?, aead?, recipientPublicKey, info, psk, pskId,
+//! hpkeSetupSender(mode?, suite, recipientPublicKey, info, psk, pskId,
 //!                 senderSecretKey?): HpkeSenderContext
 //!     .enc: Uint8Array (getter), .seal(plaintext, aad): Uint8Array,
 //!     .exportSecret(exporterContext, length: number): Uint8Array, .free()
-//! hpkeSetupReceiver(mode?, aead?, recipientSecretKey, enc, info, psk, pskId,
+//! hpkeSetupReceiver(mode?, suite, recipientSecretKey, enc, info, psk, pskId,
 //!                   senderPublicKey?): HpkeReceiverContext
 //!     .open(ciphertext, aad): Uint8Array,
 //!     .exportSecret(exporterContext, length: number): Uint8Array, .free()
-//! hpkeExportSecret(mode?, aead?, recipientSecretKey, enc, info, psk, pskId,
+//! hpkeExportSecret(mode?, suite, recipientSecretKey, enc, info, psk, pskId,
 //!                  senderPublicKey?, exporterContext, length: number): Uint8Array
-//! sealEnvelope(recipientPublicKey, plaintext, info, aad, aead?: number): Uint8Array
+//! sealEnvelope(recipientPublicKey, plaintext, info, aad, aead?: number,
+//!              suite?: string): Uint8Array
 //! openEnvelope(recipientSecretKey, envelope, info, aad): Uint8Array
-//! envelopeInspect(envelope): { version, mode, kem, kdf, aead, keyId: Uint8Array }
+//! envelopeInspect(envelope): { version, suite, mode, kem, kdf, aead, keyId: Uint8Array }
 //! envelopeToText(envelope): string
 //! envelopeFromText(text: string): Uint8Array
 //! createSealStream(recipientPublicKey, info, aad, aead?: number,
-//!                  chunkSize?: number): SealStream
+//!                  chunkSize?: number, suite?: string): SealStream
 //!     .header: Uint8Array (getter), .push(chunk): Uint8Array,
 //!     .finish(lastChunk?: Uint8Array): Uint8Array, .free()
 //! createOpenStream(recipientSecretKey, header, info, aad): OpenStream
@@ -38,8 +43,9 @@
 //! ```
 //!
 //! Unnamed arguments are `Uint8Array`s (empty for "not given": `psk`,
-//! `pskId`, `info`, `aad`). `mode` defaults to `"base"`, `aead` to `3`
-//! (ChaCha20-Poly1305), `chunkSize` to 65536. Plaintexts and secrets are
+//! `pskId`, `info`, `aad`). `mode` defaults to `"base"`, `chunkSize` to
+//! 65536. Envelopes and streams say their suite, so opening one needs no
+//! algorithm argument. Plaintexts and secrets are
 //! copied into fresh `Uint8Array`s and the module's copies are zeroized.
 //! Calling a stream after `finish` throws `INVALID_INPUT`.
 
@@ -51,10 +57,11 @@ use super::js_err;
 use crate::error::Error;
 use crate::seal::envelope::{self, OpenOptions, SealOptions};
 use crate::seal::hpke::{
-    self, Aead, Mode, PublicKey, ReceiverContext, ReceiverParams, SecretKey, SenderContext,
-    SenderParams,
+    self, Aead, Kdf, Kem, Mode, PublicKey, ReceiverContext, ReceiverParams, SecretKey,
+    SenderContext, SenderParams,
 };
 use crate::seal::stream::{self, OpenStream, SealStream, StreamOptions};
+use crate::suite::Suite;
 
 type JsResult<T> = Result<T, JsValue>;
 
@@ -74,15 +81,117 @@ fn bytes(b: &[u8]) -> Uint8Array {
     Uint8Array::from(b)
 }
 
-fn aead(id: Option<u32>) -> JsResult<Aead> {
-    match id {
-        None => Ok(Aead::default()),
-        Some(id) => u16::try_from(id)
-            .map_err(|_| Error::UnsupportedAlgorithm {
-                name: format!("HPKE AEAD id {id}"),
+fn id16(id: u32, what: &str) -> JsResult<u16> {
+    u16::try_from(id).map_err(|_| {
+        js_err(Error::UnsupportedAlgorithm {
+            name: format!("HPKE {what} id {id}"),
+        })
+    })
+}
+
+fn aead(id: Option<u32>) -> JsResult<Option<Aead>> {
+    id.map(|id| Aead::from_id(id16(id, "AEAD")?).map_err(js_err))
+        .transpose()
+}
+
+fn opt_suite(name: Option<String>) -> JsResult<Option<Suite>> {
+    name.map(|n| Suite::from_name(&n).map_err(js_err))
+        .transpose()
+}
+
+/// The mode and the `[kem, kdf, aead]` ids (0: the default) of an `hpke.*`
+/// call, read once for the sender and the receiver sides.
+struct Spec {
+    mode: Mode,
+    kem: Option<Kem>,
+    kdf: Option<Kdf>,
+    aead: Option<Aead>,
+}
+
+impl Spec {
+    fn parse(mode_name: Option<String>, suite: &[u32]) -> JsResult<Self> {
+        let [kem, kdf, aead_id] = <[u32; 3]>::try_from(suite).map_err(|_| {
+            js_err(Error::Internal {
+                context: "hpke suite ids",
             })
-            .and_then(Aead::from_id)
-            .map_err(js_err),
+        })?;
+        let nonzero = |id: u32| (id != 0).then_some(id);
+        Ok(Self {
+            mode: mode(mode_name)?,
+            kem: nonzero(kem)
+                .map(|id| Kem::from_id(id16(id, "KEM")?).map_err(js_err))
+                .transpose()?,
+            kdf: nonzero(kdf)
+                .map(|id| Kdf::from_id(id16(id, "KDF")?).map_err(js_err))
+                .transpose()?,
+            aead: aead(nonzero(aead_id))?,
+        })
+    }
+
+    /// The recipient's public key, which must be of the named KEM.
+    fn public_key(&self, b: &[u8]) -> JsResult<PublicKey> {
+        let key = public_key(b)?;
+        match self.kem {
+            Some(kem) if kem != key.kem() => Err(js_err(Error::UnsupportedAlgorithm {
+                name: format!("KEM {} with a {} public key", kem.name(), key.kem().name()),
+            })),
+            _ => Ok(key),
+        }
+    }
+
+    /// A secret key: of the named KEM, else the one `enc`'s length tells
+    /// (65 bytes: SM2), else X25519.
+    fn secret_key(&self, b: &[u8], enc: &[u8]) -> JsResult<SecretKey> {
+        let kem = self
+            .kem
+            .unwrap_or(if enc.len() == hpke::SM2_PUBLIC_KEY_LEN {
+                Kem::Sm2
+            } else {
+                Kem::X25519
+            });
+        SecretKey::from_bytes(kem, &Zeroizing::new(b.to_vec())).map_err(js_err)
+    }
+
+    fn sender<'a>(
+        &self,
+        info: &'a [u8],
+        psk: &'a [u8],
+        psk_id: &'a [u8],
+        sender_secret_key: Option<&'a SecretKey>,
+    ) -> SenderParams<'a> {
+        SenderParams {
+            mode: self.mode,
+            kdf: self.kdf,
+            aead: self.aead,
+            info,
+            psk,
+            psk_id,
+            sender_secret_key,
+        }
+    }
+
+    fn receiver<'a>(
+        &self,
+        info: &'a [u8],
+        psk: &'a [u8],
+        psk_id: &'a [u8],
+        sender_public_key: Option<&'a PublicKey>,
+    ) -> ReceiverParams<'a> {
+        ReceiverParams {
+            mode: self.mode,
+            kdf: self.kdf,
+            aead: self.aead,
+            info,
+            psk,
+            psk_id,
+            sender_public_key,
+        }
+    }
+
+    /// The sender's secret key of an auth mode: of the recipient's KEM.
+    fn sender_secret_key(&self, b: Option<Vec<u8>>, kem: Kem) -> JsResult<Option<SecretKey>> {
+        b.map(|b| SecretKey::from_bytes(kem, &Zeroizing::new(b)).map_err(js_err))
+            .transpose()
     }
 }
 
@@ -94,41 +203,44 @@ fn public_key(b: &[u8]) -> JsResult<PublicKey> {
     PublicKey::from_bytes(b).map_err(js_err)
 }
 
-fn secret_key(b: &[u8]) -> JsResult<SecretKey> {
-    SecretKey::from_bytes(b).map_err(js_err)
-}
-
 fn opt_public_key(b: Option<Vec<u8>>) -> JsResult<Option<PublicKey>> {
     b.map(|b| public_key(&b)).transpose()
-}
-
-fn opt_secret_key(b: Option<Vec<u8>>) -> JsResult<Option<SecretKey>> {
-    b.map(|b| secret_key(&Zeroizing::new(b))).transpose()
 }
 
 fn export_len(length: u32) -> JsResult<usize> {
     usize::try_from(length).map_err(|_| js_err(Error::input("length is too large")))
 }
 
-/// The RFC 9180 id of an AEAD name (`"AES-128-GCM"`, `"AES-256-GCM"`,
-/// `"ChaCha20-Poly1305"`, `"export-only"`).
+/// The id of an HPKE algorithm name: `kind` `"kem"` (`"X25519"`, `"SM2"`),
+/// `"kdf"` (`"HKDF-SHA256"`, `"HKDF-SM3"`) or `"aead"` (`"AES-128-GCM"`,
+/// `"AES-256-GCM"`, `"ChaCha20-Poly1305"`, `"SM4-GCM"`, `"export-only"`).
 ///
 /// # Errors
 /// `UNSUPPORTED_ALGORITHM` for any other name.
-#[wasm_bindgen(js_name = hpkeAeadId)]
-pub fn hpke_aead_id(name: &str) -> JsResult<u32> {
-    Aead::from_name(name)
-        .map(|a| u32::from(a.id()))
-        .map_err(js_err)
+#[wasm_bindgen(js_name = hpkeAlgorithmId)]
+pub fn hpke_algorithm_id(kind: &str, name: &str) -> JsResult<u32> {
+    match kind {
+        "kem" => Kem::from_name(name).map(Kem::id),
+        "kdf" => Kdf::from_name(name).map(Kdf::id),
+        _ => Aead::from_name(name).map(Aead::id),
+    }
+    .map(u32::from)
+    .map_err(js_err)
 }
 
-/// A fresh X25519 key pair: `{ publicKey, secretKey }`, 32 bytes each.
+/// A fresh key pair of `kem` (default X25519): `{ publicKey, secretKey }`,
+/// 32 + 32 bytes (X25519) or 65 + 32 (SM2).
 ///
 /// # Errors
-/// `NOT_INITIALIZED` before `init()`.
+/// `NOT_INITIALIZED` before `init()`; `UNSUPPORTED_ALGORITHM` for another
+/// KEM id.
 #[wasm_bindgen(js_name = hpkeGenerateKeyPair)]
-pub fn hpke_generate_key_pair() -> JsResult<JsValue> {
-    let kp = hpke::generate_key_pair().map_err(js_err)?;
+pub fn hpke_generate_key_pair(kem: Option<u32>) -> JsResult<JsValue> {
+    let kem = match kem {
+        None => Kem::X25519,
+        Some(id) => Kem::from_id(id16(id, "KEM")?).map_err(js_err)?,
+    };
+    let kp = hpke::generate_key_pair(kem).map_err(js_err)?;
     object(&[
         ("publicKey", bytes(kp.public_key.as_bytes()).into()),
         ("secretKey", bytes(&*kp.secret_key.to_bytes()).into()),
@@ -144,7 +256,7 @@ pub fn hpke_generate_key_pair() -> JsResult<JsValue> {
 #[allow(clippy::too_many_arguments)]
 pub fn hpke_seal(
     mode_name: Option<String>,
-    aead_id: Option<u32>,
+    suite: &[u32],
     recipient_public_key: &[u8],
     info: &[u8],
     aad: &[u8],
@@ -153,16 +265,10 @@ pub fn hpke_seal(
     psk_id: &[u8],
     sender_secret_key: Option<Vec<u8>>,
 ) -> JsResult<JsValue> {
-    let recipient = public_key(recipient_public_key)?;
-    let sender = opt_secret_key(sender_secret_key)?;
-    let params = SenderParams {
-        mode: mode(mode_name)?,
-        aead: aead(aead_id)?,
-        info,
-        psk,
-        psk_id,
-        sender_secret_key: sender.as_ref(),
-    };
+    let spec = Spec::parse(mode_name, suite)?;
+    let recipient = spec.public_key(recipient_public_key)?;
+    let sender = spec.sender_secret_key(sender_secret_key, recipient.kem())?;
+    let params = spec.sender(info, psk, psk_id, sender.as_ref());
     let sealed = hpke::seal(&recipient, &params, aad, plaintext).map_err(js_err)?;
     object(&[
         ("enc", bytes(&sealed.enc).into()),
@@ -179,7 +285,7 @@ pub fn hpke_seal(
 #[allow(clippy::too_many_arguments)]
 pub fn hpke_open(
     mode_name: Option<String>,
-    aead_id: Option<u32>,
+    suite: &[u32],
     recipient_secret_key: &[u8],
     enc: &[u8],
     info: &[u8],
@@ -189,16 +295,10 @@ pub fn hpke_open(
     psk_id: &[u8],
     sender_public_key: Option<Vec<u8>>,
 ) -> JsResult<Uint8Array> {
-    let recipient = secret_key(recipient_secret_key)?;
+    let spec = Spec::parse(mode_name, suite)?;
+    let recipient = spec.secret_key(recipient_secret_key, enc)?;
     let sender = opt_public_key(sender_public_key)?;
-    let params = ReceiverParams {
-        mode: mode(mode_name)?,
-        aead: aead(aead_id)?,
-        info,
-        psk,
-        psk_id,
-        sender_public_key: sender.as_ref(),
-    };
+    let params = spec.receiver(info, psk, psk_id, sender.as_ref());
     let plain =
         Zeroizing::new(hpke::open(&recipient, enc, &params, aad, ciphertext).map_err(js_err)?);
     Ok(bytes(&plain))
@@ -251,23 +351,17 @@ impl HpkeSenderContext {
 #[wasm_bindgen(js_name = hpkeSetupSender)]
 pub fn hpke_setup_sender(
     mode_name: Option<String>,
-    aead_id: Option<u32>,
+    suite: &[u32],
     recipient_public_key: &[u8],
     info: &[u8],
     psk: &[u8],
     psk_id: &[u8],
     sender_secret_key: Option<Vec<u8>>,
 ) -> JsResult<HpkeSenderContext> {
-    let recipient = public_key(recipient_public_key)?;
-    let sender = opt_secret_key(sender_secret_key)?;
-    let params = SenderParams {
-        mode: mode(mode_name)?,
-        aead: aead(aead_id)?,
-        info,
-        psk,
-        psk_id,
-        sender_secret_key: sender.as_ref(),
-    };
+    let spec = Spec::parse(mode_name, suite)?;
+    let recipient = spec.public_key(recipient_public_key)?;
+    let sender = spec.sender_secret_key(sender_secret_key, recipient.kem())?;
+    let params = spec.sender(info, psk, psk_id, sender.as_ref());
     hpke::setup_sender(&recipient, &params)
         .map(|inner| HpkeSenderContext { inner })
         .map_err(js_err)
@@ -307,7 +401,7 @@ impl HpkeReceiverContext {
 #[allow(clippy::too_many_arguments)]
 fn receiver_context(
     mode_name: Option<String>,
-    aead_id: Option<u32>,
+    suite: &[u32],
     recipient_secret_key: &[u8],
     enc: &[u8],
     info: &[u8],
@@ -315,16 +409,10 @@ fn receiver_context(
     psk_id: &[u8],
     sender_public_key: Option<Vec<u8>>,
 ) -> JsResult<ReceiverContext> {
-    let recipient = secret_key(recipient_secret_key)?;
+    let spec = Spec::parse(mode_name, suite)?;
+    let recipient = spec.secret_key(recipient_secret_key, enc)?;
     let sender = opt_public_key(sender_public_key)?;
-    let params = ReceiverParams {
-        mode: mode(mode_name)?,
-        aead: aead(aead_id)?,
-        info,
-        psk,
-        psk_id,
-        sender_public_key: sender.as_ref(),
-    };
+    let params = spec.receiver(info, psk, psk_id, sender.as_ref());
     hpke::setup_receiver(&recipient, enc, &params).map_err(js_err)
 }
 
@@ -336,7 +424,7 @@ fn receiver_context(
 #[allow(clippy::too_many_arguments)]
 pub fn hpke_setup_receiver(
     mode_name: Option<String>,
-    aead_id: Option<u32>,
+    suite: &[u32],
     recipient_secret_key: &[u8],
     enc: &[u8],
     info: &[u8],
@@ -346,7 +434,7 @@ pub fn hpke_setup_receiver(
 ) -> JsResult<HpkeReceiverContext> {
     receiver_context(
         mode_name,
-        aead_id,
+        suite,
         recipient_secret_key,
         enc,
         info,
@@ -365,7 +453,7 @@ pub fn hpke_setup_receiver(
 #[allow(clippy::too_many_arguments)]
 pub fn hpke_export_secret(
     mode_name: Option<String>,
-    aead_id: Option<u32>,
+    suite: &[u32],
     recipient_secret_key: &[u8],
     enc: &[u8],
     info: &[u8],
@@ -378,7 +466,7 @@ pub fn hpke_export_secret(
     let len = export_len(length)?;
     let ctx = receiver_context(
         mode_name,
-        aead_id,
+        suite,
         recipient_secret_key,
         enc,
         info,
@@ -402,12 +490,14 @@ pub fn seal_envelope(
     info: &[u8],
     aad: &[u8],
     aead_id: Option<u32>,
+    suite: Option<String>,
 ) -> JsResult<Vec<u8>> {
     let recipient = public_key(recipient_public_key)?;
     let options = SealOptions {
         info,
         aad,
         aead: aead(aead_id)?,
+        suite: opt_suite(suite)?,
     };
     envelope::seal(&recipient, plaintext, &options).map_err(js_err)
 }
@@ -424,7 +514,8 @@ pub fn open_envelope(
     info: &[u8],
     aad: &[u8],
 ) -> JsResult<Uint8Array> {
-    let recipient = secret_key(recipient_secret_key)?;
+    let kem = Kem::of(envelope::inspect(envelope_bytes).map_err(js_err)?.suite);
+    let recipient = SecretKey::from_bytes(kem, recipient_secret_key).map_err(js_err)?;
     let plain = Zeroizing::new(
         envelope::open(&recipient, envelope_bytes, &OpenOptions { info, aad }).map_err(js_err)?,
     );
@@ -441,6 +532,7 @@ pub fn envelope_inspect(envelope_bytes: &[u8]) -> JsResult<JsValue> {
     let info = envelope::inspect(envelope_bytes).map_err(js_err)?;
     object(&[
         ("version", JsValue::from(info.version)),
+        ("suite", JsValue::from_str(info.suite.name())),
         ("mode", JsValue::from_str(info.mode.name())),
         ("kem", JsValue::from(info.kem)),
         ("kdf", JsValue::from(info.kdf)),
@@ -480,7 +572,7 @@ pub struct JsSealStream {
 
 #[wasm_bindgen(js_class = SealStream)]
 impl JsSealStream {
-    /// The 64-byte stream header; send it first.
+    /// The stream header (64 bytes intl, 97 gm); send it first.
     #[wasm_bindgen(getter)]
     #[must_use]
     pub fn header(&self) -> Vec<u8> {
@@ -525,6 +617,7 @@ pub fn create_seal_stream(
     aad: &[u8],
     aead_id: Option<u32>,
     chunk_size: Option<u32>,
+    suite: Option<String>,
 ) -> JsResult<JsSealStream> {
     let recipient = public_key(recipient_public_key)?;
     let chunk_size = match chunk_size {
@@ -537,6 +630,7 @@ pub fn create_seal_stream(
         info,
         aad,
         aead: aead(aead_id)?,
+        suite: opt_suite(suite)?,
         chunk_size,
     };
     let inner = SealStream::new(&recipient, &options).map_err(js_err)?;
@@ -583,7 +677,7 @@ impl JsOpenStream {
     }
 }
 
-/// Starts opening the stream whose 64-byte header is `header`.
+/// Starts opening the stream whose header is `header`.
 ///
 /// # Errors
 /// `INVALID_ENVELOPE`, `TRUNCATED`, `UNSUPPORTED_ALGORITHM`,
@@ -595,7 +689,8 @@ pub fn create_open_stream(
     info: &[u8],
     aad: &[u8],
 ) -> JsResult<JsOpenStream> {
-    let recipient = secret_key(recipient_secret_key)?;
+    let kem = Kem::of(stream::inspect_header(header).map_err(js_err)?.suite);
+    let recipient = SecretKey::from_bytes(kem, recipient_secret_key).map_err(js_err)?;
     OpenStream::new(&recipient, header, &OpenOptions { info, aad })
         .map(|s| JsOpenStream { inner: Some(s) })
         .map_err(js_err)

@@ -48,7 +48,8 @@ pub struct World {
 }
 
 fn verifier(name: &str, n: u32, seed: u8, issuer: &SigningKey) -> Verifier {
-    let kp = hpke::generate_key_pair_with_rng(&mut rng(seed));
+    let kp = hpke::generate_key_pair_with_rng(mpshield::seal::hpke::Kem::X25519, &mut rng(seed))
+        .unwrap();
     Verifier::new(
         name,
         &uscc(n),
@@ -449,7 +450,8 @@ pub fn refusals() {
 /// seals it to the hotel again — what someone holding that key could forge.
 pub fn reseal_to_hotel(envelope: &[u8], edit: impl FnOnce(&mut Value)) -> Vec<u8> {
     use mpshield::seal::envelope::{self, OpenOptions, SealOptions};
-    let kp = hpke::generate_key_pair_with_rng(&mut rng(41));
+    let kp =
+        hpke::generate_key_pair_with_rng(mpshield::seal::hpke::Kem::X25519, &mut rng(41)).unwrap();
     let info = mpshield::flow::RESPONSE_INFO;
     let plain = envelope::open(&kp.secret_key, envelope, &OpenOptions { info, aad: &[] }).unwrap();
     let mut body: Value = serde_json::from_slice(&plain).unwrap();

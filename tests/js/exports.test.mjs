@@ -45,6 +45,8 @@ test('exports: subpaths and conditions resolve to the right build', (t) => {
     ['mpshield/node', ['browser'], { esm: 'dist/node.mjs', cjs: 'dist/node.cjs' }],
     ['mpshield/miniprogram/mpshield_bg.wasm.br', [], { esm: 'dist/miniprogram/mpshield_bg.wasm.br', cjs: 'dist/miniprogram/mpshield_bg.wasm.br' }],
     ['mpshield/mpshield_compact_bg.wasm', [], { esm: 'dist/mpshield_compact_bg.wasm', cjs: 'dist/mpshield_compact_bg.wasm' }],
+    ['mpshield/mpshield_gm_bg.wasm', [], { esm: 'dist/mpshield_gm_bg.wasm', cjs: 'dist/mpshield_gm_bg.wasm' }],
+    ['mpshield/mpshield_gm_bg.wasm.br', [], { esm: 'dist/mpshield_gm_bg.wasm.br', cjs: 'dist/mpshield_gm_bg.wasm.br' }],
   ];
   for (const [specifier, conditions, want] of cases) {
     assert.deepEqual(resolveIn(link.dir, specifier, conditions), want, `${specifier} [${conditions}]`);

@@ -277,7 +277,7 @@ test('envelope: round trip, text form, inspect, options', () => {
       assert.ok(Buffer.from(m.open(kp.secretKey, again, { info, aad })).equals(Buffer.from(pt)));
       const meta = m.envelope.inspect(env);
       assert.deepEqual({ ...meta, keyId: undefined }, {
-        version: 1, mode: 'base', kem: 0x20, kdf: 1, aead: aead === undefined ? 3 : aead === 'AES-256-GCM' ? 2 : aead, keyId: undefined,
+        version: 1, suite: 'intl', mode: 'base', kem: 0x20, kdf: 1, aead: aead === undefined ? 3 : aead === 'AES-256-GCM' ? 2 : aead, keyId: undefined,
       });
       assert.ok(meta.keyId instanceof Uint8Array && meta.keyId.length > 0);
     }

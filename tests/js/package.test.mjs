@@ -53,6 +53,8 @@ test('npm pack: exactly the shipped files (no sources, no tests)', () => {
     'dist/miniprogram/mpshield_bg.wasm.br',
     'dist/mpshield_bg.wasm',
     'dist/mpshield_compact_bg.wasm',
+    'dist/mpshield_gm_bg.wasm',
+    'dist/mpshield_gm_bg.wasm.br',
     'dist/node.cjs',
     'dist/node.mjs',
     'dist/ts4/index.d.mts',
