@@ -1293,6 +1293,9 @@ impl Opened {
     }
 }
 
+/// Why a checkpoint below a log's pruned prefix is refused.
+pub(crate) const OLDER_THAN_PRUNED: &str = "it is older than the log's pruned prefix, which can no longer prove it is extended: use a checkpoint at least as large (keep the latest one off the device)";
+
 /// Whether `log` extends the trusted checkpoint `t`.
 ///
 /// # Errors
@@ -1306,7 +1309,7 @@ pub fn check_extends(log: &ConsentLog, t: &checkpoint::Checkpoint) -> Result<()>
     }
     if t.size > 0 && t.size < log.pruned() {
         return Err(Error::InvalidCheckpoint {
-            reason: "it is older than the log's pruned prefix, so the log can no longer prove it extends it: use a checkpoint at least as large as the pruned prefix (keep the latest checkpoint off the device)",
+            reason: OLDER_THAN_PRUNED,
         });
     }
     if t.size == 0 {

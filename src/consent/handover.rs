@@ -256,7 +256,7 @@ impl Export {
             pruned = r.u64()?;
             let n = usize::from(r.array::<1>()?[0]);
             if pruned == 0 || n > merkle::MAX_FRONTIER || n != pruned.count_ones() as usize {
-                return Err(malformed("the export's pruned prefix is malformed"));
+                return Err(malformed("the export is malformed"));
             }
             for _ in 0..n {
                 frontier.push(r.array::<32>()?);
@@ -361,7 +361,7 @@ pub fn continuity_proof(log: &ConsentLog, chain: &[Handover], checkpoint: &str) 
     let theirs = Checkpoint::parse_body(checkpoint.get(..split).unwrap_or(""))?;
     if theirs.size > 0 && theirs.size < log.pruned() {
         return Err(Error::InvalidCheckpoint {
-            reason: "it is older than the log's pruned prefix: the log can no longer prove it continues it",
+            reason: super::commit::OLDER_THAN_PRUNED,
         });
     }
     let size = log.size();

@@ -474,10 +474,7 @@ impl ConsentLog {
     pub fn get(&self, index: u64) -> Result<&ConsentRecord> {
         self.held(index).ok_or_else(|| Error::RecordNotFound {
             id: if index < self.pruned() {
-                format!(
-                    "#{index} (pruned: the log keeps records from #{} on)",
-                    self.pruned()
-                )
+                format!("#{index} (pruned)")
             } else {
                 format!("#{index}")
             },

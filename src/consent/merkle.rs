@@ -72,9 +72,9 @@ fn invalid_proof() -> Error {
 /// Most hashes in a frontier: one per bit of a 64-bit size.
 pub const MAX_FRONTIER: usize = 64;
 
-fn pruned_error(what: &str, pruned: u64) -> Error {
+fn pruned_error(pruned: u64) -> Error {
     Error::input(format!(
-        "{what} needs records the log has pruned (its first {pruned}): proofs start at size {pruned}"
+        "this needs records the log has pruned: proofs start at size {pruned}"
     ))
 }
 
@@ -285,7 +285,7 @@ impl MerkleTree {
             return Ok(empty_root());
         }
         self.subtree(0, size)
-            .ok_or_else(|| pruned_error(&format!("the root of size {size}"), self.pruned))
+            .ok_or_else(|| pruned_error(self.pruned))
     }
 
     /// The current root.
@@ -308,7 +308,7 @@ impl MerkleTree {
         }
         let mut proof = Vec::new();
         self.path(index, 0, size, &mut proof)
-            .ok_or_else(|| pruned_error(&format!("the inclusion proof of {index}"), self.pruned))?;
+            .ok_or_else(|| pruned_error(self.pruned))?;
         Ok(proof)
     }
 
@@ -343,17 +343,9 @@ impl MerkleTree {
         let mut proof = Vec::new();
         if old_size < new_size {
             self.subproof(old_size, 0, new_size, true, &mut proof)
-                .ok_or_else(|| {
-                    pruned_error(
-                        &format!("the consistency proof from size {old_size}"),
-                        self.pruned,
-                    )
-                })?;
+                .ok_or_else(|| pruned_error(self.pruned))?;
         } else if old_size < self.pruned && self.root_at(old_size).is_err() {
-            return Err(pruned_error(
-                &format!("the consistency proof from size {old_size}"),
-                self.pruned,
-            ));
+            return Err(pruned_error(self.pruned));
         }
         Ok(proof)
     }

@@ -995,7 +995,7 @@ impl Wallet {
             e.pruned,
             &e.frontier,
         )
-        .map_err(|_| corrupt("the export's pruned prefix is malformed"))?;
+        .map_err(|_| corrupt("the export is malformed"))?;
         for bytes in &e.records {
             let record = ConsentRecord::from_canonical_bytes(bytes)
                 .map_err(|_| corrupt("a record of the export is malformed"))?;
