@@ -11,7 +11,7 @@ export WASM_BINDGEN_TEST_TIMEOUT ?= 120
 export MPSHIELD_REQUIRE_PEERS ?= 1
 NODE_TEST := node --test --test-reporter=spec
 
-.PHONY: help setup build pkg demo test lint test-native test-web test-node test-miniprogram test-www test-frameworks size bench fmt clean \
+.PHONY: help setup build pkg demo test lint test-native test-web test-node test-miniprogram test-jsc test-www test-frameworks size bench fmt clean \
 	fuzz fuzz-build fuzz-smoke fuzz-replay fuzz-corpus fuzz-bombs fuzz-regressions
 
 help:
@@ -19,7 +19,7 @@ help:
 	@echo "make test   run every test (installs what is missing first)"
 	@echo "make build  build the WebAssembly module and the npm package in pkg/"
 	@echo "make size   print the shipped sizes"
-	@echo "make bench  run the benchmarks and write docs/BENCHMARKS.md (BENCH_ONLY=log-growth: one section)"
+	@echo "make bench  run the benchmarks and write docs/BENCHMARKS.md (BENCH_ONLY=log-growth or jsc: one section)"
 	@echo "make fuzz   run every fuzz target for FUZZ_SECONDS (default 3600) each; see docs/FUZZING.md"
 
 setup:
@@ -56,6 +56,12 @@ test-node: build
 test-miniprogram: build
 	$(NODE_TEST) tests/miniprogram/
 
+# The smoke suite and the flow in JavaScriptCore without a JIT (Debian's
+# jsc, the engine of iOS WeChat), mini-program bundle and module as shipped
+# (tests/miniprogram/jsc/); about 15 s on 2 cores.
+test-jsc: build
+	$(NODE_TEST) tests/jsc/
+
 # The demo page (www/) in headless Chromium; screenshots in build/www-screenshots/.
 test-www: build
 	$(NODE_TEST) tests/www/
@@ -67,15 +73,20 @@ test-frameworks: build
 	@MPSHIELD_FRAMEWORKS=1 scripts/setup.sh
 	$(NODE_TEST) tests/frameworks/
 
-test: lint test-native fuzz-replay test-web test-node test-miniprogram test-www test-frameworks size
+test: lint test-native fuzz-replay test-web test-node test-miniprogram test-jsc test-www test-frameworks size
 	@echo "make test: all green"
 
 size: build
 	@node scripts/size.mjs
 
-# BENCH_ONLY=log-growth runs only that section (see scripts/bench.mjs).
+# BENCH_ONLY=log-growth runs only that section (see scripts/bench.mjs);
+# BENCH_ONLY=jsc only "iPhone-class (JavaScriptCore, no JIT)"
+# (scripts/bench-jsc.mjs, jsc from scripts/setup.sh), which the full run
+# writes last.
 bench: build
-	@node scripts/bench.mjs $(if $(BENCH_ONLY),--only $(BENCH_ONLY))
+	@if [ "$(BENCH_ONLY)" = jsc ]; then node scripts/bench-jsc.mjs; \
+	elif [ -n "$(BENCH_ONLY)" ]; then node scripts/bench.mjs --only $(BENCH_ONLY); \
+	else node scripts/bench.mjs && node scripts/bench-jsc.mjs; fi
 
 fmt:
 	cargo fmt --all

@@ -208,7 +208,7 @@ export async function logGrowth(m, root, opts = {}) {
   md += 'Bytes written per respond: the new data segment (with the newest segments merged into it), the commit and a head slot; the commit names every data segment, so it grows with the log (about one segment per 64 KiB of raw records); "while growing" is every byte set while the log was grown, per record (segment merges included). '
   md += 'The logs are grown with a mix of records, 7 in 10 hotel check-ins (three fields, separate consent), 2 in 10 car rentals, 1 in 10 refusals, from the same two relying parties, so they compress well; a log of many different relying parties stores more per record. ';
   md += `Growing the logs took ${(fig.reduce((a, f) => a + f.growMs, 0) / 1000).toFixed(1)} s, the whole section ${totalSecs.toFixed(1)} s. `;
-  md += 'Only Node is measured here: there is no interpreter (JavaScriptCore without JIT) benchmark yet.\n\n';
+  md += 'Only Node is measured here; the same rows in the interpreter (JavaScriptCore without a JIT) are in "iPhone-class (JavaScriptCore, no JIT)".\n\n';
 
   const summary = [
     `log growth: respond ${fig.map((f) => `${f.respondMs.toFixed(2)} ms at ${int(f.records)}`).join(', ')}; ratio ${ratio.toFixed(2)}× (target ≤ ${TARGET_RATIO}: ${meets ? 'meets' : 'misses'}); ` +

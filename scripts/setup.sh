@@ -34,7 +34,7 @@ done
 
 # --- Debian packages ----------------------------------------------------------
 need=()
-for p in chromium chromium-driver wabt binaryen brotli fonts-wqy-microhei; do
+for p in chromium chromium-driver wabt binaryen brotli fonts-wqy-microhei libjavascriptcoregtk-4.0-bin; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || need+=("$p")
 done
 if [ ${#need[@]} -gt 0 ]; then

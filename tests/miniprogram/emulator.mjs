@@ -22,6 +22,10 @@
 //   1 MB per key and 10 MB in total.
 // Objects handed to code in the sandbox are created with the sandbox's own
 // constructors (cross-realm objects fail wasm-bindgen's and our checks).
+//
+// A third profile runs on JavaScriptCore itself rather than in Node's vm:
+// tests/miniprogram/jsc/ (host.js is this file's WeChat host for the `jsc`
+// shell, profile.mjs starts it; `make test-jsc`, scripts/bench-jsc.mjs).
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';

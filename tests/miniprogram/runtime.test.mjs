@@ -97,7 +97,7 @@ test('the default export and the named exports are the same API in CommonJS', as
     [
       'ConsentLog', 'LIMITS', 'MpShieldError', 'SigningKey', 'Verifier', 'Wallet', 'addEntropy', 'checkpoint', 'consent',
       'createOpenStream', 'createSealStream', 'default', 'deriveStorageKey', 'describeError', 'envelope', 'errorCodes',
-      'errorMessages', 'hpke', 'idcard', 'init', 'licence', 'mask', 'merkle', 'open', 'randomBytes', 'sdjwt', 'seal',
+      'errorMessages', 'hpke', 'idcard', 'init', 'licence', 'mask', 'merkle', 'moduleInfo', 'open', 'randomBytes', 'sdjwt', 'seal',
       'storage', 'version',
     ],
   ]);
