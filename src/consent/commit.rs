@@ -515,6 +515,9 @@ pub struct Committer {
     state_dirty: bool,
     /// Another writer committed to this storage: no more saves.
     foreign: bool,
+    /// The next save commits the log pruned to this size (the log in
+    /// memory is pruned only once that save counts).
+    prune_to: u64,
 }
 
 impl Committer {
@@ -537,7 +540,17 @@ impl Committer {
             head_slot: None,
             state_dirty: true,
             foreign: false,
+            prune_to: 0,
         }
+    }
+
+    /// The next save commits the log pruned to its first `to` records
+    /// (beyond what it already prunes): the segments and frontier are
+    /// planned from the unpruned log, so a failed save leaves nothing to
+    /// undo. Once it is confirmed, prune the log in memory to `to`
+    /// (`ConsentLog::prune`) before the next save.
+    pub fn prune_next_save(&mut self, to: u64) {
+        self.prune_to = to;
     }
 
     /// Records that the planned commit's key already existed: another
@@ -611,14 +624,23 @@ impl Committer {
             });
         }
         let base_pruned = self.head.as_ref().map_or(0, |c| c.pruned);
-        let pruned = log.pruned();
+        let held = log.pruned();
+        let pruned = self.prune_to.clamp(held, size);
         if pruned < base_pruned {
             return Err(Error::Internal {
                 context: "log less pruned than its commit",
             });
         }
-        // The records held, from index `pruned`; ranges index them.
-        let records: Vec<&ConsentRecord> = log.records().collect();
+        let frontier = if pruned == held {
+            log.frontier()
+        } else {
+            log.tree().frontier_of(pruned).ok_or(Error::Internal {
+                context: "frontier",
+            })?
+        };
+        // The records from index `pruned`; ranges index them.
+        let skip = usize::try_from(pruned - held).unwrap_or(usize::MAX);
+        let records: Vec<&ConsentRecord> = log.records().skip(skip).collect();
         let rel = |abs: u64| usize::try_from(abs - pruned).unwrap_or(usize::MAX);
         // (start, end, raw, existing segment) ranges of record indices.
         let mut ranges: Vec<(usize, usize, usize, Option<SegRef>)> = Vec::new();
@@ -736,7 +758,7 @@ impl Committer {
             state: state_ids,
             segments,
             pruned,
-            frontier: log.frontier(),
+            frontier,
         };
         let header = Header {
             suite: SUITE_INTL,
@@ -764,6 +786,7 @@ impl Committer {
             reason: "no save is in progress".to_owned(),
         })?;
         self.garbage.append(&mut self.inflight_new);
+        self.prune_to = 0;
         self.abandoned.push(c.gen);
         self.failures = self.failures.saturating_add(1);
         self.next_gen = c.gen + 1;
@@ -789,6 +812,7 @@ impl Committer {
             reason: "no save is in progress".to_owned(),
         })?;
         self.inflight_new.clear();
+        self.prune_to = 0;
         if let Some(old) = self.head.take() {
             let keep: Vec<Id> = c
                 .segments

@@ -594,31 +594,25 @@ impl ConsentLog {
     /// checkpoint).
     pub fn prune(&mut self, up_to: u64, now: i64) -> Pruned {
         let plan = self.prune_point(up_to, now);
-        let drop = usize::try_from(plan.records()).unwrap_or(usize::MAX);
-        if drop == 0 {
-            return plan;
+        self.prune_to(plan.to);
+        plan
+    }
+
+    /// Prunes the first `to` records (a point [`ConsentLog::prune_point`]
+    /// chose; a no-op unless it is beyond [`ConsentLog::pruned`]).
+    pub(crate) fn prune_to(&mut self, to: u64) {
+        let from = self.pruned();
+        if to <= from || to > self.size() {
+            return;
         }
-        self.tree.prune(plan.to);
-        for r in self.records.drain(..drop.min(self.records.len())) {
+        let drop = usize::try_from(to - from).unwrap_or(usize::MAX);
+        for r in self.records.iter().take(drop) {
             self.by_id.remove(r.id());
             self.withdrawn.remove(r.id());
             self.expired_events.remove(r.id());
         }
-        plan
-    }
-
-    /// A copy of the log (keys included), kept while a prune is saved so
-    /// that a failed save can put the unpruned log back.
-    pub(crate) fn duplicate(&self) -> Self {
-        Self {
-            key: self.key.clone(),
-            origin: self.origin.clone(),
-            tree: self.tree.clone(),
-            records: self.records.clone(),
-            by_id: self.by_id.clone(),
-            withdrawn: self.withdrawn.clone(),
-            expired_events: self.expired_events.clone(),
-        }
+        self.records = self.records.split_off(drop.min(self.records.len()));
+        self.tree.prune(to);
     }
 
     /// The index of the record with id `record_id`.

@@ -159,9 +159,15 @@ impl MerkleTree {
         self.frontier_of(self.pruned).unwrap_or_default()
     }
 
-    /// The frontier of the first `size` leaves, if the tree still holds it.
-    fn frontier_of(&self, size: u64) -> Option<Vec<Hash>> {
-        frontier_nodes(size).map(|(k, i)| self.node(k, i)).collect()
+    /// The frontier of the first `size` leaves, if the tree still holds it
+    /// (for any `pruned ≤ size ≤ len`).
+    #[must_use]
+    pub fn frontier_of(&self, size: u64) -> Option<Vec<Hash>> {
+        let mut out = Vec::new();
+        for (k, i) in frontier_nodes(size) {
+            out.push(self.node(k, i)?);
+        }
+        Some(out)
     }
 
     /// Prunes the first `size` leaves, keeping their frontier (a no-op
@@ -173,7 +179,7 @@ impl MerkleTree {
         for (k, row) in self.levels.iter_mut().enumerate() {
             let drop = level_offset(size, k).saturating_sub(level_offset(self.pruned, k));
             let drop = usize::try_from(drop).unwrap_or(usize::MAX).min(row.len());
-            row.drain(..drop);
+            *row = row.split_off(drop);
         }
         self.pruned = size;
     }

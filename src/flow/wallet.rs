@@ -165,8 +165,9 @@ pub struct Wallet {
     /// An export whose handover record awaits its save: the log's size
     /// with it, and the new device key's seed.
     pending_export: Option<(u64, Zeroizing<[u8; 32]>)>,
-    /// A prune awaiting its save: the log as it was before.
-    pending_prune: Option<ConsentLog>,
+    /// A prune awaiting its save: the size the log is pruned to once the
+    /// save counts.
+    pending_prune: Option<u64>,
 }
 
 /// What [`Wallet::finish_export`] gives the citizen.
@@ -1059,10 +1060,10 @@ impl Wallet {
     /// Starts a prune of the consent log (the rule of
     /// [`ConsentLog::prune_point`]: only records no longer in force, never
     /// a device record, a withdrawal only with its consent), up to
-    /// `up_to` records (`None`: the whole log). Persist the log next, then
-    /// [`Wallet::finish_prune`], or [`Wallet::abort_prune`] if the save
-    /// failed. Returns what is pruned (nothing to save when
-    /// [`Pruned::records`] is 0).
+    /// `up_to` records (`None`: the whole log): the next save commits it,
+    /// and memory is pruned only by [`Wallet::finish_prune`] once that
+    /// save counts ([`Wallet::abort_prune`] if it failed). Returns what is
+    /// pruned (nothing to save when [`Pruned::records`] is 0).
     ///
     /// Pass as `up_to` the size of the newest checkpoint kept off the
     /// device (the integrator's server): a `trusted_checkpoint` smaller
@@ -1077,24 +1078,25 @@ impl Wallet {
                 reason: "an export or a prune of this wallet is still being saved".into(),
             });
         }
-        let before = self.log.duplicate();
-        let p = self.log.prune(up_to.unwrap_or(u64::MAX), now);
+        let p = self.log.prune_point(up_to.unwrap_or(u64::MAX), now);
         if p.records() > 0 {
-            self.pending_prune = Some(before);
+            self.pending_prune = Some(p.to);
+            self.committer.prune_next_save(p.to);
         }
         Ok(p)
     }
 
-    /// The prune's save failed: the log is put back as it was.
+    /// The prune's save failed: nothing was pruned (in memory or storage).
     pub fn abort_prune(&mut self) {
-        if let Some(before) = self.pending_prune.take() {
-            self.log = before;
-        }
+        self.pending_prune = None;
+        self.committer.prune_next_save(0);
     }
 
-    /// The prune is saved: the pruned records are gone for good.
+    /// The prune's save counts: the records are dropped from memory too.
     pub fn finish_prune(&mut self) {
-        self.pending_prune = None;
+        if let Some(to) = self.pending_prune.take() {
+            self.log.prune_to(to);
+        }
     }
 
     /// [`Wallet::begin_prune`], the save, and [`Wallet::finish_prune`]: a
