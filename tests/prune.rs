@@ -530,3 +530,60 @@ fn an_export_with_an_altered_frontier_is_refused() {
     let r = Wallet::import(&e.seal(&code).unwrap(), &code, &OpenOptions::default(), NOW);
     assert_eq!(r.err().map(|e| e.code()), Some("STORAGE_CORRUPT"));
 }
+
+/// The rule against a brute force: in a log where withdrawals refer back
+/// to earlier consents at random distances (every retention ended), the
+/// prune point for every `upTo` is the largest cut no later record's
+/// reference crosses — never one that strands a withdrawal.
+#[test]
+fn the_prune_point_matches_a_brute_force() {
+    use mpshield::consent::{record, ConsentLog, DeviceKey};
+    seed();
+    let uscc = common::flow::uscc(7);
+    let mut log =
+        ConsentLog::create(DeviceKey::from_bytes(&[2; 32]), "mpshield.example/d").unwrap();
+    let mut open: Vec<String> = Vec::new();
+    let mut links: Vec<(u64, u64)> = Vec::new();
+    let mut x = 7u64;
+    for t in 0..60i64 {
+        x = x
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        if x >> 62 == 0 && !open.is_empty() {
+            let target = open.remove((x >> 8) as usize % open.len());
+            let i = log.index_of(&target).unwrap();
+            let a = log.withdraw(&target, NOW + t).unwrap();
+            links.push((i, a.index));
+        } else {
+            let rec = record::from_json(&format!(
+                r#"{{ "event": "disclosed", "time": {}, "controller": {{ "name": "某某酒店", "uscc": "{uscc}" }},
+                  "purposes": ["住宿登记"], "lawfulBasis": "legal_duty", "consentType": "explicit",
+                  "fields": [{{ "licence": "resident_id_card", "field": "name", "form": "full",
+                                "sensitive": false, "retentionDays": 1 }}] }}"#,
+                NOW + t
+            ))
+            .unwrap();
+            let a = log.append(rec).unwrap();
+            open.push(log.get(a.index).unwrap().id().to_owned());
+        }
+    }
+    assert!(links.len() > 5, "{} links", links.len());
+    let later = NOW + 10 * DAY;
+    for up_to in 0..=log.size() + 1 {
+        let expected = (0..=up_to.min(log.size()))
+            .rev()
+            .find(|q| links.iter().all(|(i, j)| !(i < q && q <= j)))
+            .unwrap();
+        let p = log.prune_point(up_to, later);
+        assert_eq!(p.to, expected, "upTo {up_to}");
+        let crossed = expected < up_to.min(log.size());
+        assert_eq!(p.stop == PruneStop::Referenced, crossed, "upTo {up_to}");
+    }
+    // Pruned at such a point, the log reopens consistently (links inside).
+    let to = log.prune(log.size() / 2, later).to;
+    assert_eq!(log.pruned(), to);
+    assert!(log.records().all(|r| r
+        .refers_to
+        .as_deref()
+        .is_none_or(|t| log.index_of(t).is_ok())));
+}

@@ -640,7 +640,8 @@ impl Committer {
         };
         // The records from index `pruned`; ranges index them.
         let skip = usize::try_from(pruned - held).unwrap_or(usize::MAX);
-        let records: Vec<&ConsentRecord> = log.records().skip(skip).collect();
+        let all: Vec<&ConsentRecord> = log.records().collect();
+        let records = all.get(skip..).unwrap_or_default();
         let rel = |abs: u64| usize::try_from(abs - pruned).unwrap_or(usize::MAX);
         // (start, end, raw, existing segment) ranges of record indices.
         let mut ranges: Vec<(usize, usize, usize, Option<SegRef>)> = Vec::new();

@@ -537,45 +537,30 @@ impl ConsentLog {
                 break;
             }
         }
-        // Cuts q (relative to `from`, 0 ≤ q ≤ n) that a link (target i,
-        // referrer j) crosses: i < q ≤ j. Counted with a difference array.
-        let n = usize::try_from(cap - from).unwrap_or(usize::MAX);
-        let mut diff = vec![0i64; n.saturating_add(2)];
-        for (j, r) in self.records.iter().enumerate() {
-            let Some(target) = r.refers_to.as_deref() else {
-                continue;
-            };
-            let Some(&i) = self.by_id.get(target) else {
-                continue;
-            };
-            let j = from + j as u64;
-            if i < from || i >= cap || j <= i {
-                continue;
+        // A cut q (prune [0, q)) is allowed when every record at or after
+        // q that refers to another refers to one at or after q: going down
+        // from the end, `lowest` is the lowest index referred to from q on.
+        let (mut q, mut lowest) = (self.size(), u64::MAX);
+        let to = loop {
+            if q <= cap && lowest >= q {
+                break q;
             }
-            let lo = (i + 1 - from) as usize;
-            let hi = (j.min(cap) - from) as usize;
-            if let (Some(a), true) = (diff.get_mut(lo), lo <= hi) {
-                *a += 1;
-                if let Some(b) = diff.get_mut(hi + 1) {
-                    *b -= 1;
-                }
+            if q <= from {
+                break from;
             }
-        }
-        let (mut crossing, mut best) = (0i64, 0usize);
-        for (q, d) in diff.iter().take(n + 1).enumerate() {
-            crossing += d;
-            if crossing == 0 {
-                best = q;
+            q -= 1;
+            if let Some(i) = self
+                .held(q)
+                .and_then(|r| r.refers_to.as_deref())
+                .and_then(|t| self.by_id.get(t))
+            {
+                lowest = lowest.min(*i);
             }
-        }
-        if best < n {
+        };
+        if to < cap {
             stop = PruneStop::Referenced;
         }
-        Pruned {
-            from,
-            to: from + best as u64,
-            stop,
-        }
+        Pruned { from, to, stop }
     }
 
     /// Prunes record bodies under the rule of [`ConsentLog::prune_point`]:
