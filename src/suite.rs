@@ -48,7 +48,7 @@ impl Suite {
         Self::ALL
             .into_iter()
             .find(|s| s.name() == name)
-            .ok_or_else(|| Error::input(format!("suite must be \"intl\" or \"gm\", got {name:?}")))
+            .ok_or_else(|| Error::input("suite must be \"intl\" or \"gm\""))
     }
 
     /// Whether this module carries the suite.

@@ -163,9 +163,7 @@ async function initOnce(options) {
   if (suite !== undefined && moduleInfo().suites.indexOf(suite) < 0) {
     throw fail(
       'WASM_LOAD_FAILED',
-      'could not load the WebAssembly module: the module loaded has no ' + suite + ' suite (it has ' +
-        moduleInfo().suites.join(', ') + '). Pass the ' + suite + ' phone module (' + (suite === 'gm' ? 'mpshield_gm_bg' : 'mpshield_compact_bg; in mini-programs miniprogram/mpshield_bg') +
-        ') to init({ wasmPath }); see the README, "国密"',
+      'could not load the WebAssembly module: it has no ' + suite + ' suite. Pass the ' + suite + ' phone module to init({ wasmPath }) (README, "国密")',
     );
   }
 

@@ -34,11 +34,6 @@ import { defineHandle } from './handles.js';
 
 const EMPTY = () => new Uint8Array(0);
 
-const ALGORITHMS = {
-  kem: 'a KEM id (0x0020, 0xFE10) or name ("X25519", "SM2")',
-  kdf: 'a KDF id (0x0001, 0xFE01) or name ("HKDF-SHA256", "HKDF-SM3")',
-  aead: 'an AEAD id (1, 2, 3, 0xFE01 or 0xFFFF) or name ("AES-128-GCM", "AES-256-GCM", "ChaCha20-Poly1305", "SM4-GCM", "export-only")',
-};
 
 /**
  * `kem`, `kdf` or `aead`: an id (other 16-bit ids are UNSUPPORTED_ALGORITHM)
@@ -53,7 +48,7 @@ function algorithmOption(kind, value, name) {
   }
   // 0 means "the default" to the module, so it is not an id here.
   if (typeof value === 'number') return integer(value, name, 1, 0xffff);
-  throw invalid(name, ALGORITHMS[kind], value);
+  throw invalid(name, 'an HPKE ' + kind + ' id or name (README, "API")', value);
 }
 
 function aeadOption(value, name) {

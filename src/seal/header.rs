@@ -120,13 +120,8 @@ pub(crate) fn seal(
     if let Some(suite) = s.suite {
         if suite != kem.suite() {
             return Err(Error::UnsupportedAlgorithm {
-                name: format!(
-                    "the {} suite with a {} recipient key (a {} key is for the {} suite)",
-                    suite.name(),
-                    kem.name(),
-                    kem.name(),
-                    kem.suite().name()
-                ),
+                name: "a suite the recipient key is not of (32-byte keys: intl, 65-byte keys: gm)"
+                    .into(),
             });
         }
     }
@@ -206,14 +201,14 @@ pub(crate) fn parse<'a>(
     let kem_id = u16::from_be_bytes(*take::<2>(&mut rest)?);
     if kem_id != kem.id() {
         return Err(Error::UnsupportedAlgorithm {
-            name: format!("HPKE KEM id 0x{kem_id:04x} in format version {version}"),
+            name: "an HPKE KEM id its format version does not use".into(),
         });
     }
     let kdf_id = u16::from_be_bytes(*take::<2>(&mut rest)?);
     let kdf: Kdf = kem.kdf();
     if kdf_id != kdf.id() {
         return Err(Error::UnsupportedAlgorithm {
-            name: format!("HPKE KDF id 0x{kdf_id:04x} in format version {version}"),
+            name: "an HPKE KDF id its format version does not use".into(),
         });
     }
     let aead = Aead::from_id(u16::from_be_bytes(*take::<2>(&mut rest)?))?;
@@ -224,7 +219,7 @@ pub(crate) fn parse<'a>(
     }
     if !aead.belongs_with(kem) {
         return Err(Error::UnsupportedAlgorithm {
-            name: format!("HPKE AEAD {} in format version {version}", aead.name()),
+            name: "an HPKE AEAD its format version does not use".into(),
         });
     }
     let key_id = *take::<KEY_ID_LEN>(&mut rest)?;

@@ -115,7 +115,7 @@ impl Kem {
             .into_iter()
             .find(|k| k.id() == id)
             .ok_or_else(|| Error::UnsupportedAlgorithm {
-                name: format!("HPKE KEM id 0x{id:04x}"),
+                name: "an HPKE KEM id other than 0x0020 (X25519) and 0xFE10 (SM2)".into(),
             })
     }
 
@@ -137,7 +137,7 @@ impl Kem {
             .into_iter()
             .find(|k| k.name() == name)
             .ok_or_else(|| Error::UnsupportedAlgorithm {
-                name: format!("HPKE KEM {name:?}"),
+                name: "an HPKE KEM other than \"X25519\" and \"SM2\"".into(),
             })
     }
 
@@ -224,7 +224,7 @@ impl Kdf {
             .into_iter()
             .find(|k| k.id() == id)
             .ok_or_else(|| Error::UnsupportedAlgorithm {
-                name: format!("HPKE KDF id 0x{id:04x}"),
+                name: "an HPKE KDF id other than 0x0001 (HKDF-SHA256) and 0xFE01 (HKDF-SM3)".into(),
             })
     }
 
@@ -246,17 +246,25 @@ impl Kdf {
             .into_iter()
             .find(|k| k.name() == name)
             .ok_or_else(|| Error::UnsupportedAlgorithm {
-                name: format!("HPKE KDF {name:?}"),
+                name: "an HPKE KDF other than \"HKDF-SHA256\" and \"HKDF-SM3\"".into(),
             })
     }
 
     /// RFC 5869 `Extract(salt, ikm)` over the concatenation of `ikm`
     /// (an empty salt is `Nh` zero bytes, as the RFC says).
-    #[must_use]
-    pub fn extract(self, salt: &[u8], ikm: &[&[u8]]) -> Zeroizing<[u8; NH]> {
+    ///
+    /// # Errors
+    /// [`Error::UnsupportedAlgorithm`] if the KDF's suite is not in this
+    /// module.
+    pub fn extract(self, salt: &[u8], ikm: &[&[u8]]) -> Result<Zeroizing<[u8; NH]>> {
+        let _ = (salt, ikm);
         match self {
-            Self::HkdfSha256 => extract::<hkdf::hmac::Hmac<Sha256>>(salt, ikm),
-            Self::HkdfSm3 => extract::<hkdf::hmac::Hmac<Sm3>>(salt, ikm),
+            #[cfg(feature = "intl")]
+            Self::HkdfSha256 => Ok(extract::<hkdf::hmac::Hmac<Sha256>>(salt, ikm)),
+            #[cfg(feature = "gm")]
+            Self::HkdfSm3 => Ok(extract::<hkdf::hmac::Hmac<Sm3>>(salt, ikm)),
+            #[allow(unreachable_patterns)]
+            other => Err(not_compiled_in(other.suite(), other.name())),
         }
     }
 
@@ -264,11 +272,27 @@ impl Kdf {
     /// with `L = out.len()`.
     ///
     /// # Errors
-    /// [`Error::InvalidInput`] if `L > 255 · Nh`.
+    /// [`Error::InvalidInput`] if `L > 255 · Nh`;
+    /// [`Error::UnsupportedAlgorithm`] if the KDF's suite is not in this
+    /// module.
     pub fn expand(self, prk: &[u8; NH], info: &[&[u8]], out: &mut [u8]) -> Result<()> {
+        let _ = (prk, info, &out);
         match self {
+            #[cfg(feature = "intl")]
             Self::HkdfSha256 => expand::<hkdf::hmac::Hmac<Sha256>>(prk, info, out),
+            #[cfg(feature = "gm")]
             Self::HkdfSm3 => expand::<hkdf::hmac::Hmac<Sm3>>(prk, info, out),
+            #[allow(unreachable_patterns)]
+            other => Err(not_compiled_in(other.suite(), other.name())),
+        }
+    }
+
+    /// The suite the KDF belongs to.
+    #[must_use]
+    pub fn suite(self) -> Suite {
+        match self {
+            Self::HkdfSha256 => Suite::Intl,
+            Self::HkdfSm3 => Suite::Gm,
         }
     }
 }
@@ -424,24 +448,14 @@ impl Ciphersuite {
         let kdf = kdf.unwrap_or(kem.kdf());
         if kdf != kem.kdf() {
             return Err(Error::UnsupportedAlgorithm {
-                name: format!(
-                    "{} with {} keys (the {} suite uses {})",
-                    kdf.name(),
-                    kem.name(),
-                    kem.suite().name(),
-                    kem.kdf().name()
-                ),
+                name: "a KDF of the other suite than the key's KEM (X25519: HKDF-SHA256, SM2: HKDF-SM3)".into(),
             });
         }
         let aead = aead.unwrap_or(kem.default_aead());
         if !aead.belongs_with(kem) {
             return Err(Error::UnsupportedAlgorithm {
-                name: format!(
-                    "{} with {} keys (not in the {} suite)",
-                    aead.name(),
-                    kem.name(),
-                    kem.suite().name()
-                ),
+                name: "an AEAD of the other suite than the key's KEM (SM4-GCM is SM2's only one)"
+                    .into(),
             });
         }
         kem.suite().require()?;
@@ -971,7 +985,7 @@ pub fn derive_key_pair(kem: Kem, ikm: &[u8]) -> Result<KeyPair> {
     let suite_id = kem.suite_id();
     let kdf = kem.kdf();
     // dkp_prk = LabeledExtract("", "dkp_prk", ikm)
-    let dkp_prk = labeled_extract(kdf, &suite_id, b"", b"dkp_prk", ikm);
+    let dkp_prk = labeled_extract(kdf, &suite_id, b"", b"dkp_prk", ikm)?;
     let mut sk = Zeroizing::new([0u8; SECRET_KEY_LEN]);
     match kem {
         Kem::X25519 => {
@@ -1014,7 +1028,7 @@ fn labeled_extract(
     salt: &[u8],
     label: &[u8],
     ikm: &[u8],
-) -> Zeroizing<[u8; NH]> {
+) -> Result<Zeroizing<[u8; NH]>> {
     kdf.extract(salt, &[b"HPKE-v1", suite_id, label, ikm])
 }
 
@@ -1042,7 +1056,7 @@ fn labeled_expand(
 /// LabeledExpand(eae_prk, "shared_secret", kem_context, Nsecret)`.
 fn extract_and_expand(kem: Kem, dh: &[u8], kem_context: &[u8]) -> Result<Zeroizing<[u8; NH]>> {
     let suite_id = kem.suite_id();
-    let eae_prk = labeled_extract(kem.kdf(), &suite_id, b"", b"eae_prk", dh);
+    let eae_prk = labeled_extract(kem.kdf(), &suite_id, b"", b"eae_prk", dh)?;
     let mut shared_secret = Zeroizing::new([0u8; NH]);
     labeled_expand(
         kem.kdf(),
@@ -1212,9 +1226,9 @@ impl Context {
         let suite_id = suite.suite_id();
         let kdf = suite.kdf;
         // psk_id_hash = LabeledExtract("", "psk_id_hash", psk_id)
-        let psk_id_hash = labeled_extract(kdf, &suite_id, b"", b"psk_id_hash", psk_id);
+        let psk_id_hash = labeled_extract(kdf, &suite_id, b"", b"psk_id_hash", psk_id)?;
         // info_hash = LabeledExtract("", "info_hash", info)
-        let info_hash = labeled_extract(kdf, &suite_id, b"", b"info_hash", info);
+        let info_hash = labeled_extract(kdf, &suite_id, b"", b"info_hash", info)?;
         // key_schedule_context = concat(mode, psk_id_hash, info_hash)
         let mut context = [0u8; 1 + 2 * NH];
         let parts = [&[mode.id()][..], &psk_id_hash[..], &info_hash[..]];
@@ -1222,7 +1236,7 @@ impl Context {
             *o = *b;
         }
         // secret = LabeledExtract(shared_secret, "secret", psk)
-        let secret = labeled_extract(kdf, &suite_id, shared_secret, b"secret", psk);
+        let secret = labeled_extract(kdf, &suite_id, shared_secret, b"secret", psk)?;
         let mut base_nonce = Zeroizing::new([0u8; NONCE_LEN]);
         let cipher = match suite.aead.cipher() {
             Some(alg) => {

@@ -39,7 +39,7 @@ macro_rules! full_only {
             Err($crate::wasm::js_err($crate::error::Error::InvalidState {
                 reason: concat!(
                     $what,
-                    " is not in the phone modules (mpshield_compact_bg.wasm, mpshield_gm_bg.wasm and the mini-program's .wasm.br files); the Node module (mpshield_bg.wasm) has it"
+                    " is not in the phone modules; the Node module (mpshield_bg.wasm) has it"
                 )
                 .into(),
             }))
