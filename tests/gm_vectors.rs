@@ -16,9 +16,6 @@
 
 mod common;
 
-use std::io::Write;
-use std::process::{Command, Stdio};
-
 use common::{hex, python, rng, to_hex};
 use mpshield::seal::hpke::Kdf;
 use mpshield::suite::Suite;
@@ -28,27 +25,7 @@ use serde_json::{json, Value};
 use sm4::cipher::{BlockCipherEncrypt, KeyInit};
 
 fn pyca(request: &Value) -> Value {
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/peers/pyca_sm.py");
-    let mut child = Command::new(python())
-        .arg(script)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start the pyca peer (run `make setup` if .venv is missing)");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(request.to_string().as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(
-        out.status.success(),
-        "pyca peer failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
+    common::run_peer(&python(), "tests/peers/pyca_sm.py", request)
 }
 
 #[test]

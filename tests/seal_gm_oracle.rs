@@ -22,9 +22,6 @@
 
 mod common;
 
-use std::io::Write;
-use std::process::{Command, Stdio};
-
 use common::{hex, rng, to_hex, Replay};
 use mpshield::seal::envelope::{self, OpenOptions, SealOptions};
 use mpshield::seal::hpke::{self, Kem, Mode, ReceiverParams, SenderParams};
@@ -36,27 +33,11 @@ const INFO: &[u8] = b"mpshield gm differential";
 const EXPORTS: [(&[u8], usize); 3] = [(b"", 32), (b"context", 255), (b"long", 8160)];
 
 fn oracle(request: &Value) -> Value {
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/peers/hpke-generic.mjs");
-    let mut child = Command::new("node")
-        .arg(script)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start the HPKE oracle (node; run `make setup` for node_modules)");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(request.to_string().as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(
-        out.status.success(),
-        "oracle failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
+    common::run_peer(
+        std::path::Path::new("node"),
+        "tests/peers/hpke-generic.mjs",
+        request,
+    )
 }
 
 fn messages() -> Vec<Vec<u8>> {

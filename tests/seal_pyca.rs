@@ -15,9 +15,6 @@
 
 mod common;
 
-use std::io::Write;
-use std::process::{Command, Stdio};
-
 use chacha20::ChaCha20Rng;
 use common::{hex, python, to_hex};
 use mpshield::seal::hpke::{self, Aead, ReceiverParams, SenderParams};
@@ -25,27 +22,7 @@ use rand_core::{Rng, SeedableRng};
 use serde_json::{json, Value};
 
 fn pyca(request: &Value) -> Value {
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/peers/pyca_hpke.py");
-    let mut child = Command::new(python())
-        .arg(script)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start the pyca peer (run `make setup` if .venv is missing)");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(request.to_string().as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(
-        out.status.success(),
-        "pyca peer failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
+    common::run_peer(&python(), "tests/peers/pyca_hpke.py", request)
 }
 
 struct Case {

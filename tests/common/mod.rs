@@ -177,6 +177,34 @@ pub fn python() -> PathBuf {
     p
 }
 
+/// Runs a peer script (`program script`, the script's path relative to the
+/// repository) with one JSON request on stdin and returns its JSON reply;
+/// panics with the peer's stderr if it fails.
+pub fn run_peer(program: &Path, script: &str, request: &Value) -> Value {
+    use std::io::Write as _;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(program)
+        .arg(root().join(script))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("start {} {script}: {e} ({SETUP_HINT})", program.display()));
+    child
+        .stdin
+        .take()
+        .expect("peer stdin")
+        .write_all(request.to_string().as_bytes())
+        .expect("write the request");
+    let out = child.wait_with_output().expect("peer output");
+    assert!(
+        out.status.success(),
+        "{script} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("the peer's JSON reply")
+}
+
 /// RFC 9180's `test-vectors.json` from the PyPI package
 /// `cryptography-vectors` (`MPSHIELD_HPKE_VECTORS` overrides).
 pub fn hpke_vectors_path() -> PathBuf {
