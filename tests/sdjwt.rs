@@ -22,27 +22,11 @@ const AUD: &str = "https://hotel.example";
 const NONCE: &str = "nonce-0001";
 
 fn present(cred: &str, holder: &SigningKey, disclose: &[&str]) -> String {
-    sdjwt::present(
-        cred,
-        holder,
-        &PresentOptions {
-            disclose: disclose.iter().map(|s| (*s).to_owned()).collect(),
-            aud: AUD.into(),
-            nonce: NONCE.into(),
-            iat: Some(NOW),
-        },
-    )
-    .unwrap()
+    common::present_to(cred, holder, disclose, AUD, NONCE)
 }
 
 fn options(issuer: &SigningKey) -> VerifyOptions {
-    VerifyOptions {
-        issuer_keys: vec![issuer.verifying_key().clone()],
-        aud: Some(AUD.into()),
-        nonce: Some(NONCE.into()),
-        now: Some(NOW + 10),
-        ..VerifyOptions::default()
-    }
+    common::verify_options(issuer, AUD, NONCE)
 }
 
 struct Fixture {

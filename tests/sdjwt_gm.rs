@@ -36,27 +36,11 @@ fn sha256_b64(bytes: &[u8]) -> String {
 }
 
 fn present(cred: &str, holder: &SigningKey, disclose: &[&str]) -> String {
-    sdjwt::present(
-        cred,
-        holder,
-        &PresentOptions {
-            disclose: disclose.iter().map(|s| (*s).to_owned()).collect(),
-            aud: AUD.into(),
-            nonce: NONCE.into(),
-            iat: Some(NOW),
-        },
-    )
-    .unwrap()
+    common::present_to(cred, holder, disclose, AUD, NONCE)
 }
 
 fn options(issuer: &SigningKey) -> VerifyOptions {
-    VerifyOptions {
-        issuer_keys: vec![issuer.verifying_key().clone()],
-        aud: Some(AUD.into()),
-        nonce: Some(NONCE.into()),
-        now: Some(NOW + 10),
-        ..VerifyOptions::default()
-    }
+    common::verify_options(issuer, AUD, NONCE)
 }
 
 fn code(r: mpshield::Result<impl std::fmt::Debug>) -> &'static str {

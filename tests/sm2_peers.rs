@@ -31,7 +31,7 @@ use std::process::{Command, Stdio};
 use common::{key, rng, to_hex, NOW};
 use mpshield::credential::jose::{b64url, b64url_decode};
 use mpshield::credential::keys::{Algorithm, SigningKey, VerifyingKey};
-use mpshield::credential::sdjwt::{self, IssueOptions, PresentOptions, VerifyOptions};
+use mpshield::credential::sdjwt::{self, IssueOptions, VerifyOptions};
 use serde_json::{json, Value};
 
 const NODE_LIBS: [&str; 2] = ["sm-crypto-v2", "miniprogram-sm-crypto"];
@@ -309,17 +309,7 @@ fn gm_credential(issuer: &SigningKey, holder: &SigningKey) -> String {
 }
 
 fn present(cred: &str, holder: &SigningKey, disclose: &[&str]) -> String {
-    sdjwt::present(
-        cred,
-        holder,
-        &PresentOptions {
-            disclose: disclose.iter().map(|s| (*s).to_owned()).collect(),
-            aud: AUD.into(),
-            nonce: NONCE.into(),
-            iat: Some(NOW),
-        },
-    )
-    .unwrap()
+    common::present_to(cred, holder, disclose, AUD, NONCE)
 }
 
 #[test]

@@ -12,7 +12,7 @@ use chacha20::ChaCha20Rng;
 use mpshield::credential::date::Date;
 use mpshield::credential::idcard;
 use mpshield::credential::keys::{Algorithm, SigningKey};
-use mpshield::credential::sdjwt::{self, IssueOptions};
+use mpshield::credential::sdjwt::{self, IssueOptions, PresentOptions, VerifyOptions};
 use rand_core::SeedableRng;
 use serde_json::{json, Value};
 
@@ -175,6 +175,40 @@ pub fn python() -> PathBuf {
     let p = root().join(".venv/bin/python");
     assert!(p.exists(), "{} not found: {SETUP_HINT}", p.display());
     p
+}
+
+/// `sdjwt::present` of `disclose` from `cred`, key-bound to `aud` and
+/// `nonce` at [`NOW`].
+pub fn present_to(
+    cred: &str,
+    holder: &SigningKey,
+    disclose: &[&str],
+    aud: &str,
+    nonce: &str,
+) -> String {
+    sdjwt::present(
+        cred,
+        holder,
+        &PresentOptions {
+            disclose: disclose.iter().map(|s| (*s).to_owned()).collect(),
+            aud: aud.into(),
+            nonce: nonce.into(),
+            iat: Some(NOW),
+        },
+    )
+    .expect("present")
+}
+
+/// Verify options trusting `issuer`, for presentations to `aud` and `nonce`
+/// made at [`NOW`].
+pub fn verify_options(issuer: &SigningKey, aud: &str, nonce: &str) -> VerifyOptions {
+    VerifyOptions {
+        issuer_keys: vec![issuer.verifying_key().clone()],
+        aud: Some(aud.into()),
+        nonce: Some(nonce.into()),
+        now: Some(NOW + 10),
+        ..VerifyOptions::default()
+    }
 }
 
 /// Runs a peer script (`program script`, the script's path relative to the
