@@ -800,6 +800,33 @@ export interface Appended {
   leafHash: Uint8Array;
 }
 
+/** Options of {@link ConsentLog.prune} and {@link Wallet.prune}. */
+export interface PruneOptions {
+  /**
+   * Prune at most this many records from the front (default: all). Pass the size of the newest checkpoint
+   * kept off the device: a `trustedCheckpoint` smaller than the pruned prefix can no longer be checked.
+   */
+  upTo?: number;
+  /** Seconds since the epoch at which consents are judged in force (default: now). */
+  now?: number;
+}
+
+/** What a prune did. */
+export interface PruneResult {
+  /** The pruned prefix's size before. */
+  from: number;
+  /** The pruned prefix's size now: records `0 … to − 1` are gone, their Merkle frontier stays. */
+  to: number;
+  /** How many records this prune dropped (`to − from`). */
+  records: number;
+  /**
+   * Why it stopped at `to`: the size asked for (or the end of the log), a consent still in force, a device
+   * record (`handover`, `restored`), or a record that a later, kept one refers to (a withdrawal stays with
+   * its consent).
+   */
+  stop: 'upTo' | 'inForce' | 'deviceRecord' | 'referenced';
+}
+
 /** Record ids by state. */
 export interface ConsentStatus {
   active: string[];
@@ -871,8 +898,17 @@ export class ConsentLog {
       timeoutMs?: number;
     },
   ): Promise<ConsentLog>;
-  /** Number of records. */
+  /** Number of records (pruned ones included). */
   readonly size: number;
+  /** How many leading records are pruned: the log holds records `pruned … size − 1`. */
+  readonly pruned: number;
+  /**
+   * Drops, in memory, the bodies of the longest prefix of records (up to `upTo`) that holds no consent in
+   * force at `now`, no device record and no record a later kept one refers to; the next `save` writes it.
+   * The log keeps its size, root and the frontier of the pruned prefix: it proves inclusion of every record
+   * it holds and consistency from every size ≥ `pruned`. @throws {MpShieldError} `INVALID_INPUT`.
+   */
+  prune(options?: PruneOptions): PruneResult;
   /** @throws {MpShieldError} `INVALID_RECORD`, `INVALID_STATE`, `RECORD_NOT_FOUND`, `INVALID_INPUT`. */
   append(record: ConsentRecord): Appended;
   /** `time` defaults to now. @throws {MpShieldError} `RECORD_NOT_FOUND`, `INVALID_STATE`. */
@@ -1083,6 +1119,14 @@ export class Wallet {
    * exported), `INVALID_STATE`.
    */
   exportLog(): Promise<{ data: Uint8Array; recoveryCode: Uint8Array; reissue: WalletCredential[] }>;
+  /**
+   * Prunes the consent log as {@link ConsentLog.prune} does and saves it, crash-safely: rejects with
+   * `CONSENT_NOT_PERSISTED` (storage and the wallet unchanged), `INVALID_STATE` (an export is being saved),
+   * `INVALID_INPUT`. The way forward when storage is full.
+   */
+  prune(options?: PruneOptions): Promise<PruneResult>;
+  /** How many leading records of the consent log are pruned. */
+  pruned(): number;
   /** The continuity proof for a relying party holding `checkpoint`; see {@link consent.verifyContinuity}. */
   continuityProof(checkpoint: string): Uint8Array;
   holderPublicJwk(): PublicJwk;

@@ -348,7 +348,7 @@ impl fmt::Display for Error {
             ),
             Self::ConsentNotPersisted { reason } => write!(
                 f,
-                "the consent could not be saved ({reason}): free storage and try again; nothing was disclosed"
+                "the consent could not be saved ({reason}); nothing was disclosed. If storage is full, free space: prune the consent log (wallet.prune()) or move it off the phone (wallet.exportLog()), then try again"
             ),
             Self::UntrustedVerifier => f.write_str(
                 "the requester is not a trusted verifier: do not disclose to it, or add its public JWK to trustedVerifiers if it should be trusted",
@@ -644,6 +644,21 @@ mod tests {
             assert!(err.to_string().contains(fragment), "{err:?}");
             assert!(format!("{err:?}").contains(code));
         }
+    }
+
+    /// Storage full: the message keeps what the adapter said and names the
+    /// way forward (prune, export), never just "try again".
+    #[test]
+    fn a_full_storage_names_the_way_forward() {
+        let m = Error::ConsentNotPersisted {
+            reason: "setStorage:fail exceed storage max size 10MB".into(),
+        }
+        .to_string();
+        assert!(m.contains("exceed storage max size 10MB"), "{m}");
+        assert!(
+            m.contains("wallet.prune()") && m.contains("wallet.exportLog()"),
+            "{m}"
+        );
     }
 
     #[test]

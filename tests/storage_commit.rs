@@ -536,3 +536,118 @@ fn a_second_writer_never_hides_the_first_ones_commit() {
     assert_eq!(back.log().size(), w.wallet.log().size());
     assert!(back.log().index_of(&sent.record_id).is_ok());
 }
+
+/// A day, for retention.
+const DAY: i64 = 86_400;
+
+/// Pruning is a save like any other: failure injected at every set and
+/// remove of a prune, in every mode. After reopening, the log has the same
+/// size and root (nothing is lost that the tree commits to) and is pruned
+/// either as before or as after — after if the prune reported success,
+/// never half (segments of one state with the prefix of the other would
+/// not rebuild the root, and are refused). A failed prune leaves the
+/// wallet's memory unpruned; a later save from it wins over a late write of
+/// the failed prune, and the reopened log then equals that memory.
+#[test]
+fn crash_safety_of_a_prune() {
+    // The whole log (every segment dropped), and part of it (the segment
+    // that straddles the prune point is written again).
+    crash_safety_prune(None);
+    crash_safety_prune(Some(151));
+}
+
+fn crash_safety_prune(up_to: Option<u64>) {
+    seed();
+    let w = world_with(300);
+    let req = hotel_request(&w.hotel, NOW);
+    let size = w.wallet.log().size();
+    let root = w.wallet.log().root();
+    let later = NOW + 31 * DAY;
+    let target = up_to.unwrap_or(size);
+    let mut covered = 0;
+    for at in 0.. {
+        let mut ran_out = true;
+        for mode in MODES {
+            let mut s = Faulty::new(copy(&w.storage));
+            let mut wallet = Wallet::open(&mut s, &w.key, trusted(&w), false).unwrap();
+            assert_eq!(wallet.log().pruned(), 0);
+            s.ops = 0;
+            s.at = Some(at);
+            s.mode = mode;
+            let r = wallet.prune(&mut s, &w.key, up_to, later);
+            if s.ops > at {
+                ran_out = false;
+            }
+            match &r {
+                Ok(p) => {
+                    assert_eq!(p.to, target, "at {at} {mode:?}");
+                    assert_eq!(wallet.log().pruned(), target);
+                }
+                Err(e) => {
+                    assert_eq!(e.code(), "CONSENT_NOT_PERSISTED", "at {at} {mode:?}");
+                    assert_eq!(
+                        wallet.log().pruned(),
+                        0,
+                        "at {at} {mode:?}: memory half pruned"
+                    );
+                    assert_eq!(wallet.log().records().len() as u64, size);
+                }
+            }
+            // Only the records after the prune point are stored; a partial
+            // prune writes the straddling segment again.
+            if r.is_ok() {
+                let back = open(&mut copy(&s.inner), &w.key).unwrap();
+                assert_eq!(back.log().records().len() as u64, size - target);
+                let new_segments = s
+                    .inner
+                    .entries()
+                    .keys()
+                    .filter(|k| k.contains("/seg/") && !w.storage.entries().contains_key(*k))
+                    .count();
+                assert_eq!(
+                    new_segments,
+                    usize::from(up_to.is_some()),
+                    "at {at} {mode:?}"
+                );
+            }
+            let now = open(&mut copy(&s.inner), &w.key)
+                .unwrap_or_else(|e| panic!("at {at} {mode:?}: reopen failed: {e}"));
+            assert_eq!(now.log().size(), size, "at {at} {mode:?}");
+            assert_eq!(now.log().root(), root, "at {at} {mode:?}");
+            let pruned = now.log().pruned();
+            assert!(
+                pruned == 0 || pruned == target,
+                "at {at} {mode:?}: {pruned}"
+            );
+            if r.is_ok() {
+                assert_eq!(
+                    pruned, target,
+                    "at {at} {mode:?}: a reported prune is missing"
+                );
+            }
+            // Storage works again: a later save from memory, then the late
+            // write of the prune lands. The newest save wins.
+            s.at = None;
+            wallet.refuse(&mut s, &w.key, &req, NOW).unwrap();
+            s.land();
+            let back = open(&mut s.inner, &w.key)
+                .unwrap_or_else(|e| panic!("at {at} {mode:?}: reopen failed: {e}"));
+            assert_eq!(back.log().root(), wallet.log().root(), "at {at} {mode:?}");
+            assert_eq!(
+                back.log().pruned(),
+                wallet.log().pruned(),
+                "at {at} {mode:?}"
+            );
+            assert_eq!(
+                back.log().tree().root_at(size).unwrap(),
+                root,
+                "at {at} {mode:?}: the earlier tree changed"
+            );
+        }
+        covered = at;
+        if ran_out {
+            break;
+        }
+    }
+    assert!(covered >= 3, "a prune made {covered} storage operations");
+}

@@ -619,8 +619,17 @@ fn consent(out: &Out, f: &Fixture) {
         let rec = record::from_json(&record_json(i)).unwrap();
         large.append_with_rng(rec, &mut ids).unwrap();
     }
+    // A pruned log: the first 270 records (past their retention 300 days
+    // on) pruned, their frontier in the commit.
+    let mut pruned = ConsentLog::create(f.device.clone(), ORIGIN).unwrap();
+    for i in 0..400u32 {
+        let rec = record::from_json(&record_json(i)).unwrap();
+        pruned.append_with_rng(rec, &mut ids).unwrap();
+    }
+    assert_eq!(pruned.prune(u64::MAX, NOW + 300 * 86_400).to, 270);
     for (name, log) in [
         ("log-400", large),
+        ("log-400-pruned", pruned),
         ("log-41", log),
         (
             "empty",
@@ -737,11 +746,43 @@ fn handover_inputs(out: &Out, f: &Fixture) {
             .records()
             .map(|r| r.canonical_bytes().unwrap())
             .collect(),
+        pruned: 0,
+        frontier: Vec::new(),
         reissue: b"[]".to_vec(),
     };
     let code = RecoveryCode::parse(RECOVERY_CODE).unwrap();
     let sealed = export.seal(&code).unwrap();
     out.put("handover", "export", [&[0u8][..], &sealed].concat());
+    // The same log with its first three records pruned (past retention a
+    // year on; the prune stops at the handover record): the export carries
+    // their frontier.
+    let mut pruned_log = ConsentLog::create(f.device.clone(), ORIGIN).unwrap();
+    for r in log.records() {
+        pruned_log.append_with_rng(r.clone(), &mut ids).unwrap();
+    }
+    assert_eq!(pruned_log.prune(u64::MAX, NOW + 365 * 86_400).to, 3);
+    let pruned_export = Export {
+        records: pruned_log
+            .records()
+            .map(|r| r.canonical_bytes().unwrap())
+            .collect(),
+        pruned: pruned_log.pruned(),
+        frontier: pruned_log.frontier(),
+        device_seed: zeroize::Zeroizing::new(NEXT_DEVICE_SEED),
+        handovers: export.handovers.clone(),
+        origin: export.origin.clone(),
+        reissue: export.reissue.clone(),
+    };
+    let sealed_pruned = pruned_export.seal(&code).unwrap();
+    let (moved, _) =
+        mpshield::flow::wallet::Wallet::import(&sealed_pruned, &code, &OpenOptions::default(), NOW)
+            .unwrap();
+    assert_eq!(moved.log().root(), log.root());
+    out.put(
+        "handover",
+        "export-pruned",
+        [&[0u8][..], &sealed_pruned].concat(),
+    );
     let (wallet, _) =
         mpshield::flow::wallet::Wallet::import(&sealed, &code, &OpenOptions::default(), NOW)
             .unwrap();

@@ -3,7 +3,8 @@
 //! put into a store that `commit::open_log` reads with the fixed storage
 //! and device keys (the opener asks for the head slots, probes commits and
 //! reads the segments a commit names). Property: typed errors only; a log
-//! that opens has the fixed origin, rebuilds its tree, and saves again.
+//! that opens has the fixed origin, rebuilds its tree (from the frontier
+//! of a pruned prefix, if any), and saves again.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -32,7 +33,8 @@ fuzz_target!(|data: &[u8]| {
         None,
     )) {
         assert_eq!(log.origin(), ORIGIN);
-        assert_eq!(log.records().len() as u64, log.size());
+        assert_eq!(log.records().len() as u64 + log.pruned(), log.size());
+        assert_eq!(log.frontier().len(), log.pruned().count_ones() as usize);
         // What opened can be continued: a save over it succeeds (or is a
         // typed error, e.g. a foreign writer's generation), never a panic.
         let _ = checked(commit::save_sync(

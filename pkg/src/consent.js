@@ -300,7 +300,8 @@ export async function writeKey(store, key, value, timeoutMs, what) {
     throw fail(
       'CONSENT_NOT_PERSISTED',
       'the ' + what + ' could not be saved (' + key + '): ' + hostErrorMessage(e) +
-        '; the previous saved state is unchanged — do not disclose until a save succeeds',
+        '; the previous saved state is unchanged — do not disclose until a save succeeds. If storage is full, ' +
+        'free space: prune the consent log (wallet.prune()) or move it off the phone (wallet.exportLog()), then try again',
       e,
     );
   }
@@ -397,6 +398,24 @@ Object.defineProperty(ConsentLog.prototype, 'size', {
   configurable: false,
 });
 
+/** How many leading records are pruned (`log.prune`): the log holds records `pruned … size − 1`. */
+Object.defineProperty(ConsentLog.prototype, 'pruned', {
+  get: fn(function pruned() {
+    return handle(this).pruned;
+  }),
+  enumerable: false,
+  configurable: false,
+});
+
+/** The `{ upTo, now }` options of `log.prune` / `wallet.prune`, checked: [upTo | undefined, now | undefined]. */
+export function pruneOptions(args, where) {
+  const o = options(args, where + ' options', ['upTo', 'now']);
+  return [
+    o.upTo === undefined ? undefined : index(o.upTo, 'options.upTo'),
+    o.now === undefined ? undefined : seconds(o.now, 'options.now'),
+  ];
+}
+
 const methods = {
   /** Appends a record (CONTRACT.md shape); returns `{ index, leafHash }`. */
   append: fn(
@@ -437,6 +456,21 @@ const methods = {
   }),
   status: fn(function status(now) {
     return handle(this).status(now === undefined ? undefined : seconds(now, 'now'));
+  }),
+  /**
+   * Drops the bodies of records no longer needed, in memory (the next
+   * `save` writes it): the longest prefix, up to `upTo` records (default:
+   * all), holding no consent in force at `now` (default: now), no device
+   * record, and no record a later kept one refers to. The log keeps its
+   * size, root and the frontier of the pruned prefix. Returns `{ from, to,
+   * records, stop }`: the pruned prefix's size before and after, how many
+   * records went, and why it stopped (`"upTo"`, `"inForce"`,
+   * `"deviceRecord"`, `"referenced"`).
+   */
+  prune: fn(function prune(args) {
+    const h = handle(this);
+    const [upTo, now] = pruneOptions(args, 'log.prune');
+    return h.prune(upTo, now);
   }),
   history: fn(function history(args) {
     const h = handle(this);

@@ -13,7 +13,7 @@ import { boolean, bytes, describe, integer, invalid, json, jsonText, member, opt
 import { ensureReady, fn, guardError, hasTrapped } from './runtime.js';
 import { signingKeyHandle } from './keys.js';
 import { storageAdapter } from './storage.js';
-import { asyncFn, commitSave, runOpener, timed, timeoutOption } from './consent.js';
+import { asyncFn, commitSave, pruneOptions, runOpener, timed, timeoutOption } from './consent.js';
 
 /** wrapper → { g: glue object, … } or null once freed. */
 const handles = new WeakMap();
@@ -561,6 +561,40 @@ defineClass(Wallet, 'Wallet', {
     },
     { random: true },
   ),
+  /**
+   * Prunes the consent log and saves it (a crash-safe save: if it fails,
+   * CONSENT_NOT_PERSISTED, storage and the wallet are as before). Drops the
+   * bodies of the longest prefix of records, up to `upTo` (default: all),
+   * that holds no consent in force at `now` (default: now), no device
+   * record, and no record a later kept one refers to; the log keeps its
+   * size, root and the frontier of the pruned prefix. Pass as `upTo` the
+   * size of the newest checkpoint your server holds: a `trustedCheckpoint`
+   * smaller than the pruned prefix can no longer be checked
+   * (INVALID_CHECKPOINT). Resolves to `{ from, to, records, stop }` (see
+   * `log.prune`).
+   */
+  prune: asyncFn(async function prune(args) {
+    const s = state(this, 'Wallet');
+    const [upTo, now] = pruneOptions(args, 'wallet.prune');
+    return queued(s, 'prune', async function () {
+      ensureReady();
+      const p = s.g.beginPrune(upTo, now);
+      if (p.records === 0) return p;
+      try {
+        await commitSave(s);
+      } catch (e) {
+        if (!hasTrapped() && !s.freed) s.g.abortPrune();
+        throw e;
+      }
+      if (!hasTrapped() && !s.freed) s.g.finishPrune();
+      checkNotFreed(s, 'prune', 'the prune had been saved');
+      return p;
+    });
+  }),
+  /** How many leading records of the consent log are pruned (`wallet.prune`). */
+  pruned: fn(function pruned() {
+    return state(this, 'Wallet').g.pruned();
+  }),
   /** The continuity proof (bytes) for a relying party holding `checkpoint`: see consent.verifyContinuity. */
   continuityProof: fn(function continuityProof(checkpoint) {
     return state(this, 'Wallet').g.continuityProof(text(checkpoint, 'checkpoint'));

@@ -121,8 +121,8 @@ const m = {
     en: 'the consent log on this phone was rolled back: contact the service provider',
   },
   CONSENT_NOT_PERSISTED: {
-    zh: '授权记录保存失败，信息未提供，请清理存储空间后重试。',
-    en: 'the consent could not be saved, so nothing was shared: free some storage and retry',
+    zh: '授权记录保存失败，信息未提供。请清理已失效的授权记录或导出记录后重试。',
+    en: 'the consent could not be saved, so nothing was shared: free storage (prune old records, export the log), retry',
   },
   WASM_LOAD_FAILED: {
     zh: '未能加载 mpshield 的 WebAssembly 模块（文件缺失、损坏或路径有误），请开发者按文档检查。',

@@ -50,6 +50,13 @@
 //! predecessor when that holds no more records, up to
 //! [`SEGMENT_RAW_BYTES`]), so a save writes O(1) bytes amortised and a log
 //! has O(n / capacity + log n) segments.
+//!
+//! A pruned log ([`ConsentLog::prune`]) is committed with an extension after
+//! the segment list ([`EXT_PRUNED`]: the pruned prefix's size and frontier,
+//! bounded and checked against the commit's root on open); its segments
+//! hold only the records from the prune point on. A prune is a save like
+//! any other: until its commit counts, the older commit and its segments
+//! stand.
 
 use chacha20poly1305::aead::{Aead, Payload};
 use chacha20poly1305::{ChaCha20Poly1305, KeyInit};
@@ -95,6 +102,9 @@ pub const LOG_PREFIX: &str = "mpshield/consent/v2/";
 
 /// Item kind of a consent record inside a data segment.
 pub const ITEM_RECORD: u8 = 1;
+/// Extension kind, after a commit's segment list: the pruned prefix
+/// (`size u64 ‖ n u8 ‖ n × 32` frontier hashes).
+pub const EXT_PRUNED: u8 = 1;
 
 const MAGIC: [u8; 4] = *b"MPS\x02";
 const TAG_BYTES: usize = 16;
@@ -269,6 +279,10 @@ struct Commit {
     note: String,
     state: Vec<Id>,
     segments: Vec<SegRef>,
+    /// Records pruned from the front of the log (only their frontier is
+    /// kept); the segments hold records `pruned … size − 1`.
+    pruned: u64,
+    frontier: Vec<Hash>,
 }
 
 impl Commit {
@@ -297,6 +311,23 @@ impl Commit {
             out.extend_from_slice(&s.id);
             out.extend_from_slice(&s.records.to_be_bytes());
             out.extend_from_slice(&s.raw.to_be_bytes());
+        }
+        if self.pruned > 0 {
+            // Written only when something is pruned: an unpruned log's
+            // commit is byte for byte what earlier versions wrote.
+            let n = u8::try_from(self.frontier.len())
+                .ok()
+                .filter(|n| usize::from(*n) <= merkle::MAX_FRONTIER)
+                .ok_or(Error::Internal {
+                    context: "frontier length",
+                })?;
+            out.push(EXT_PRUNED);
+            out.extend_from_slice(&(9 + 32 * u32::from(n)).to_be_bytes());
+            out.extend_from_slice(&self.pruned.to_be_bytes());
+            out.push(n);
+            for h in &self.frontier {
+                out.extend_from_slice(h);
+            }
         }
         Ok(out)
     }
@@ -331,10 +362,31 @@ impl Commit {
             total = total.saturating_add(u64::from(records));
             segments.push(SegRef { id, records, raw });
         }
-        if !r.0.is_empty() {
-            return Err(corrupt("trailing bytes in a commit"));
+        let (mut pruned, mut frontier) = (0u64, Vec::new());
+        while !r.0.is_empty() {
+            let kind = r.array::<1>()?[0];
+            let len = r.u32()? as usize;
+            let mut ext = Reader::new(r.take(len)?);
+            if kind != EXT_PRUNED || pruned != 0 {
+                return Err(corrupt(
+                    "a commit has an unknown or repeated extension (written by a newer mpshield?)",
+                ));
+            }
+            pruned = ext.u64()?;
+            let n = usize::from(ext.array::<1>()?[0]);
+            if pruned == 0
+                || pruned > size
+                || n > merkle::MAX_FRONTIER
+                || n != pruned.count_ones() as usize
+                || ext.0.len() != 32 * n
+            {
+                return Err(corrupt("a commit's pruned prefix is malformed"));
+            }
+            for _ in 0..n {
+                frontier.push(ext.array()?);
+            }
         }
-        if total != size {
+        if total != size - pruned {
             return Err(corrupt("a commit's segments do not add up to its size"));
         }
         if prev >= gen {
@@ -348,6 +400,8 @@ impl Commit {
             note,
             state,
             segments,
+            pruned,
+            frontier,
         })
     }
 }
@@ -461,6 +515,9 @@ pub struct Committer {
     state_dirty: bool,
     /// Another writer committed to this storage: no more saves.
     foreign: bool,
+    /// The next save commits the log pruned to this size (the log in
+    /// memory is pruned only once that save counts).
+    prune_to: u64,
 }
 
 impl Committer {
@@ -483,7 +540,17 @@ impl Committer {
             head_slot: None,
             state_dirty: true,
             foreign: false,
+            prune_to: 0,
         }
+    }
+
+    /// The next save commits the log pruned to its first `to` records
+    /// (beyond what it already prunes): the segments and frontier are
+    /// planned from the unpruned log, so a failed save leaves nothing to
+    /// undo. Once it is confirmed, prune the log in memory to `to`
+    /// (`ConsentLog::prune`) before the next save.
+    pub fn prune_next_save(&mut self, to: u64) {
+        self.prune_to = to;
     }
 
     /// Records that the planned commit's key already existed: another
@@ -556,15 +623,46 @@ impl Committer {
                 context: "log shorter than its commit",
             });
         }
-        let records: Vec<&ConsentRecord> = log.records().collect();
+        let base_pruned = self.head.as_ref().map_or(0, |c| c.pruned);
+        let held = log.pruned();
+        let pruned = self.prune_to.clamp(held, size);
+        if pruned < base_pruned {
+            return Err(Error::Internal {
+                context: "log less pruned than its commit",
+            });
+        }
+        let frontier = if pruned == held {
+            log.frontier()
+        } else {
+            log.tree().frontier_of(pruned).ok_or(Error::Internal {
+                context: "frontier",
+            })?
+        };
+        // The records from index `pruned`; ranges index them.
+        let skip = usize::try_from(pruned - held).unwrap_or(usize::MAX);
+        let all: Vec<&ConsentRecord> = log.records().collect();
+        let records = all.get(skip..).unwrap_or_default();
+        let rel = |abs: u64| usize::try_from(abs - pruned).unwrap_or(usize::MAX);
         // (start, end, raw, existing segment) ranges of record indices.
         let mut ranges: Vec<(usize, usize, usize, Option<SegRef>)> = Vec::new();
-        let mut at = 0usize;
+        let mut abs = base_pruned;
         for s in self.head.iter().flat_map(|c| c.segments.iter()) {
-            let end = at + s.records as usize;
-            ranges.push((at, end, s.raw as usize, Some(*s)));
-            at = end;
+            let end = abs + u64::from(s.records);
+            if end <= pruned {
+                // Wholly pruned: the new commit no longer names it.
+            } else if abs < pruned {
+                // Partly pruned: its remaining records are written again.
+                let mut raw = 0usize;
+                for r in records.iter().take(rel(end)) {
+                    raw += 5 + r.canonical_bytes()?.len();
+                }
+                ranges.push((0, rel(end), raw, None));
+            } else {
+                ranges.push((rel(abs), rel(end), s.raw as usize, Some(*s)));
+            }
+            abs = end;
         }
+        let at = rel(abs.max(pruned));
         // Canonical bytes of the new records, by index − `at`.
         let mut encoded: Vec<Vec<u8>> = Vec::new();
         let mut i = at;
@@ -660,6 +758,8 @@ impl Committer {
             note: log.checkpoint()?,
             state: state_ids,
             segments,
+            pruned,
+            frontier,
         };
         let header = Header {
             suite: SUITE_INTL,
@@ -687,6 +787,7 @@ impl Committer {
             reason: "no save is in progress".to_owned(),
         })?;
         self.garbage.append(&mut self.inflight_new);
+        self.prune_to = 0;
         self.abandoned.push(c.gen);
         self.failures = self.failures.saturating_add(1);
         self.next_gen = c.gen + 1;
@@ -712,6 +813,7 @@ impl Committer {
             reason: "no save is in progress".to_owned(),
         })?;
         self.inflight_new.clear();
+        self.prune_to = 0;
         if let Some(old) = self.head.take() {
             let keep: Vec<Id> = c
                 .segments
@@ -1087,7 +1189,8 @@ impl Opener {
                 .ok_or(corrupt("a wallet state segment was altered"))?;
             state.extend_from_slice(&pt);
         }
-        let mut records = Vec::with_capacity(usize::try_from(c.size).unwrap_or(0).min(1 << 20));
+        let mut records =
+            Vec::with_capacity(usize::try_from(c.size - c.pruned).unwrap_or(0).min(1 << 20));
         for s in &c.segments {
             let v = self
                 .value(&self.keys.segment(&s.id))
@@ -1195,7 +1298,12 @@ impl Opened {
         if stored.size != self.commit.size || !bool::from(stored.root.ct_eq(&self.commit.root)) {
             return Err(corrupt("the commit and its checkpoint disagree"));
         }
-        let mut log = ConsentLog::create(device_key, origin)?;
+        let mut log = ConsentLog::resume(
+            device_key,
+            origin,
+            self.commit.pruned,
+            &self.commit.frontier,
+        )?;
         for (record, bytes) in self.records {
             log.replay(record, &bytes)
                 .map_err(|_| corrupt("stored records are inconsistent"))?;
@@ -1210,13 +1318,24 @@ impl Opened {
     }
 }
 
+/// Why a checkpoint below a log's pruned prefix is refused.
+pub(crate) const OLDER_THAN_PRUNED: &str = "it is older than the log's pruned prefix, which can no longer prove it is extended: use a checkpoint at least as large (keep the latest one off the device)";
+
 /// Whether `log` extends the trusted checkpoint `t`.
 ///
 /// # Errors
-/// [`Error::RollbackDetected`] if it does not.
+/// [`Error::RollbackDetected`] if it does not; [`Error::InvalidCheckpoint`]
+/// if `t` is smaller than the log's pruned prefix (not empty either): the
+/// log no longer holds what would prove it extends `t`, so it neither
+/// accepts it (it could be a fork) nor calls it a rollback.
 pub fn check_extends(log: &ConsentLog, t: &checkpoint::Checkpoint) -> Result<()> {
     if t.size > log.size() {
         return Err(Error::RollbackDetected);
+    }
+    if t.size > 0 && t.size < log.pruned() {
+        return Err(Error::InvalidCheckpoint {
+            reason: OLDER_THAN_PRUNED,
+        });
     }
     if t.size == 0 {
         return if bool::from(t.root.ct_eq(&merkle::empty_root())) {
@@ -1375,6 +1494,141 @@ mod tests {
         assert!(!reaches(1, 20, &[1, 20]));
         assert!(reaches(3, 5, &present));
         assert!(!reaches(3, 6, &present));
+    }
+
+    fn sample(pruned: u64, frontier: Vec<Hash>) -> Commit {
+        Commit {
+            gen: 2,
+            prev: 1,
+            size: 5,
+            root: [0; 32],
+            note: "n".into(),
+            state: Vec::new(),
+            segments: vec![SegRef {
+                id: [1; 16],
+                records: 2,
+                raw: 10,
+            }],
+            pruned,
+            frontier,
+        }
+    }
+
+    /// Hostile pruned-prefix extensions: every malformed one is
+    /// STORAGE_CORRUPT before anything is built from it (count over 64 or
+    /// not one per set bit of the size, a size of 0 or above the log's,
+    /// a length that does not match, repeated or unknown extensions,
+    /// truncation, segments that do not add up), never a panic.
+    #[test]
+    fn the_pruned_prefix_extension_is_bounded() {
+        let good = sample(3, vec![[9; 32]; 2]);
+        let back = Commit::decode(2, &good.encode().unwrap()).unwrap();
+        assert_eq!((back.pruned, back.frontier.clone()), (3, vec![[9; 32]; 2]));
+        // An unpruned commit carries no extension: what earlier versions
+        // wrote and read.
+        let plain = sample(0, Vec::new()).encode().unwrap();
+        assert!(Commit::decode(2, &plain).is_err(), "segments do not add up");
+        let base = {
+            let mut c = sample(0, Vec::new());
+            c.size = 2;
+            c.encode().unwrap()
+        };
+        assert_eq!(Commit::decode(2, &base).unwrap().pruned, 0);
+        let ext = |pruned: u64, n: u8, hashes: usize, len: Option<u32>| {
+            let mut out = vec![EXT_PRUNED];
+            let body_len = 9 + 32 * hashes as u32;
+            out.extend_from_slice(&len.unwrap_or(body_len).to_be_bytes());
+            out.extend_from_slice(&pruned.to_be_bytes());
+            out.push(n);
+            out.extend(std::iter::repeat_n(7u8, 32 * hashes));
+            out
+        };
+        let with = |size: u64, tail: &[u8]| {
+            let mut c = sample(0, Vec::new());
+            c.size = size;
+            let mut b = c.encode().unwrap();
+            b.extend_from_slice(tail);
+            b
+        };
+        assert!(Commit::decode(2, &with(5, &ext(3, 2, 2, None))).is_ok());
+        let bad: Vec<Vec<u8>> = vec![
+            with(2, &ext(0, 0, 0, None)),
+            with(66, &ext(u64::MAX >> 1, 63, 63, None)),
+            with(u64::MAX, &ext(u64::MAX - 2, 65, 65, None)),
+            with(5, &ext(3, 1, 1, None)),
+            with(5, &ext(3, 2, 1, Some(9 + 32))),
+            with(5, &ext(3, 2, 2, Some(9 + 64 + 1))),
+            with(5, &ext(3, 2, 3, Some(9 + 96))),
+            with(4, &ext(3, 2, 2, None)),
+            with(1, &ext(3, 2, 2, None)),
+            with(5, &[ext(3, 2, 2, None), ext(3, 2, 2, None)].concat()),
+            with(5, &[2, 0, 0, 0, 0]),
+            with(5, &ext(3, 2, 2, None)[..40]),
+            with(5, &[EXT_PRUNED, 0xff, 0xff, 0xff, 0xff]),
+        ];
+        for (i, b) in bad.iter().enumerate() {
+            let e = Commit::decode(2, b).err().map(|e| e.code());
+            assert_eq!(e, Some("STORAGE_CORRUPT"), "case {i}");
+        }
+    }
+
+    /// A frontier altered in storage (resealed with the storage key, as
+    /// only its holder can) gives another root than the commit's signed
+    /// one: the open is STORAGE_CORRUPT, not a log with a forged history.
+    #[test]
+    fn an_altered_frontier_is_refused_on_open() {
+        crate::rng::add_entropy(&(0u8..32).collect::<Vec<_>>()).unwrap();
+        let device = DeviceKey::from_bytes(&[1; 32]);
+        let origin = "mpshield.example/device/t";
+        let mut log = ConsentLog::create(device.clone(), origin).unwrap();
+        let uscc = format!(
+            "91440300MA0000001{}",
+            super::super::record::uscc_check_character("91440300MA0000001").unwrap()
+        );
+        for t in 0..7 {
+            let rec = super::super::record::from_json(&format!(
+                r#"{{ "event": "disclosed", "time": {t}, "controller": {{ "name": "某某酒店", "uscc": "{uscc}" }},
+                  "purposes": ["住宿登记"], "lawfulBasis": "legal_duty", "consentType": "explicit",
+                  "fields": [{{ "licence": "resident_id_card", "field": "name", "form": "full",
+                                "sensitive": false, "retentionDays": 0 }}] }}"#
+            ))
+            .unwrap();
+            log.append(rec).unwrap();
+        }
+        assert_eq!(log.prune(5, 100).to, 5);
+        let key = StorageKey::from_bytes([2; 32]);
+        let mut storage = crate::flow::MemoryStorage::new();
+        let mut committer = Committer::new(LOG_PREFIX);
+        save_sync(&mut committer, &mut storage, &log, &[], &key).unwrap();
+        let (ok, _) = open_log(&mut storage, &key, device.clone(), origin, None).unwrap();
+        assert_eq!((ok.pruned(), ok.root()), (5, log.root()));
+        let ck = format!("{LOG_PREFIX}commit/1");
+        let stored = storage.entries().get(&ck).unwrap().clone();
+        let body = open_value(&key, &stored, KIND_COMMIT, Some(1), None).unwrap();
+        for alter in 0..2 {
+            let mut c = Commit::decode(1, &body).unwrap();
+            if alter == 0 {
+                c.frontier[0][0] ^= 1;
+            } else {
+                c.frontier.swap(0, 1);
+            }
+            let header = Header {
+                suite: SUITE_INTL,
+                kind: KIND_COMMIT,
+                id: [3; 16],
+                gen: 1,
+            };
+            let sealed = header.seal(&key, &c.encode().unwrap()).unwrap();
+            let mut s = crate::flow::MemoryStorage::new();
+            for (k, v) in storage.entries() {
+                crate::flow::Storage::set(&mut s, k, v).unwrap();
+            }
+            crate::flow::Storage::set(&mut s, &ck, &sealed).unwrap();
+            let e = open_log(&mut s, &key, device.clone(), origin, None)
+                .err()
+                .map(|e| e.code());
+            assert_eq!(e, Some("STORAGE_CORRUPT"), "alteration {alter}");
+        }
     }
 
     #[test]

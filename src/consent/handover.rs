@@ -148,8 +148,13 @@ pub struct Export {
     pub device_seed: Zeroizing<[u8; 32]>,
     /// The handover chain, oldest first; the last one is this export's.
     pub handovers: Vec<Handover>,
-    /// The log's records (canonical JSON), in order.
+    /// The log's records (canonical JSON), in order, from index
+    /// `pruned` on.
     pub records: Vec<Vec<u8>>,
+    /// How many leading records the log had pruned (0: none).
+    pub pruned: u64,
+    /// Their frontier ([`ConsentLog::frontier`]).
+    pub frontier: Vec<Hash>,
     /// The credentials to re-issue (JSON array of `wallet.credentials()`
     /// summaries).
     pub reissue: Vec<u8>,
@@ -181,6 +186,15 @@ impl Export {
         p.extend_from_slice(&(self.records.len() as u32).to_be_bytes());
         for r in &self.records {
             put(&mut p, 4, r);
+        }
+        if self.pruned > 0 {
+            // Only for a pruned log: other exports stay what earlier
+            // versions wrote and read.
+            p.extend_from_slice(&self.pruned.to_be_bytes());
+            p.push(self.frontier.len() as u8);
+            for h in &self.frontier {
+                p.extend_from_slice(h);
+            }
         }
         if p.len() > MAX_EXPORT_BYTES || self.handovers.len() > MAX_HANDOVERS {
             return Err(Error::input("the log is too large to export (16 MiB)"));
@@ -237,6 +251,17 @@ impl Export {
             let len = r.u32()? as usize;
             records.push(r.take(len)?.to_vec());
         }
+        let (mut pruned, mut frontier) = (0u64, Vec::new());
+        if !r.is_empty() {
+            pruned = r.u64()?;
+            let n = usize::from(r.array::<1>()?[0]);
+            if pruned == 0 || n > merkle::MAX_FRONTIER || n != pruned.count_ones() as usize {
+                return Err(malformed("the export is malformed"));
+            }
+            for _ in 0..n {
+                frontier.push(r.array::<32>()?);
+            }
+        }
         if !r.is_empty() || handovers.is_empty() || handovers.len() > MAX_HANDOVERS {
             return Err(malformed("the export is malformed"));
         }
@@ -245,6 +270,8 @@ impl Export {
             device_seed,
             handovers,
             records,
+            pruned,
+            frontier,
             reissue,
         })
     }
@@ -327,10 +354,16 @@ fn put_proof(out: &mut Vec<u8>, proof: &[Hash]) {
 /// ```
 ///
 /// # Errors
-/// [`Error::InvalidCheckpoint`] if `checkpoint` does not parse.
+/// [`Error::InvalidCheckpoint`] if `checkpoint` does not parse, or is
+/// smaller than the log's pruned prefix (but not empty).
 pub fn continuity_proof(log: &ConsentLog, chain: &[Handover], checkpoint: &str) -> Result<Vec<u8>> {
     let split = checkpoint.find("\n\n").map_or(checkpoint.len(), |i| i + 1);
     let theirs = Checkpoint::parse_body(checkpoint.get(..split).unwrap_or(""))?;
+    if theirs.size > 0 && theirs.size < log.pruned() {
+        return Err(Error::InvalidCheckpoint {
+            reason: super::commit::OLDER_THAN_PRUNED,
+        });
+    }
     let size = log.size();
     let mut out = PROOF_MAGIC.to_vec();
     out.extend_from_slice(log.device_public_key().as_bytes());
@@ -363,7 +396,7 @@ pub fn continuity_proof(log: &ConsentLog, chain: &[Handover], checkpoint: &str) 
     match restored {
         Some((i, _)) => {
             out.push(1);
-            put(&mut out, 4, &log.receipt(i as u64)?);
+            put(&mut out, 4, &log.receipt(log.pruned() + i as u64)?);
         }
         None => out.push(0),
     }
@@ -559,5 +592,57 @@ fn device_record(event: Event, device: super::record::DeviceChange, time: i64) -
         storage_location: None,
         time,
         withdrawal_method: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plain(trailer: &[u8]) -> Vec<u8> {
+        let mut p = Vec::new();
+        put(&mut p, 2, b"o");
+        p.extend_from_slice(&[0; 32]);
+        p.push(1);
+        p.extend_from_slice(DevicePublicKey::default().as_bytes());
+        put(&mut p, 2, b"note");
+        put(&mut p, 4, b"[]");
+        p.extend_from_slice(&1u32.to_be_bytes());
+        put(&mut p, 4, b"{}");
+        p.extend_from_slice(trailer);
+        p
+    }
+
+    fn trailer(pruned: u64, n: u8, hashes: usize) -> Vec<u8> {
+        let mut t = pruned.to_be_bytes().to_vec();
+        t.push(n);
+        t.extend(std::iter::repeat_n(9u8, 32 * hashes));
+        t
+    }
+
+    /// Hostile pruned-prefix trailers of an export: a size of 0, a count
+    /// over 64 or not one per set bit, truncation and trailing bytes are
+    /// refused before anything is built; a well-formed one reads back.
+    #[test]
+    fn the_pruned_prefix_of_an_export_is_bounded() {
+        let e = Export::parse(&plain(&[])).unwrap();
+        assert_eq!((e.pruned, e.frontier.len()), (0, 0));
+        let e = Export::parse(&plain(&trailer(6, 2, 2))).unwrap();
+        assert_eq!((e.pruned, e.frontier.len()), (6, 2));
+        for (i, t) in [
+            trailer(0, 0, 0),
+            trailer(6, 1, 1),
+            trailer(6, 2, 1),
+            trailer(6, 2, 3),
+            trailer(u64::MAX, 65, 65),
+            trailer(6, 2, 2)[..20].to_vec(),
+            [trailer(6, 2, 2), vec![0]].concat(),
+        ]
+        .iter()
+        .enumerate()
+        {
+            let r = Export::parse(&plain(t)).err().map(|e| e.code());
+            assert_eq!(r, Some("STORAGE_CORRUPT"), "case {i}");
+        }
     }
 }

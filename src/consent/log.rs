@@ -5,6 +5,13 @@
 //! record is in the tree a signed checkpoint commits to. Once anyone outside
 //! holds a checkpoint, the log cannot be rewritten below it without the
 //! rewrite being caught by a consistency proof.
+//!
+//! [`ConsentLog::prune`] drops the bodies of a prefix of records that no
+//! promise depends on any more (the rule is at
+//! [`ConsentLog::prune_point`]), keeping the tree's frontier: the log keeps
+//! its size and root, and proves inclusion of every record it holds and
+//! consistency from every size at or above the prune point
+//! (`docs/FORMAT.md`, "Pruning").
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -43,6 +50,55 @@ pub struct Status {
     pub expired: Vec<String>,
     /// `refused` records.
     pub refused: Vec<String>,
+}
+
+/// Why [`ConsentLog::prune`] stopped where it did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PruneStop {
+    /// At the size asked for (or the end of the log).
+    UpTo,
+    /// At a consent still in force: a `given` or `disclosed` record that is
+    /// neither withdrawn nor past its retention.
+    InForce,
+    /// At a device record (`handover`, `restored`), which the handover
+    /// chain and continuity proofs need.
+    DeviceRecord,
+    /// Before a record that a later record, which stays, refers to (a
+    /// withdrawal or expiry stays with the consent it ends).
+    Referenced,
+}
+
+impl PruneStop {
+    /// `"upTo"`, `"inForce"`, `"deviceRecord"` or `"referenced"`.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::UpTo => "upTo",
+            Self::InForce => "inForce",
+            Self::DeviceRecord => "deviceRecord",
+            Self::Referenced => "referenced",
+        }
+    }
+}
+
+/// What [`ConsentLog::prune`] did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Pruned {
+    /// The pruned prefix's size before.
+    pub from: u64,
+    /// The pruned prefix's size now: records `0 … to − 1` are gone, their
+    /// frontier stays.
+    pub to: u64,
+    /// Why it stopped at `to`.
+    pub stop: PruneStop,
+}
+
+impl Pruned {
+    /// How many records this prune dropped.
+    #[must_use]
+    pub fn records(&self) -> u64 {
+        self.to - self.from
+    }
 }
 
 /// One line of the citizen's view of the log.
@@ -111,11 +167,37 @@ impl ConsentLog {
     /// # Errors
     /// [`Error::InvalidInput`] if `origin` is not a valid checkpoint origin.
     pub fn create(device_key: DeviceKey, origin: &str) -> Result<Self> {
+        Self::with_tree(device_key, origin, MerkleTree::new())
+    }
+
+    /// A log whose first `pruned` records were pruned, from their frontier
+    /// ([`ConsentLog::frontier`]); the records from `pruned` on are
+    /// replayed next (as storage and import do).
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] for an invalid origin;
+    /// [`Error::StorageCorrupt`] unless `frontier` has one hash per set bit
+    /// of `pruned`.
+    pub fn resume(
+        device_key: DeviceKey,
+        origin: &str,
+        pruned: u64,
+        frontier: &[Hash],
+    ) -> Result<Self> {
+        let tree = if pruned == 0 && frontier.is_empty() {
+            MerkleTree::new()
+        } else {
+            MerkleTree::from_frontier(pruned, frontier)?
+        };
+        Self::with_tree(device_key, origin, tree)
+    }
+
+    fn with_tree(device_key: DeviceKey, origin: &str, tree: MerkleTree) -> Result<Self> {
         checkpoint::validate_origin(origin)?;
         Ok(Self {
             key: device_key,
             origin: origin.to_owned(),
-            tree: MerkleTree::new(),
+            tree,
             records: Vec::new(),
             by_id: BTreeMap::new(),
             withdrawn: BTreeSet::new(),
@@ -263,7 +345,8 @@ impl ConsentLog {
                     _ => {}
                 }
             }
-            self.tree.truncate(self.records.len() as u64);
+            self.tree
+                .truncate(self.pruned() + self.records.len() as u64);
         }
     }
 
@@ -278,7 +361,7 @@ impl ConsentLog {
     fn record_by_id(&self, record_id: &str) -> Result<&ConsentRecord> {
         self.by_id
             .get(record_id)
-            .and_then(|i| self.records.get(usize::try_from(*i).ok()?))
+            .and_then(|i| self.held(*i))
             .ok_or_else(|| Error::RecordNotFound {
                 id: record_id.to_owned(),
             })
@@ -386,14 +469,135 @@ impl ConsentLog {
     /// The record at `index`.
     ///
     /// # Errors
-    /// [`Error::RecordNotFound`] if `index ≥ size`.
+    /// [`Error::RecordNotFound`] if `index ≥ size`, or if the record was
+    /// pruned (`index < pruned`).
     pub fn get(&self, index: u64) -> Result<&ConsentRecord> {
-        usize::try_from(index)
-            .ok()
-            .and_then(|i| self.records.get(i))
-            .ok_or_else(|| Error::RecordNotFound {
-                id: format!("#{index}"),
-            })
+        self.held(index).ok_or_else(|| Error::RecordNotFound {
+            id: if index < self.pruned() {
+                format!("#{index} (pruned)")
+            } else {
+                format!("#{index}")
+            },
+        })
+    }
+
+    fn held(&self, index: u64) -> Option<&ConsentRecord> {
+        let i = index.checked_sub(self.pruned())?;
+        self.records.get(usize::try_from(i).ok()?)
+    }
+
+    /// How many leading records were pruned ([`ConsentLog::prune`]): the
+    /// log holds records `pruned … size − 1` and the frontier of the rest.
+    #[must_use]
+    pub fn pruned(&self) -> u64 {
+        self.tree.pruned()
+    }
+
+    /// The frontier of the pruned records (see [`MerkleTree::frontier`]).
+    #[must_use]
+    pub fn frontier(&self) -> Vec<Hash> {
+        self.tree.frontier()
+    }
+
+    /// Whether `r` is a consent still in force at `now`: `given` or
+    /// `disclosed`, not withdrawn or marked expired, and `now` before the
+    /// end of its longest retention.
+    fn in_force(&self, r: &ConsentRecord, now: i64) -> bool {
+        matches!(r.event, Event::Given | Event::Disclosed)
+            && !self.withdrawn.contains(r.id())
+            && !self.expired_events.contains(r.id())
+            && now < retention_end(r)
+    }
+
+    /// Where [`ConsentLog::prune`] with `up_to` and `now` would stop, and
+    /// why; nothing is changed.
+    ///
+    /// The rule: the pruned prefix grows to the largest size `p ≤ up_to`
+    /// such that none of the records before `p` is a consent in force at
+    /// `now` or a device record (`handover`, `restored`), and no record at
+    /// or after `p` refers to one before it (a withdrawal or expiry is
+    /// pruned only together with the consent it ends). It never shrinks.
+    #[must_use]
+    pub fn prune_point(&self, up_to: u64, now: i64) -> Pruned {
+        let from = self.pruned();
+        let limit = up_to.min(self.size()).max(from);
+        let mut cap = limit;
+        let mut stop = PruneStop::UpTo;
+        for (i, r) in self.records.iter().enumerate() {
+            let index = from + i as u64;
+            if index >= limit {
+                break;
+            }
+            if matches!(r.event, Event::Handover | Event::Restored) {
+                (cap, stop) = (index, PruneStop::DeviceRecord);
+                break;
+            }
+            if self.in_force(r, now) {
+                (cap, stop) = (index, PruneStop::InForce);
+                break;
+            }
+        }
+        // A cut q (prune [0, q)) is allowed when every record at or after
+        // q that refers to another refers to one at or after q: going down
+        // from the end, `lowest` is the lowest index referred to from q on.
+        let (mut q, mut lowest) = (self.size(), u64::MAX);
+        let to = loop {
+            if q <= cap && lowest >= q {
+                break q;
+            }
+            if q <= from {
+                break from;
+            }
+            q -= 1;
+            if let Some(i) = self
+                .held(q)
+                .and_then(|r| r.refers_to.as_deref())
+                .and_then(|t| self.by_id.get(t))
+            {
+                lowest = lowest.min(*i);
+            }
+        };
+        if to < cap {
+            stop = PruneStop::Referenced;
+        }
+        Pruned { from, to, stop }
+    }
+
+    /// Prunes record bodies under the rule of [`ConsentLog::prune_point`]:
+    /// drops records `pruned … p − 1` from memory, keeping the log's size,
+    /// root and the frontier of the first `p` records, so that it still
+    /// appends, signs checkpoints, and proves inclusion of every record it
+    /// holds and consistency from every size `≥ p`. Save the log next
+    /// (the next save writes the prune; until then storage holds the
+    /// records).
+    ///
+    /// A pruned record's id is forgotten: [`ConsentLog::get`],
+    /// [`ConsentLog::receipt`] and withdrawing it are
+    /// [`Error::RecordNotFound`], and [`ConsentLog::history`] and
+    /// [`ConsentLog::status`] list only the records held. Receipts issued
+    /// before stay verifiable on their own (they carry their proof and
+    /// checkpoint).
+    pub fn prune(&mut self, up_to: u64, now: i64) -> Pruned {
+        let plan = self.prune_point(up_to, now);
+        self.prune_to(plan.to);
+        plan
+    }
+
+    /// Prunes the first `to` records (a point [`ConsentLog::prune_point`]
+    /// chose; a no-op unless it is beyond [`ConsentLog::pruned`]).
+    pub(crate) fn prune_to(&mut self, to: u64) {
+        let from = self.pruned();
+        if to <= from || to > self.size() {
+            return;
+        }
+        let drop = usize::try_from(to - from).unwrap_or(usize::MAX);
+        for r in self.records.iter().take(drop) {
+            self.by_id.remove(r.id());
+            self.withdrawn.remove(r.id());
+            self.expired_events.remove(r.id());
+        }
+        self.records = self.records.split_off(drop.min(self.records.len()));
+        self.tree.prune(to);
     }
 
     /// The index of the record with id `record_id`.
@@ -409,7 +613,8 @@ impl ConsentLog {
             })
     }
 
-    /// All records, in log order.
+    /// The records held (all but the pruned ones), in log order; the first
+    /// is at index [`ConsentLog::pruned`].
     pub fn records(&self) -> impl ExactSizeIterator<Item = &ConsentRecord> {
         self.records.iter()
     }
@@ -439,9 +644,7 @@ impl ConsentLog {
             match r.event {
                 Event::Refused => s.refused.push(id),
                 Event::Given | Event::Disclosed => {
-                    let ends = r
-                        .time
-                        .saturating_add(i64::from(r.max_retention_days()).saturating_mul(DAY));
+                    let ends = retention_end(r);
                     if self.withdrawn.contains(&id) {
                         s.withdrawn.push(id);
                     } else if self.expired_events.contains(&id) || now >= ends {
@@ -460,7 +663,7 @@ impl ConsentLog {
         s
     }
 
-    /// The citizen's view: every record with one readable line, times in
+    /// The citizen's view: every record held with one readable line, times in
     /// Asia/Shanghai (UTC+8), e.g. `2026-11-22 14:03 向 某某酒店 提供了
     /// 姓名、公民身份号码（脱敏）用于 住宿登记，保存 30 天`.
     ///
@@ -468,17 +671,24 @@ impl ConsentLog {
     /// [`Error::InvalidInput`] if `locale` is neither Chinese nor English.
     pub fn history(&self, locale: &str) -> Result<Vec<HistoryEntry>> {
         let locale = Locale::parse(locale)?;
+        let from = self.pruned();
         Ok(self
             .records
             .iter()
             .enumerate()
             .map(|(i, r)| HistoryEntry {
-                index: i as u64,
+                index: from + i as u64,
                 record: r.clone(),
                 line: history_line(r, locale),
             })
             .collect())
     }
+}
+
+/// When a record's longest declared retention ends.
+fn retention_end(r: &ConsentRecord) -> i64 {
+    r.time
+        .saturating_add(i64::from(r.max_retention_days()).saturating_mul(DAY))
 }
 
 /// `YYYY-MM-DD hh:mm` in Asia/Shanghai.

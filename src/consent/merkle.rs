@@ -11,6 +11,15 @@
 //! size take `O(log n)` hashes. [`verify_inclusion`] and
 //! [`verify_consistency`] are the RFC 9162 §2.1.3.2 and §2.1.4.2 algorithms;
 //! they compare in constant time and never panic.
+//!
+//! A tree may be **pruned** below a size `p` ([`MerkleTree::prune`]): it
+//! then keeps only the *frontier* of its first `p` leaves — the hashes of
+//! the maximal complete subtrees that cover them, one per set bit of `p`
+//! (at most 64, [`MAX_FRONTIER`]) — and everything from leaf `p` on. That is
+//! enough for the root of every size `≥ p`, the inclusion proof of every
+//! leaf `≥ p` and the consistency proof from every size `≥ p`; anything
+//! that needs a pruned hash is refused ([`Error::InvalidInput`]), never
+//! answered wrongly.
 
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
@@ -60,12 +69,41 @@ fn invalid_proof() -> Error {
     Error::InvalidProof
 }
 
+/// Most hashes in a frontier: one per bit of a 64-bit size.
+pub const MAX_FRONTIER: usize = 64;
+
+fn pruned_error(pruned: u64) -> Error {
+    Error::input(format!(
+        "this needs records the log has pruned: proofs start at size {pruned}"
+    ))
+}
+
+/// The first index level `k` keeps in a tree pruned below `pruned`: the
+/// frontier node of that level (when bit `k` of `pruned` is set) and every
+/// node that reaches past `pruned`. Always even, so the parity of a row's
+/// length still says whether its last node is a left child.
+fn level_offset(pruned: u64, k: usize) -> u64 {
+    pruned.checked_shr(k as u32 + 1).unwrap_or(0) << 1
+}
+
+/// The frontier of the first `size` leaves as `(level, index)` pairs,
+/// largest subtree first.
+fn frontier_nodes(size: u64) -> impl Iterator<Item = (usize, u64)> {
+    (0..64usize)
+        .rev()
+        .filter(move |k| (size >> k) & 1 == 1)
+        .map(move |k| (k, (size >> k) - 1))
+}
+
 /// An append-only Merkle tree of leaf hashes.
 #[derive(Clone, Default, Debug)]
 pub struct MerkleTree {
     /// `levels[k][i]` is the hash of the complete subtree of `2^k` leaves
-    /// starting at leaf `i·2^k`; `levels[0]` are the leaf hashes.
+    /// starting at leaf `(level_offset(pruned, k) + i)·2^k`; `levels[0]`
+    /// are the leaf hashes.
     levels: Vec<Vec<Hash>>,
+    /// How many leading leaves are pruned (only their frontier is kept).
+    pruned: u64,
 }
 
 impl MerkleTree {
@@ -75,10 +113,84 @@ impl MerkleTree {
         Self::default()
     }
 
-    /// Number of leaves.
+    /// A tree pruned below `size`, from the frontier of its first `size`
+    /// leaves (largest subtree first, as [`MerkleTree::frontier`] gives it).
+    ///
+    /// # Errors
+    /// [`Error::StorageCorrupt`] unless `frontier` holds exactly one hash
+    /// per set bit of `size` (so at most [`MAX_FRONTIER`]).
+    pub fn from_frontier(size: u64, frontier: &[Hash]) -> Result<Self> {
+        if frontier.len() > MAX_FRONTIER || frontier.len() != size.count_ones() as usize {
+            return Err(Error::StorageCorrupt {
+                reason: "a frontier does not match its tree size",
+            });
+        }
+        let top = frontier_nodes(size).next().map_or(0, |(k, _)| k + 1);
+        let mut levels = vec![Vec::new(); top];
+        for ((k, _), h) in frontier_nodes(size).zip(frontier) {
+            if let Some(row) = levels.get_mut(k) {
+                row.push(*h);
+            }
+        }
+        Ok(Self {
+            levels,
+            pruned: size,
+        })
+    }
+
+    /// Number of leaves (pruned ones included).
     #[must_use]
     pub fn len(&self) -> u64 {
-        self.levels.first().map_or(0, |l| l.len() as u64)
+        level_offset(self.pruned, 0)
+            .saturating_add(self.levels.first().map_or(0, |l| l.len() as u64))
+    }
+
+    /// How many leading leaves are pruned: only their frontier is kept.
+    #[must_use]
+    pub fn pruned(&self) -> u64 {
+        self.pruned
+    }
+
+    /// The frontier of the pruned leaves: the hashes of the maximal
+    /// complete subtrees covering the first [`MerkleTree::pruned`] leaves,
+    /// largest first (empty when nothing is pruned).
+    #[must_use]
+    pub fn frontier(&self) -> Vec<Hash> {
+        self.frontier_of(self.pruned).unwrap_or_default()
+    }
+
+    /// The frontier of the first `size` leaves, if the tree still holds it
+    /// (for any `pruned ≤ size ≤ len`).
+    #[must_use]
+    pub fn frontier_of(&self, size: u64) -> Option<Vec<Hash>> {
+        let mut out = Vec::new();
+        for (k, i) in frontier_nodes(size) {
+            out.push(self.node(k, i)?);
+        }
+        Some(out)
+    }
+
+    /// Prunes the first `size` leaves, keeping their frontier (a no-op
+    /// unless `pruned < size ≤ len`).
+    pub fn prune(&mut self, size: u64) {
+        if size <= self.pruned || size > self.len() {
+            return;
+        }
+        for (k, row) in self.levels.iter_mut().enumerate() {
+            let drop = level_offset(size, k).saturating_sub(level_offset(self.pruned, k));
+            let drop = usize::try_from(drop).unwrap_or(usize::MAX).min(row.len());
+            *row = row.split_off(drop);
+        }
+        self.pruned = size;
+    }
+
+    /// The hash of the complete subtree at `level`, `index`, if held.
+    fn node(&self, level: usize, index: u64) -> Option<Hash> {
+        let i = index.checked_sub(level_offset(self.pruned, level))?;
+        self.levels
+            .get(level)?
+            .get(usize::try_from(i).ok()?)
+            .copied()
     }
 
     /// Whether the tree has no leaves.
@@ -116,48 +228,52 @@ impl MerkleTree {
 
     /// Drops every leaf from `size` on (no-op when the tree is not larger),
     /// undoing [`MerkleTree::push`]es: a level-`k` row keeps the
-    /// `size >> k` complete subtrees that lie wholly below `size`.
+    /// `size >> k` complete subtrees that lie wholly below `size`. Pruned
+    /// leaves stay pruned: `size` below [`MerkleTree::pruned`] truncates to
+    /// it.
     pub(crate) fn truncate(&mut self, size: u64) {
+        let size = size.max(self.pruned);
         for (k, row) in self.levels.iter_mut().enumerate() {
-            let keep = usize::try_from(size >> k.min(63)).unwrap_or(usize::MAX);
-            row.truncate(keep);
+            let keep = (size >> k.min(63)).saturating_sub(level_offset(self.pruned, k));
+            row.truncate(usize::try_from(keep).unwrap_or(usize::MAX));
         }
-        while self.levels.last().is_some_and(Vec::is_empty) {
+        while self.levels.last().is_some_and(Vec::is_empty)
+            && self.levels.len() > frontier_nodes(self.pruned).next().map_or(0, |(k, _)| k + 1)
+        {
             self.levels.pop();
         }
     }
 
-    /// The leaf hash at `index`.
+    /// The leaf hash at `index` (`None` if pruned or beyond the tree).
     #[must_use]
     pub fn leaf(&self, index: u64) -> Option<Hash> {
-        self.levels
-            .first()?
-            .get(usize::try_from(index).ok()?)
-            .copied()
+        if index < self.pruned {
+            return None;
+        }
+        self.node(0, index)
     }
 
-    /// `MTH(D[start:end])` for `0 ≤ start < end ≤ len`.
-    fn subtree(&self, start: u64, end: u64) -> Hash {
-        let n = end - start;
+    /// `MTH(D[start:end])` for `0 ≤ start < end ≤ len`; `None` if it needs
+    /// a pruned hash. The recursion is at most 64 calls deep (each halves
+    /// the range at least once every two levels).
+    fn subtree(&self, start: u64, end: u64) -> Option<Hash> {
+        let n = end.checked_sub(start).filter(|n| *n > 0)?;
         if n.is_power_of_two() && start.is_multiple_of(n) {
             let level = n.trailing_zeros() as usize;
-            if let Some(h) = self
-                .levels
-                .get(level)
-                .and_then(|row| row.get(usize::try_from(start >> level).ok()?))
-            {
-                return *h;
+            if let Some(h) = self.node(level, start >> level) {
+                return Some(h);
             }
         }
-        if n <= 1 {
-            // Unreachable for valid ranges: every leaf is at level 0.
-            return [0u8; 32];
+        if n <= 1 || end <= self.pruned && n.is_power_of_two() {
+            // A pruned leaf, or a complete pruned subtree that is not in the
+            // frontier: its hash is gone.
+            return None;
         }
         let k = split_point(n);
-        node_hash(
-            &self.subtree(start, start + k),
-            &self.subtree(start + k, end),
-        )
+        Some(node_hash(
+            &self.subtree(start, start + k)?,
+            &self.subtree(start + k, end)?,
+        ))
     }
 
     /// The root of the first `size` leaves.
@@ -171,11 +287,11 @@ impl MerkleTree {
                 self.len()
             )));
         }
-        Ok(if size == 0 {
-            empty_root()
-        } else {
-            self.subtree(0, size)
-        })
+        if size == 0 {
+            return Ok(empty_root());
+        }
+        self.subtree(0, size)
+            .ok_or_else(|| pruned_error(self.pruned))
     }
 
     /// The current root.
@@ -197,23 +313,25 @@ impl MerkleTree {
             )));
         }
         let mut proof = Vec::new();
-        self.path(index, 0, size, &mut proof);
+        self.path(index, 0, size, &mut proof)
+            .ok_or_else(|| pruned_error(self.pruned))?;
         Ok(proof)
     }
 
-    fn path(&self, m: u64, start: u64, end: u64, out: &mut Vec<Hash>) {
+    fn path(&self, m: u64, start: u64, end: u64, out: &mut Vec<Hash>) -> Option<()> {
         let n = end - start;
         if n <= 1 {
-            return;
+            return Some(());
         }
         let k = split_point(n);
         if m < k {
-            self.path(m, start, start + k, out);
-            out.push(self.subtree(start + k, end));
+            self.path(m, start, start + k, out)?;
+            out.push(self.subtree(start + k, end)?);
         } else {
-            self.path(m - k, start + k, end, out);
-            out.push(self.subtree(start, start + k));
+            self.path(m - k, start + k, end, out)?;
+            out.push(self.subtree(start, start + k)?);
         }
+        Some(())
     }
 
     /// The consistency proof between the trees of `old_size` and `new_size`
@@ -230,27 +348,38 @@ impl MerkleTree {
         }
         let mut proof = Vec::new();
         if old_size < new_size {
-            self.subproof(old_size, 0, new_size, true, &mut proof);
+            self.subproof(old_size, 0, new_size, true, &mut proof)
+                .ok_or_else(|| pruned_error(self.pruned))?;
+        } else if old_size < self.pruned && self.root_at(old_size).is_err() {
+            return Err(pruned_error(self.pruned));
         }
         Ok(proof)
     }
 
-    fn subproof(&self, m: u64, start: u64, end: u64, complete: bool, out: &mut Vec<Hash>) {
+    fn subproof(
+        &self,
+        m: u64,
+        start: u64,
+        end: u64,
+        complete: bool,
+        out: &mut Vec<Hash>,
+    ) -> Option<()> {
         let n = end - start;
         if m == n {
             if !complete {
-                out.push(self.subtree(start, end));
+                out.push(self.subtree(start, end)?);
             }
-            return;
+            return Some(());
         }
         let k = split_point(n);
         if m <= k {
-            self.subproof(m, start, start + k, complete, out);
-            out.push(self.subtree(start + k, end));
+            self.subproof(m, start, start + k, complete, out)?;
+            out.push(self.subtree(start + k, end)?);
         } else {
-            self.subproof(m - k, start + k, end, false, out);
-            out.push(self.subtree(start, start + k));
+            self.subproof(m - k, start + k, end, false, out)?;
+            out.push(self.subtree(start, start + k)?);
         }
+        Some(())
     }
 }
 
@@ -437,5 +566,123 @@ mod tests {
                 verify_consistency(old, size, &t.root_at(old).unwrap(), &root, &p).unwrap();
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod prune_tests {
+    use super::*;
+
+    fn leaves(n: u64) -> Vec<Hash> {
+        (0..n).map(|i| leaf_hash(&i.to_be_bytes())).collect()
+    }
+
+    fn full(leaves: &[Hash]) -> MerkleTree {
+        let mut t = MerkleTree::new();
+        for l in leaves {
+            t.push(*l);
+        }
+        t
+    }
+
+    /// Property: a tree pruned below `p` (in place, or rebuilt from the
+    /// frontier alone and the later leaves) answers every root, inclusion
+    /// and consistency query at or above `p` exactly as the whole tree, and
+    /// refuses (never answers wrongly) the ones below.
+    #[test]
+    fn pruned_trees_answer_every_query_at_or_above_the_prune_point() {
+        for n in 0..=40u64 {
+            let all = leaves(n);
+            let whole = full(&all);
+            for p in 0..=n {
+                let mut pruned = whole.clone();
+                pruned.prune(p);
+                assert_eq!(pruned.pruned(), if p == 0 { 0 } else { p });
+                let frontier = pruned.frontier();
+                assert!(frontier.len() <= MAX_FRONTIER);
+                let mut rebuilt = MerkleTree::from_frontier(p, &frontier).unwrap();
+                for l in all.iter().skip(p as usize) {
+                    rebuilt.push(*l);
+                }
+                for t in [&pruned, &rebuilt] {
+                    assert_eq!(t.len(), n);
+                    assert_eq!(t.root(), whole.root(), "n {n} p {p}");
+                    for size in 0..=n {
+                        match t.root_at(size) {
+                            Ok(r) => assert_eq!(r, whole.root_at(size).unwrap()),
+                            Err(_) => assert!(size < p),
+                        }
+                        if size >= p {
+                            assert!(t.root_at(size).is_ok(), "root {size} n {n} p {p}");
+                        }
+                        for i in 0..size {
+                            match t.inclusion_proof(i, size) {
+                                Ok(proof) => {
+                                    assert_eq!(proof, whole.inclusion_proof(i, size).unwrap());
+                                }
+                                Err(e) => {
+                                    assert_eq!(e.code(), "INVALID_INPUT");
+                                    assert!(i < p, "inclusion {i} {size} n {n} p {p}");
+                                }
+                            }
+                        }
+                        for old in 1..=size {
+                            match t.consistency_proof(old, size) {
+                                Ok(proof) => {
+                                    assert_eq!(proof, whole.consistency_proof(old, size).unwrap());
+                                }
+                                Err(_) => assert!(old < p, "consistency {old} {size} n {n} p {p}"),
+                            }
+                        }
+                    }
+                    assert_eq!(t.leaf(p), whole.leaf(p));
+                    if p > 0 {
+                        assert_eq!(t.leaf(p - 1), None);
+                    }
+                }
+                // Truncating back (an unsaved append taken back) stays
+                // within the kept part and still agrees.
+                let mut cut = rebuilt.clone();
+                cut.truncate(p + (n - p) / 2);
+                assert_eq!(cut.len(), p + (n - p) / 2);
+                assert_eq!(cut.root(), whole.root_at(p + (n - p) / 2).unwrap());
+                cut.truncate(0);
+                assert_eq!(cut.len(), p);
+                cut.push(leaf_hash(b"x"));
+                let mut other = full(&all[..p as usize]);
+                other.push(leaf_hash(b"x"));
+                assert_eq!(cut.root(), other.root());
+                // Pruning further, in steps, ends where pruning at once does.
+                let mut steps = whole.clone();
+                steps.prune(p / 2);
+                steps.prune(p);
+                assert_eq!(steps.frontier(), frontier);
+                assert_eq!(steps.root(), whole.root());
+            }
+        }
+    }
+
+    /// Hostile frontiers: a count that does not match the size is refused
+    /// before anything is built; a wrong hash gives another root (which the
+    /// storage layer compares with the signed one).
+    #[test]
+    fn frontiers_are_bounded_and_checked() {
+        let h = [7u8; 32];
+        assert!(MerkleTree::from_frontier(5, &[h]).is_err());
+        assert!(MerkleTree::from_frontier(0, &[h]).is_err());
+        assert!(MerkleTree::from_frontier(u64::MAX, &vec![h; 65]).is_err());
+        let t = MerkleTree::from_frontier(u64::MAX, &vec![h; 64]).unwrap();
+        assert_eq!(t.len(), u64::MAX);
+        assert!(t.inclusion_proof(0, 2).is_err());
+        assert!(t.consistency_proof(1, 3).is_err());
+        let whole = full(&leaves(5));
+        let mut p = whole.clone();
+        p.prune(5);
+        let mut f = p.frontier();
+        f[0][0] ^= 1;
+        assert_ne!(
+            MerkleTree::from_frontier(5, &f).unwrap().root(),
+            whole.root()
+        );
     }
 }

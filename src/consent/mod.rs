@@ -50,7 +50,7 @@ pub mod receipt;
 pub mod record;
 pub mod store;
 
-pub use log::{Appended, ConsentLog, HistoryEntry, Status};
+pub use log::{Appended, ConsentLog, HistoryEntry, PruneStop, Pruned, Status};
 pub use receipt::{verify_receipt, VerifiedReceipt};
 pub use record::ConsentRecord;
 pub use store::{derive_storage_key, KdfParams, StorageKey};

@@ -11,7 +11,7 @@ use crate::consent::handover::{self, Export, Handover, RecoveryCode};
 use crate::consent::record::{
     ConsentRecord, ConsentType, Controller, Event, Field, Form, Presentation,
 };
-use crate::consent::{ConsentLog, DeviceKey, HistoryEntry, StorageKey};
+use crate::consent::{ConsentLog, DeviceKey, HistoryEntry, Pruned, StorageKey};
 use crate::credential::jose::{b64url, b64url_decode, sha256_b64url};
 use crate::credential::keys::{Algorithm, SigningKey, VerifyingKey};
 use crate::credential::licence;
@@ -165,6 +165,9 @@ pub struct Wallet {
     /// An export whose handover record awaits its save: the log's size
     /// with it, and the new device key's seed.
     pending_export: Option<(u64, Zeroizing<[u8; 32]>)>,
+    /// A prune awaiting its save: the size the log is pruned to once the
+    /// save counts.
+    pending_prune: Option<u64>,
 }
 
 /// What [`Wallet::finish_export`] gives the citizen.
@@ -225,6 +228,7 @@ impl Wallet {
             committer: Committer::new(STORE_PREFIX),
             handovers: Vec::new(),
             pending_export: None,
+            pending_prune: None,
         })
     }
 
@@ -297,6 +301,7 @@ impl Wallet {
             committer,
             handovers,
             pending_export: None,
+            pending_prune: None,
         };
         wallet.check_trusted(options.trusted_checkpoint.as_deref())?;
         for c in stored {
@@ -888,7 +893,10 @@ impl Wallet {
     /// [`Error::InvalidState`] while another export is pending;
     /// [`Error::NotInitialized`] before the generator is seeded.
     pub fn begin_export(&mut self, now: i64) -> Result<()> {
-        if self.pending_export.is_some() || self.handovers.len() >= handover::MAX_HANDOVERS {
+        if self.pending_export.is_some()
+            || self.pending_prune.is_some()
+            || self.handovers.len() >= handover::MAX_HANDOVERS
+        {
             return Err(Error::InvalidState {
                 reason: "an export is already in progress, or the log was handed over too often"
                     .into(),
@@ -949,6 +957,8 @@ impl Wallet {
                 .records()
                 .map(ConsentRecord::canonical_bytes)
                 .collect::<Result<_>>()?,
+            pruned: self.log.pruned(),
+            frontier: self.log.frontier(),
             reissue: serde_json::to_vec(&reissue).map_err(|_| Error::Internal {
                 context: "reissue list",
             })?,
@@ -980,7 +990,13 @@ impl Wallet {
         now: i64,
     ) -> Result<(Self, Value)> {
         let e = Export::open(export, code)?;
-        let mut log = ConsentLog::create(DeviceKey::from_bytes(&e.device_seed), &e.origin)?;
+        let mut log = ConsentLog::resume(
+            DeviceKey::from_bytes(&e.device_seed),
+            &e.origin,
+            e.pruned,
+            &e.frontier,
+        )
+        .map_err(|_| corrupt("the export is malformed"))?;
         for bytes in &e.records {
             let record = ConsentRecord::from_canonical_bytes(bytes)
                 .map_err(|_| corrupt("a record of the export is malformed"))?;
@@ -1039,6 +1055,74 @@ impl Wallet {
         wallet.committer = *fresh;
         wallet.save(storage, key)?;
         Ok((wallet, reissue))
+    }
+
+    /// Starts a prune of the consent log (the rule of
+    /// [`ConsentLog::prune_point`]: only records no longer in force, never
+    /// a device record, a withdrawal only with its consent), up to
+    /// `up_to` records (`None`: the whole log): the next save commits it,
+    /// and memory is pruned only by [`Wallet::finish_prune`] once that
+    /// save counts ([`Wallet::abort_prune`] if it failed). Returns what is
+    /// pruned (nothing to save when [`Pruned::records`] is 0).
+    ///
+    /// Pass as `up_to` the size of the newest checkpoint kept off the
+    /// device (the integrator's server): a `trusted_checkpoint` smaller
+    /// than the pruned prefix can no longer be checked
+    /// ([`Error::InvalidCheckpoint`]).
+    ///
+    /// # Errors
+    /// [`Error::InvalidState`] while an export or another prune is pending.
+    pub fn begin_prune(&mut self, up_to: Option<u64>, now: i64) -> Result<Pruned> {
+        if self.pending_prune.is_some() || self.pending_export.is_some() {
+            return Err(Error::InvalidState {
+                reason: "an export or a prune of this wallet is still being saved".into(),
+            });
+        }
+        let p = self.log.prune_point(up_to.unwrap_or(u64::MAX), now);
+        if p.records() > 0 {
+            self.pending_prune = Some(p.to);
+            self.committer.prune_next_save(p.to);
+        }
+        Ok(p)
+    }
+
+    /// The prune's save failed: nothing was pruned (in memory or storage).
+    pub fn abort_prune(&mut self) {
+        self.pending_prune = None;
+        self.committer.prune_next_save(0);
+    }
+
+    /// The prune's save counts: the records are dropped from memory too.
+    pub fn finish_prune(&mut self) {
+        if let Some(to) = self.pending_prune.take() {
+            self.log.prune_to(to);
+        }
+    }
+
+    /// [`Wallet::begin_prune`], the save, and [`Wallet::finish_prune`]: a
+    /// crash-safe save like any other (a failed one leaves both storage and
+    /// memory as they were).
+    ///
+    /// # Errors
+    /// As [`Wallet::begin_prune`]; [`Error::ConsentNotPersisted`] if the
+    /// save fails.
+    pub fn prune(
+        &mut self,
+        storage: &mut dyn Storage,
+        key: &StorageKey,
+        up_to: Option<u64>,
+        now: i64,
+    ) -> Result<Pruned> {
+        let p = self.begin_prune(up_to, now)?;
+        if p.records() == 0 {
+            return Ok(p);
+        }
+        if let Err(e) = self.save(storage, key) {
+            self.abort_prune();
+            return Err(e);
+        }
+        self.finish_prune();
+        Ok(p)
     }
 
     /// [`Wallet::begin_export`], the save, and [`Wallet::finish_export`].

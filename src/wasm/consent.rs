@@ -17,6 +17,7 @@
 //! | | `get(index): string` (the record's JSON), `receipt(index): Uint8Array` |
 //! | | `status(now?): { active, withdrawn, expired, refused }` |
 //! | | `history(locale?, timeZone?): [{ index, record: string, line }]` |
+//! | | `prune(upTo?, now?): { from, to, records, stop }`, `get pruned(): number` |
 //! | | `planSave(storageKey)`, `saveFailed(storageKey)`, `saveConfirmed(storageKey, headBusy)`, `headWritten(ok)`, `foreignWriter()`: as `FlowWallet`'s (storage format 2) |
 //! | | `static fromStore(opener: StoreOpener, signingKey, origin, trustedCheckpoint?): ConsentLog` |
 //! | `merkleLeafHash` | `(data: Uint8Array): Uint8Array` |
@@ -151,6 +152,21 @@ fn appended(a: crate::consent::Appended) -> JsResult<JsValue> {
     ])
 }
 
+/// `{ from, to, records, stop }` of a prune.
+pub(crate) fn pruned_object(p: crate::consent::Pruned) -> JsResult<JsValue> {
+    object(&[
+        ("from", JsValue::from_f64(p.from as f64)),
+        ("to", JsValue::from_f64(p.to as f64)),
+        ("records", JsValue::from_f64(p.records() as f64)),
+        ("stop", JsValue::from_str(p.stop.as_str())),
+    ])
+}
+
+/// An optional size (`None`: no limit).
+pub(crate) fn up_to(v: Option<f64>) -> JsResult<Option<u64>> {
+    v.map(|s| whole(s, "upTo")).transpose()
+}
+
 fn checkpoint_object(cp: &Checkpoint, note: Option<&str>) -> JsResult<JsValue> {
     let mut fields = vec![
         ("origin", JsValue::from_str(&cp.origin)),
@@ -209,6 +225,26 @@ impl JsConsentLog {
     #[must_use]
     pub fn size(&self) -> f64 {
         self.inner.size() as f64
+    }
+
+    /// How many leading records are pruned (only their frontier is kept).
+    #[wasm_bindgen(getter)]
+    #[must_use]
+    pub fn pruned(&self) -> f64 {
+        self.inner.pruned() as f64
+    }
+
+    /// Prunes, in memory, the records no longer needed under the rule of
+    /// `ConsentLog::prune_point`, up to `up_to` records (default: all) at
+    /// `now` (default: the current time); the next save writes it.
+    /// Returns `{ from, to, records, stop }`.
+    ///
+    /// # Errors
+    /// `INVALID_INPUT`.
+    pub fn prune(&mut self, up_to_size: Option<f64>, now: Option<f64>) -> JsResult<JsValue> {
+        let limit = up_to(up_to_size)?.unwrap_or(u64::MAX);
+        let t = time(now, "now")?;
+        pruned_object(self.inner.prune(limit, t))
     }
 
     /// The Merkle root.

@@ -7,7 +7,7 @@ use js_sys::{Array, Uint8Array};
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
-use super::consent::{history_of, storage_key, time};
+use super::consent::{history_of, pruned_object, storage_key, time, up_to};
 use super::credential::JsSigningKey;
 use super::{from_json, full_only, js_err, to_json};
 use crate::consent::commit::Opener;
@@ -423,6 +423,38 @@ impl JsWallet {
     pub fn begin_export(&mut self, now: Option<f64>) -> JsResult<()> {
         let t = time(now, "now")?;
         self.inner.begin_export(t).map_err(js_err)
+    }
+
+    /// Starts a prune of the log (rule of `ConsentLog::prune_point`) up
+    /// to `up_to` records (default: all) at `now`; save next, then
+    /// `finishPrune`, or `abortPrune` if the save failed. Returns `{ from,
+    /// to, records, stop }` (nothing to save when `records` is 0).
+    ///
+    /// # Errors
+    /// `INVALID_STATE` (an export or prune pending), `INVALID_INPUT`.
+    #[wasm_bindgen(js_name = beginPrune)]
+    pub fn begin_prune(&mut self, up_to_size: Option<f64>, now: Option<f64>) -> JsResult<JsValue> {
+        let limit = up_to(up_to_size)?;
+        let t = time(now, "now")?;
+        pruned_object(self.inner.begin_prune(limit, t).map_err(js_err)?)
+    }
+
+    /// The prune's save failed: the log is put back as it was.
+    #[wasm_bindgen(js_name = abortPrune)]
+    pub fn abort_prune(&mut self) {
+        self.inner.abort_prune();
+    }
+
+    /// The prune is saved.
+    #[wasm_bindgen(js_name = finishPrune)]
+    pub fn finish_prune(&mut self) {
+        self.inner.finish_prune();
+    }
+
+    /// How many leading records of the log are pruned.
+    #[must_use]
+    pub fn pruned(&self) -> f64 {
+        self.inner.log().pruned() as f64
     }
 
     /// The handover record's save failed: takes it back.
