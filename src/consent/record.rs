@@ -21,6 +21,46 @@ use super::merkle::{self, Hash};
 use crate::error::{Error, Result};
 use crate::rng::{self, CryptoRng};
 
+/// Serde for a unit enum written as its snake_case name. One small
+/// `Serialize`/`Deserialize` pair per enum over the shared `String`
+/// deserializer, instead of serde's derived visitors (five generic functions
+/// per enum and deserializer; measured −1,145 B brotli in the intl phone
+/// module).
+/// Unknown names fail as serde's derive does (`unknown variant …`).
+macro_rules! named_enum {
+    ($ty:ident { $($variant:ident = $name:literal),+ $(,)? }) => {
+        impl $ty {
+            /// The name this value is written as.
+            #[must_use]
+            pub const fn name(self) -> &'static str {
+                match self {
+                    $(Self::$variant => $name,)+
+                }
+            }
+            /// The value written as `name`, if any.
+            #[must_use]
+            pub fn from_name(name: &str) -> Option<Self> {
+                match name {
+                    $($name => Some(Self::$variant),)+
+                    _ => None,
+                }
+            }
+        }
+        impl Serialize for $ty {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+                s.serialize_str(self.name())
+            }
+        }
+        impl<'de> Deserialize<'de> for $ty {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+                let name = String::deserialize(d)?;
+                Self::from_name(&name)
+                    .ok_or_else(|| serde::de::Error::unknown_variant(&name, &[$($name),+]))
+            }
+        }
+    };
+}
+
 /// The schema version this library writes and accepts.
 pub const SCHEMA_VERSION: u32 = 1;
 /// Longest accepted text value, in bytes (names, purposes, URLs …).
@@ -38,8 +78,7 @@ pub const MAX_RECORD_ITEMS: usize = 64;
 pub const MAX_TIME: i64 = (1 << 53) - 1;
 
 /// What happened.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Event {
     /// A relying party asked for data (nothing given yet).
     Requested,
@@ -61,10 +100,10 @@ pub enum Event {
     /// / `device.lostRoot` known off the device.
     Restored,
 }
+named_enum!(Event { Requested = "requested", Given = "given", Refused = "refused", Disclosed = "disclosed", Withdrawn = "withdrawn", Expired = "expired", Handover = "handover", Restored = "restored" });
 
 /// The lawful basis, PIPL Article 13 items 1–7.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum LawfulBasis {
     /// Art. 13(1): the person's consent.
     Consent,
@@ -83,10 +122,10 @@ pub enum LawfulBasis {
     /// Art. 13(7): other circumstances provided by law.
     OtherLaw,
 }
+named_enum!(LawfulBasis { Consent = "consent", Contract = "contract", Hr = "hr", LegalDuty = "legal_duty", Emergency = "emergency", News = "news", PublicInfo = "public_info", OtherLaw = "other_law" });
 
 /// How consent was obtained.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ConsentType {
     /// Informed, voluntary, explicit consent (Art. 14).
     Explicit,
@@ -95,10 +134,10 @@ pub enum ConsentType {
     /// A guardian's consent for a person under 14 (Art. 31).
     Guardian,
 }
+named_enum!(ConsentType { Explicit = "explicit", Separate = "separate", Guardian = "guardian" });
 
 /// In which form a field is disclosed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Form {
     /// The value itself.
     Full,
@@ -107,6 +146,7 @@ pub enum Form {
     /// Only a predicate over it (for example "18 or over").
     Predicate,
 }
+named_enum!(Form { Full = "full", Masked = "masked", Predicate = "predicate" });
 
 /// The personal-information handler (controller). Absent (empty) only in
 /// the device's own `handover` and `restored` records.

@@ -140,11 +140,7 @@ pub fn audience(key: &VerifyingKey) -> String {
 /// The JSON name of a form.
 #[must_use]
 pub fn form_name(form: Form) -> &'static str {
-    match form {
-        Form::Full => "full",
-        Form::Masked => "masked",
-        Form::Predicate => "predicate",
-    }
+    form.name()
 }
 
 /// Parses a form name (`full`, `masked`, `predicate`).
@@ -152,14 +148,11 @@ pub fn form_name(form: Form) -> &'static str {
 /// # Errors
 /// [`Error::InvalidInput`] for anything else.
 pub fn parse_form(name: &str) -> Result<Form> {
-    match name {
-        "full" => Ok(Form::Full),
-        "masked" => Ok(Form::Masked),
-        "predicate" => Ok(Form::Predicate),
-        _ => Err(Error::input(format!(
+    Form::from_name(name).ok_or_else(|| {
+        Error::input(format!(
             "form must be \"full\", \"masked\" or \"predicate\", got {name:?}"
-        ))),
-    }
+        ))
+    })
 }
 
 /// Parses a lawful basis name as the consent record spells it.
@@ -167,20 +160,11 @@ pub fn parse_form(name: &str) -> Result<Form> {
 /// # Errors
 /// [`Error::InvalidInput`] for an unknown name.
 pub fn parse_lawful_basis(name: &str) -> Result<LawfulBasis> {
-    serde_json::from_value(Value::String(name.to_owned())).map_err(|_| {
+    LawfulBasis::from_name(name).ok_or_else(|| {
         Error::input(format!(
             "lawfulBasis must be one of consent, contract, hr, legal_duty, emergency, news, public_info, other_law; got {name:?}"
         ))
     })
-}
-
-fn basis_name(basis: LawfulBasis) -> Result<String> {
-    match serde_json::to_value(basis) {
-        Ok(Value::String(s)) => Ok(s),
-        _ => Err(Error::Internal {
-            context: "lawful basis name",
-        }),
-    }
 }
 
 /// Checks the fields against the licence schemas: one licence type, known
@@ -322,10 +306,7 @@ impl Request {
         payload.insert("iss".into(), json!(audience(key.verifying_key())));
         payload.insert("verifier".into(), json!({ "name": name, "uscc": uscc }));
         payload.insert("purpose".into(), json!(options.purpose));
-        payload.insert(
-            "lawfulBasis".into(),
-            json!(basis_name(options.lawful_basis)?),
-        );
+        payload.insert("lawfulBasis".into(), json!(options.lawful_basis.name()));
         payload.insert("fields".into(), Value::Array(fields));
         payload.insert("nonce".into(), json!(nonce));
         payload.insert("iat".into(), json!(now));
