@@ -2,7 +2,10 @@
 //!
 //! - [`record`]: the consent record (ISO/IEC TS 27560, PIPL) and its
 //!   RFC 8785 canonical form ([`jcs`]).
-//! - [`merkle`]: RFC 6962 Merkle tree with inclusion and consistency proofs.
+//! - [`merkle`]: RFC 6962 Merkle tree with inclusion and consistency proofs,
+//!   over SHA-256 (`intl`) or SM3 (`gm`).
+//! - [`device`]: the device key ([`DeviceKey`]), Ed25519 (`intl`) or SM2
+//!   (`gm`); a log's suite is its device key's.
 //! - [`checkpoint`]: C2SP signed-note checkpoints, signed by the device.
 //! - [`log`]: [`ConsentLog`], the append-only log of records.
 //! - [`receipt`]: receipts that travel with the data, and their verification.
@@ -42,6 +45,7 @@
 
 pub mod checkpoint;
 pub mod commit;
+pub mod device;
 pub mod handover;
 pub mod jcs;
 pub mod log;
@@ -55,9 +59,4 @@ pub use receipt::{verify_receipt, VerifiedReceipt};
 pub use record::ConsentRecord;
 pub use store::{derive_storage_key, KdfParams, StorageKey};
 
-/// The device's signing key for checkpoints (Ed25519). The one place the
-/// key type is named: swap it here for the crate's `SigningKey` when that
-/// lands.
-pub type DeviceKey = ed25519_dalek::SigningKey;
-/// The device's public key, which verifies checkpoints and receipts.
-pub type DevicePublicKey = ed25519_dalek::VerifyingKey;
+pub use device::{DeviceKey, DevicePublicKey};

@@ -664,10 +664,19 @@ impl ConsentRecord {
             v.as_deref()
                 .is_some_and(|t| Base64UrlUnpadded::decode_vec(t).is_ok_and(|b| b.len() == 32))
         };
+        // A device public key: Ed25519 (32 bytes) or SM2 (65 bytes, 04‖x‖y).
+        let device_key = |v: &Option<String>| {
+            v.as_deref().is_some_and(|t| {
+                Base64UrlUnpadded::decode_vec(t)
+                    .is_ok_and(|b| b.len() == 32 || (b.len() == 65 && b.first() == Some(&4)))
+            })
+        };
         let max = MAX_TIME as u64;
         let ok = d.from_size <= max
             && match self.event {
-                Event::Handover => hash32(&d.key) && d.lost_root.is_none() && d.lost_size.is_none(),
+                Event::Handover => {
+                    device_key(&d.key) && d.lost_root.is_none() && d.lost_size.is_none()
+                }
                 _ => {
                     d.key.is_none()
                         && hash32(&d.lost_root)
@@ -676,7 +685,7 @@ impl ConsentRecord {
             };
         if !ok {
             return Err(bad(
-                "device: handover names key (32 bytes, base64url); restored names lostSize > fromSize and lostRoot (32 bytes)",
+                "device: handover names key (32 bytes Ed25519 or 65 bytes SM2, base64url); restored names lostSize > fromSize and lostRoot (32 bytes)",
             ));
         }
         Ok(())
