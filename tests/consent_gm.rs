@@ -37,6 +37,7 @@ use mpshield::consent::commit::{self, Committer};
 use mpshield::consent::handover::{self, Export, Handover, RecoveryCode};
 use mpshield::consent::merkle::{self, Hash, MerkleTree};
 use mpshield::consent::receipt;
+use mpshield::consent::record::{self, ConsentRecord, Notice};
 use mpshield::consent::{verify_receipt, ConsentLog, DeviceKey, DevicePublicKey, StorageKey};
 use mpshield::flow::{MemoryStorage, Storage};
 use mpshield::suite::Suite;
@@ -59,10 +60,29 @@ fn key_of(suite: Suite, n: u8) -> DeviceKey {
     DeviceKey::from_seed(suite, &[n; 32]).unwrap()
 }
 
+/// The synthetic hotel record `i` as a log of `suite` writes it: its
+/// notice named by the suite's hash, its principal by the suite's HMAC.
+fn rec(suite: Suite, i: u32) -> ConsentRecord {
+    let mut r = hotel(i);
+    let url = r.notice.as_ref().unwrap().url.clone();
+    r.notice = Some(Notice::of_text(
+        suite,
+        format!("隐私政策 {i}").as_bytes(),
+        &url,
+    ));
+    r.principal = Some(record::principal_id_with(
+        suite,
+        &[9; 32],
+        "synthetic-person",
+    ));
+    r
+}
+
 fn log_of(key: DeviceKey, records: u32) -> ConsentLog {
+    let suite = key.suite();
     let mut log = ConsentLog::create(key, ORIGIN).unwrap();
     for i in 0..records {
-        log.append(hotel(i)).unwrap();
+        log.append(rec(suite, i)).unwrap();
     }
     log
 }
@@ -385,7 +405,7 @@ fn gm_receipts_round_trip_and_refuse_everything_else() {
     seed();
     let gm = gm_key(3);
     let mut log = log_of(gm.clone(), 6);
-    let at = log.append(hotel(6)).unwrap();
+    let at = log.append(rec(log.suite(), 6)).unwrap();
     assert_eq!(
         at.leaf_hash,
         merkle::leaf_hash_with(Suite::Gm, &log.get(6).unwrap().canonical_bytes().unwrap())
@@ -492,7 +512,7 @@ fn gm_storage_round_trips_and_is_sealed_with_sm4_gcm() {
     for (k, v) in storage.entries() {
         assert_eq!(&v[..5], b"MPS\x02\x02", "{k}");
     }
-    log.append(hotel(5)).unwrap();
+    log.append(rec(log.suite(), 5)).unwrap();
     commit::save_sync(&mut committer, &mut storage, &log, &[], &key).unwrap();
     let note = log.checkpoint().unwrap();
     let (back, _) = commit::open_log(&mut storage, &key, gm.clone(), ORIGIN, Some(&note)).unwrap();
@@ -769,7 +789,7 @@ fn crash_safety(suite: Suite) {
             };
             let (mut log, mut committer) = reopen(&mut s).unwrap();
             s.at = Some(at);
-            log.append(hotel(100)).unwrap();
+            log.append(rec(log.suite(), 100)).unwrap();
             let first = commit::save_sync(&mut committer, &mut s, &log, &[], &key);
             if s.ops > at {
                 ran_out = false;
@@ -793,7 +813,7 @@ fn crash_safety(suite: Suite) {
             // failed save's late write lands.
             s.at = None;
             let mut now = now;
-            now.append(hotel(200)).unwrap();
+            now.append(rec(now.suite(), 200)).unwrap();
             let mut inner = s.inner.clone();
             commit::save_sync(&mut c2, &mut inner, &now, &[], &key).unwrap();
             for (k, v) in std::mem::take(&mut s.late) {
@@ -875,7 +895,7 @@ fn gm_export_round_trips_and_continues_the_log() {
     }
     assert_eq!(new_log.root(), log.root());
     handover::check_chain(&new_log, &back.handovers).unwrap();
-    new_log.append(hotel(50)).unwrap();
+    new_log.append(rec(new_log.suite(), 50)).unwrap();
 
     // The relying party's checkpoint (old key) is continued by the new one.
     let proof = handover::continuity_proof(&new_log, &back.handovers, &rp_note).unwrap();
@@ -998,4 +1018,60 @@ fn cross_suite_handovers_are_refused() {
         let code = RecoveryCode::generate().unwrap();
         assert_eq!(e.seal(&code).unwrap_err().code(), "INVALID_INPUT");
     }
+}
+
+// ---------------------------------------------------------------- records
+
+/// The gm pseudonym is HMAC-SM3 and the gm notice hash SM3 (pyca checks
+/// both); a log refuses a notice named by the other suite's hash.
+#[test]
+fn gm_records_use_hmac_sm3_and_sm3() {
+    seed();
+    let id = "11010519491231002X";
+    let g = record::principal_id_with(Suite::Gm, &[1; 32], id);
+    let p = record::principal_id_with(Suite::Intl, &[1; 32], id);
+    assert!(g.starts_with("g1:") && p.starts_with("p1:"));
+    assert_eq!(p, record::principal_id(&[1; 32], id));
+    let text = "隐私政策 第 3 版".as_bytes();
+    let answer = run_peer(
+        &python(),
+        "tests/peers/pyca_sm.py",
+        &json!({ "extract": [{ "salt": to_hex(&[1; 32]), "ikm": to_hex(id.as_bytes()) }],
+                 "sm3": [to_hex(text)] }),
+    );
+    let b64 = |v: &Value| {
+        use base64ct::Base64UrlUnpadded;
+        Base64UrlUnpadded::encode_string(&unhex(v.as_str().unwrap()))
+    };
+    assert_eq!(g, format!("g1:{}", b64(&answer["extract"][0])));
+    let n = Notice::of_text(Suite::Gm, text, "https://hotel.example/privacy");
+    assert_eq!(n.sm3.as_deref(), Some(b64(&answer["sm3"][0]).as_str()));
+    assert_eq!((n.sha256.as_deref(), n.suite()), (None, Some(Suite::Gm)));
+
+    // Each log takes its own suite's notices only.
+    for (suite, other) in [(Suite::Gm, Suite::Intl), (Suite::Intl, Suite::Gm)] {
+        let mut log = log_of(key_of(suite, 1), 1);
+        let mut r = rec(suite, 1);
+        r.notice = Some(Notice::of_text(
+            other,
+            text,
+            "https://hotel.example/privacy",
+        ));
+        assert_eq!(log.append(r).unwrap_err().code(), "INVALID_RECORD");
+        let mut r = rec(suite, 2);
+        let mut both = Notice::of_text(suite, text, "https://hotel.example/privacy");
+        both.sha256 = both.sha256.or(Some(n.sm3.clone().unwrap()));
+        both.sm3 = both.sm3.or(Some(n.sm3.clone().unwrap()));
+        r.notice = Some(both);
+        assert_eq!(log.append(r).unwrap_err().code(), "INVALID_RECORD");
+        let mut r = rec(suite, 3);
+        r.notice.as_mut().unwrap().sha256 = None;
+        r.notice.as_mut().unwrap().sm3 = None;
+        assert_eq!(log.append(r).unwrap_err().code(), "INVALID_RECORD");
+        log.append(rec(suite, 4)).unwrap();
+    }
+    // The gm record's canonical form carries notice.sm3.
+    let bytes = rec(Suite::Gm, 1).canonical_bytes().unwrap();
+    let text = String::from_utf8(bytes).unwrap();
+    assert!(text.contains(r#""notice":{"sm3":""#), "{text}");
 }

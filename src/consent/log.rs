@@ -245,7 +245,9 @@ impl ConsentLog {
     /// `refersTo` is not in the log; [`Error::NotInitialized`] if an id is
     /// needed and the generator was never seeded;
     /// [`Error::UnsupportedAlgorithm`] for a `handover` to a device key of
-    /// the other suite (a log keeps its suite across devices).
+    /// the other suite (a log keeps its suite across devices); also
+    /// [`Error::InvalidRecord`] for a notice hashed with the other suite's
+    /// hash (`notice.sha256` in a gm log, `notice.sm3` in an intl one).
     pub fn append(&mut self, mut record: ConsentRecord) -> Result<Appended> {
         if record.record_id.is_none() {
             record.record_id = Some(new_record_id()?);
@@ -287,6 +289,16 @@ impl ConsentLog {
         let size = self.size();
         if record.event == Event::Handover {
             super::handover::check_next_key(self.suite(), record)?;
+        }
+        if let Some(n) = &record.notice {
+            if n.suite() != Some(self.suite()) {
+                return Err(Error::InvalidRecord {
+                    reason: match self.suite() {
+                        Suite::Intl => "an intl log names its notices by notice.sha256".into(),
+                        Suite::Gm => "a gm log names its notices by notice.sm3 (SM3)".into(),
+                    },
+                });
+            }
         }
         if (record.event == Event::Handover && from != size)
             || (record.event == Event::Restored && from > size)

@@ -85,7 +85,8 @@ pub fn hotel(i: u32) -> ConsentRecord {
         storage_location: Some("CN-GD".into()),
         notice: Some(Notice {
             url: format!("https://hotel{h}.example/privacy/v3"),
-            sha256: b64_hash("notice", h as u32),
+            sha256: Some(b64_hash("notice", h as u32)),
+            sm3: None,
         }),
         withdrawal_method: Some("小程序「我的授权」页".into()),
         refers_to: None,
