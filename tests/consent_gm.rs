@@ -1075,3 +1075,37 @@ fn gm_records_use_hmac_sm3_and_sm3() {
     let text = String::from_utf8(bytes).unwrap();
     assert!(text.contains(r#""notice":{"sm3":""#), "{text}");
 }
+
+// ---------------------------------------------------------------- worked example
+
+/// docs/FORMAT.md's gm worked example is what this code writes: the
+/// canonical record 0, its SM3 leaf, and the SM2-signed checkpoint of a
+/// five-record log under the device key of scalar 32 × `0x01` (SM2
+/// signatures here are deterministic).
+#[test]
+fn the_documented_gm_example_is_current() {
+    seed();
+    let log = log_of(gm_key(1), 5);
+    let record = String::from_utf8(log.get(0).unwrap().canonical_bytes().unwrap()).unwrap();
+    let leaf = to_hex(&log.tree().leaf(0).unwrap());
+    let note = log.checkpoint().unwrap();
+    assert_eq!(
+        note,
+        log.checkpoint().unwrap(),
+        "SM2 signing is deterministic"
+    );
+    // The public key gmssl derives from the same scalar.
+    assert_eq!(
+        to_hex(&gm_key(1).verifying_key().to_bytes()),
+        "04bba87803d5e12788b07a912ae5368e7b2720bd19b93920bdbf2e9b6286da9c4e\
+         2bc093830dc0762b8e144b80ae18447b1bf6c670b93bda9a80795768af5a901e"
+    );
+    let doc =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/FORMAT.md")).unwrap();
+    for (what, text) in [("record", &record), ("leaf", &leaf), ("checkpoint", &note)] {
+        assert!(
+            doc.contains(text.as_str()),
+            "docs/FORMAT.md lacks the gm example's {what}:\n{text}"
+        );
+    }
+}
