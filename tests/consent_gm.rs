@@ -4,9 +4,11 @@
 //!   against `tests/peers/merkle_rfc6962.py`, RFC 6962 §2.1 written out
 //!   from its definitions over pyca `cryptography`'s SM3 / SHA-256: roots,
 //!   every inclusion and consistency proof for sizes 1 ..= 24, both ways;
-//! - SM2 checkpoints against Python `gmssl` (`tests/peers/sm2_gmssl.py`):
-//!   gmssl verifies mpshield's checkpoint signatures, mpshield verifies a
-//!   checkpoint gmssl signed, and neither accepts another body;
+//! - SM2 checkpoints against Python `gmssl` (`tests/peers/sm2_gmssl.py`)
+//!   and the JavaScript `sm-crypto-v2` and WeChat's `miniprogram-sm-crypto`
+//!   (`tests/peers/sm2_node.mjs`): each verifies mpshield's checkpoint
+//!   signatures, mpshield verifies a checkpoint each signed, and none
+//!   accepts another body;
 //! - version-2 receipts: round trip, every flipped byte, keys of the other
 //!   suite both ways, a version/suite mismatch, a SHA-256 tree under an SM2
 //!   checkpoint;
@@ -16,7 +18,8 @@
 //! - export suite 2 and handover: round trip with continuity, a tampered
 //!   export, cross-suite handovers.
 //!
-//! Peers run with `$MPSHIELD_PYTHON` (else `.venv/bin/python`, `make setup`).
+//! Peers run with `$MPSHIELD_PYTHON` (else `.venv/bin/python`) and `node`
+//! (`make setup`).
 //! Synthetic data only.
 #![cfg(feature = "gm")]
 #![allow(
@@ -360,6 +363,47 @@ fn sm2_checkpoints_agree_with_gmssl_both_ways() {
             .code(),
         "INVALID_CHECKPOINT"
     );
+}
+
+/// The same with the JavaScript SM2 of the phones: `sm-crypto-v2` and
+/// WeChat's own `miniprogram-sm-crypto` verify mpshield's checkpoint and
+/// sign one that mpshield verifies.
+#[test]
+fn sm2_checkpoints_agree_with_the_javascript_peers_both_ways() {
+    seed();
+    let key = gm_key(6);
+    let public = key.verifying_key();
+    let log = log_of(key.clone(), 3);
+    let note = log.checkpoint().unwrap();
+    let (body, blob) = split_note(&note);
+    let pub_hex = to_hex(&public.to_bytes());
+    for lib in ["sm-crypto-v2", "miniprogram-sm-crypto"] {
+        let Value::Array(a) = run_peer(
+            std::path::Path::new("node"),
+            "tests/peers/sm2_node.mjs",
+            &json!([
+                { "op": "verify", "lib": lib, "pub": pub_hex, "msg": body, "sig": to_hex(&blob[4..]) },
+                { "op": "verify", "lib": lib, "pub": pub_hex, "msg": format!("{body}x"),
+                  "sig": to_hex(&blob[4..]) },
+                { "op": "sign", "lib": lib, "d": to_hex(&key.to_seed()[..]), "msg": body },
+            ]),
+        ) else {
+            panic!("{lib}: not an array")
+        };
+        assert!(a.iter().all(|x| x.get("error").is_none()), "{lib}: {a:?}");
+        assert_eq!(a[0]["ok"], true, "{lib} refused mpshield's checkpoint");
+        assert_eq!(a[1]["ok"], false, "{lib} accepted another body");
+        let mut peer_blob = checkpoint::key_id(ORIGIN, &public).to_vec();
+        peer_blob.extend_from_slice(&unhex(a[2]["sig"].as_str().unwrap()));
+        let peer_note = format!(
+            "{body}\n\u{2014} {ORIGIN} {}\n",
+            Base64::encode_string(&peer_blob)
+        );
+        let cp = checkpoint::verify(&peer_note, &public, ORIGIN)
+            .unwrap_or_else(|e| panic!("{lib}'s checkpoint signature: {e}"));
+        assert_eq!(cp.root, log.root());
+        assert!(checkpoint::verify(&peer_note, &gm_key(7).verifying_key(), ORIGIN).is_err());
+    }
 }
 
 #[test]

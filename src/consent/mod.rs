@@ -42,6 +42,34 @@
 //! # Ok(())
 //! # }
 //! ```
+//!
+//! A log of the `gm` (国密) suite is the same code with an SM2 device key:
+//! an SM3 tree, SM2-signed checkpoints, version-2 receipts, SM4-GCM storage
+//! (`docs/FORMAT.md`, "The consent log in the two suites").
+//!
+//! ```
+//! # fn main() -> Result<(), mpshield::Error> {
+//! # #[cfg(feature = "gm")] {
+//! use mpshield::consent::{verify_receipt, ConsentLog, DeviceKey};
+//! use mpshield::suite::Suite;
+//! mpshield::rng::add_entropy(&(0u8..32).collect::<Vec<_>>())?;
+//! let device = DeviceKey::generate(Suite::Gm)?; // SM2
+//! let mut log = ConsentLog::create(device.clone(), "mpshield.example/device/3c4d")?;
+//! assert_eq!(log.suite(), Suite::Gm);
+//! let rec = mpshield::consent::record::from_json(r#"{
+//!   "event": "refused", "time": 1795327380,
+//!   "controller": { "name": "某某酒店", "uscc": "91440300MA0000000H" },
+//!   "purposes": ["住宿登记"], "lawfulBasis": "consent", "consentType": "explicit",
+//!   "fields": [{ "licence": "resident_id_card", "field": "name", "form": "full",
+//!                "sensitive": false, "retentionDays": 0 }] }"#)?;
+//! let at = log.append(rec)?;
+//! let receipt = log.receipt(at.index)?;
+//! assert_eq!(&receipt[..4], b"MPR\x02");
+//! verify_receipt(&receipt, &device.verifying_key())?;
+//! # }
+//! # Ok(())
+//! # }
+//! ```
 
 pub mod checkpoint;
 pub mod commit;
