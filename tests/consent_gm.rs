@@ -1153,3 +1153,72 @@ fn the_documented_gm_example_is_current() {
         );
     }
 }
+
+// ---------------------------------------------------------------- pruning
+
+/// A pruned gm log keeps its SM3 frontier through storage and export: it
+/// reopens with the same root, proves consistency from the prune point on,
+/// and its export continues it.
+#[test]
+fn a_pruned_gm_log_survives_storage_and_export() {
+    seed();
+    let device = gm_key(2);
+    let mut log = ConsentLog::create(device.clone(), ORIGIN).unwrap();
+    let mut early = String::new();
+    for i in 0..9 {
+        let mut r = rec(Suite::Gm, i);
+        r.fields.iter_mut().for_each(|f| f.retention_days = 0);
+        log.append(r).unwrap();
+        if i == 2 {
+            early = log.checkpoint().unwrap(); // size 3, below the prune point
+        }
+    }
+    let pruned = log.prune(6, T0 + 10_000);
+    assert_eq!(pruned.to, 6);
+    assert_eq!(log.tree().suite(), Suite::Gm);
+    let key = StorageKey::from_bytes([3; 32]);
+    let mut storage = MemoryStorage::new();
+    save(&log, &mut storage, &key);
+    let e = commit::open_log(&mut storage, &key, device.clone(), ORIGIN, Some(&early))
+        .err()
+        .unwrap();
+    assert_eq!(e.code(), "INVALID_CHECKPOINT");
+    let now = log.checkpoint().unwrap();
+    let (back, _) =
+        commit::open_log(&mut storage, &key, device.clone(), ORIGIN, Some(&now)).unwrap();
+    assert_eq!(
+        (back.pruned(), back.size(), back.root()),
+        (6, 9, log.root())
+    );
+    let p = back.consistency_proof(6, 9).unwrap();
+    merkle::verify_consistency_with(
+        Suite::Gm,
+        6,
+        9,
+        &back.tree().root_at(6).unwrap(),
+        &back.root(),
+        &p,
+    )
+    .unwrap();
+    // Export of the pruned log: the frontier travels, the root is kept.
+    let mut log = back;
+    let next = DeviceKey::generate(Suite::Gm).unwrap();
+    let e = export(&mut log, &next);
+    let code = RecoveryCode::generate().unwrap();
+    let opened = Export::open(&e.seal(&code).unwrap(), &code).unwrap();
+    assert_eq!((opened.pruned, opened.frontier.len()), (6, 2));
+    let mut new_log = ConsentLog::resume(
+        DeviceKey::from_seed(Suite::Gm, &opened.device_seed).unwrap(),
+        ORIGIN,
+        opened.pruned,
+        &opened.frontier,
+    )
+    .unwrap();
+    for b in &opened.records {
+        new_log
+            .append(ConsentRecord::from_canonical_bytes(b).unwrap())
+            .unwrap();
+    }
+    assert_eq!(new_log.root(), log.root());
+    handover::check_chain(&new_log, &opened.handovers).unwrap();
+}
