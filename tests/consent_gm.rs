@@ -33,6 +33,7 @@ mod common;
 mod consent_common;
 
 use base64ct::{Base64, Encoding};
+use common::faulty::{Faulty, MODES};
 use common::{python, run_peer, to_hex};
 use consent_common::{hotel, ORIGIN, T0};
 use mpshield::consent::checkpoint::{self, Checkpoint};
@@ -44,7 +45,7 @@ use mpshield::consent::record::{self, ConsentRecord, Notice};
 use mpshield::consent::{verify_receipt, ConsentLog, DeviceKey, DevicePublicKey, StorageKey};
 use mpshield::flow::{MemoryStorage, Storage};
 use mpshield::suite::Suite;
-use mpshield::{Error, Result};
+use mpshield::Result;
 use serde_json::{json, Value};
 
 fn seed() {
@@ -735,77 +736,6 @@ fn mixed_and_relabelled_suites_are_refused() {
 
 // ----------------------------------------------------- storage crash safety
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Mode {
-    Throws,
-    PartialThrows,
-    PartialOk,
-    Late,
-    Dropped,
-}
-
-const MODES: [Mode; 5] = [
-    Mode::Throws,
-    Mode::PartialThrows,
-    Mode::PartialOk,
-    Mode::Late,
-    Mode::Dropped,
-];
-
-/// A store whose set or remove number `at` fails as `mode` says.
-struct Faulty {
-    inner: MemoryStorage,
-    ops: usize,
-    at: Option<usize>,
-    mode: Mode,
-    late: Vec<(String, Vec<u8>)>,
-}
-
-impl Faulty {
-    fn hit(&mut self) -> Option<Mode> {
-        let n = self.ops;
-        self.ops += 1;
-        (self.at == Some(n)).then_some(self.mode)
-    }
-}
-
-fn failure() -> Error {
-    Error::InvalidState {
-        reason: "injected storage failure".into(),
-    }
-}
-
-impl Storage for Faulty {
-    fn get(&mut self, key: &str) -> Result<Option<Vec<u8>>> {
-        self.inner.get(key)
-    }
-    fn set(&mut self, key: &str, value: &[u8]) -> Result<()> {
-        let Some(mode) = self.hit() else {
-            return self.inner.set(key, value);
-        };
-        let half = &value[..value.len() / 2];
-        match mode {
-            Mode::Throws => Err(failure()),
-            Mode::PartialThrows => {
-                self.inner.set(key, half)?;
-                Err(failure())
-            }
-            Mode::PartialOk => self.inner.set(key, half),
-            Mode::Late => {
-                self.late.push((key.to_owned(), value.to_vec()));
-                Err(failure())
-            }
-            Mode::Dropped => Ok(()),
-        }
-    }
-    fn remove(&mut self, key: &str) -> Result<()> {
-        if self.hit().is_some() {
-            return Err(failure());
-        }
-        self.inner.remove(key)
-    }
-}
-
 /// The log-level twin of `tests/storage_commit.rs`'s crash safety, for
 /// both suites: a failure at every storage operation of a save, in every
 /// mode, reopens to the state before or after the save (after it if the
@@ -824,13 +754,8 @@ fn crash_safety(suite: Suite) {
     for at in 0.. {
         let mut ran_out = true;
         for mode in MODES {
-            let mut s = Faulty {
-                inner: clean.clone(),
-                ops: 0,
-                at: None,
-                mode,
-                late: Vec::new(),
-            };
+            let mut s = Faulty::new(clean.clone());
+            s.mode = mode;
             let (mut log, mut committer) = reopen(&mut s).unwrap();
             s.at = Some(at);
             log.append(rec(log.suite(), 100)).unwrap();
