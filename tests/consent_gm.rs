@@ -311,6 +311,17 @@ fn split_note(note: &str) -> (&str, Vec<u8>) {
     (body, Base64::decode_vec(b64).unwrap())
 }
 
+/// A note of `body` with one signature line: `sig` by `public` under the
+/// name [`ORIGIN`].
+fn note_signed(body: &str, public: &DevicePublicKey, sig: &[u8]) -> String {
+    let mut blob = checkpoint::key_id(ORIGIN, public).to_vec();
+    blob.extend_from_slice(sig);
+    format!(
+        "{body}\n\u{2014} {ORIGIN} {}\n",
+        Base64::encode_string(&blob)
+    )
+}
+
 #[test]
 fn sm2_checkpoints_agree_with_gmssl_both_ways() {
     seed();
@@ -348,12 +359,7 @@ fn sm2_checkpoints_agree_with_gmssl_both_ways() {
     ]));
     let sig = unhex(answers[0]["sig"].as_str().unwrap());
     assert_eq!(sig.len(), 64);
-    let mut peer_blob = checkpoint::key_id(ORIGIN, &public).to_vec();
-    peer_blob.extend_from_slice(&sig);
-    let peer_note = format!(
-        "{body}\n\u{2014} {ORIGIN} {}\n",
-        Base64::encode_string(&peer_blob)
-    );
+    let peer_note = note_signed(body, &public, &sig);
     let cp = checkpoint::verify(&peer_note, &public, ORIGIN).unwrap();
     assert_eq!((cp.size, cp.root), (5, log.root()));
     // The peer's signature on another body does not verify.
@@ -394,12 +400,7 @@ fn sm2_checkpoints_agree_with_the_javascript_peers_both_ways() {
         assert!(a.iter().all(|x| x.get("error").is_none()), "{lib}: {a:?}");
         assert_eq!(a[0]["ok"], true, "{lib} refused mpshield's checkpoint");
         assert_eq!(a[1]["ok"], false, "{lib} accepted another body");
-        let mut peer_blob = checkpoint::key_id(ORIGIN, &public).to_vec();
-        peer_blob.extend_from_slice(&unhex(a[2]["sig"].as_str().unwrap()));
-        let peer_note = format!(
-            "{body}\n\u{2014} {ORIGIN} {}\n",
-            Base64::encode_string(&peer_blob)
-        );
+        let peer_note = note_signed(body, &public, &unhex(a[2]["sig"].as_str().unwrap()));
         let cp = checkpoint::verify(&peer_note, &public, ORIGIN)
             .unwrap_or_else(|e| panic!("{lib}'s checkpoint signature: {e}"));
         assert_eq!(cp.root, log.root());
