@@ -228,7 +228,7 @@ fn validation_table() {
         ),
         (
             "notice hash not 32 bytes",
-            |r| r.notice.as_mut().unwrap().sha256 = "abc".into(),
+            |r| r.notice.as_mut().unwrap().sha256 = Some("abc".into()),
             "notice.sha256",
         ),
         (

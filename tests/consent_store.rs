@@ -14,12 +14,13 @@
 
 mod consent_common;
 
-use consent_common::{device_key, hotel, sensitive_given, ORIGIN, T0};
+use consent_common::{device_key, device_key_of, hotel, in_suite, sensitive_given, ORIGIN, T0};
 use mpshield::consent::commit::{self, Committer, LOG_PREFIX};
 use mpshield::consent::record::{Event, Recipient};
 use mpshield::consent::store::{self, KdfParams, StorageKey};
 use mpshield::consent::ConsentLog;
 use mpshield::flow::{MemoryStorage, Storage as _};
+use mpshield::suite::Suite;
 use mpshield::Error;
 use rand_core::SeedableRng;
 
@@ -38,7 +39,14 @@ fn seed() {
 /// A realistic mix: hotel check-ins, separate consents to sensitive
 /// fields with a third-party recipient, refusals, withdrawals.
 fn realistic_log(n: u32) -> ConsentLog {
-    let mut log = ConsentLog::create(device_key(1), ORIGIN).unwrap();
+    realistic_log_of(Suite::Intl, n)
+}
+
+/// [`realistic_log`] in a log of `suite`.
+fn realistic_log_of(suite: Suite, n: u32) -> ConsentLog {
+    let hotel = |i| in_suite(suite, hotel(i));
+    let sensitive_given = |i| in_suite(suite, sensitive_given(i));
+    let mut log = ConsentLog::create(device_key_of(suite, 1), ORIGIN).unwrap();
     let mut r = rng(7);
     let mut i = 0;
     while log.size() < u64::from(n) {
@@ -82,7 +90,22 @@ fn bytes(storage: &MemoryStorage) -> usize {
 }
 
 fn load(storage: &MemoryStorage, trusted: Option<&str>) -> Result<ConsentLog, Error> {
-    commit::open_log(&mut storage.clone(), &key(), device_key(1), ORIGIN, trusted).map(|(l, _)| l)
+    load_of(Suite::Intl, storage, trusted)
+}
+
+fn load_of(
+    suite: Suite,
+    storage: &MemoryStorage,
+    trusted: Option<&str>,
+) -> Result<ConsentLog, Error> {
+    commit::open_log(
+        &mut storage.clone(),
+        &key(),
+        device_key_of(suite, 1),
+        ORIGIN,
+        trusted,
+    )
+    .map(|(l, _)| l)
 }
 
 #[test]
@@ -121,11 +144,23 @@ fn five_thousand_records_within_wechat_quotas_and_saves_write_what_is_new() {
 
 /// Every value of a log saved three times, altered (a flipped bit at
 /// several places, or one byte longer) or removed: a typed error, or — for
-/// a head slot, which is only a hint — the newest state.
+/// a head slot, which is only a hint — the newest state. For both suites.
 #[test]
 fn altered_or_removed_values() {
+    altered_or_removed_values_of(Suite::Intl);
+}
+
+#[cfg(feature = "gm")]
+#[test]
+fn altered_or_removed_values_gm() {
+    altered_or_removed_values_of(Suite::Gm);
+}
+
+fn altered_or_removed_values_of(suite: Suite) {
+    let load = |s: &MemoryStorage, t: Option<&str>| load_of(suite, s, t);
+    let hotel = |i| in_suite(suite, hotel(i));
     seed();
-    let mut log = realistic_log(300);
+    let mut log = realistic_log_of(suite, 300);
     let mut storage = MemoryStorage::new();
     let mut committer = Committer::new(LOG_PREFIX);
     for _ in 0..3 {
@@ -186,7 +221,7 @@ fn altered_or_removed_values() {
     let r = commit::open_log(
         &mut storage.clone(),
         &StorageKey::from_bytes([1; 32]),
-        device_key(1),
+        device_key_of(suite, 1),
         ORIGIN,
         None,
     );
@@ -198,8 +233,20 @@ fn altered_or_removed_values() {
 
 #[test]
 fn rollback_is_detected_with_a_trusted_checkpoint() {
+    rollback_is_detected_of(Suite::Intl);
+}
+
+#[cfg(feature = "gm")]
+#[test]
+fn rollback_is_detected_with_a_trusted_gm_checkpoint() {
+    rollback_is_detected_of(Suite::Gm);
+}
+
+fn rollback_is_detected_of(suite: Suite) {
+    let load = |s: &MemoryStorage, t: Option<&str>| load_of(suite, s, t);
+    let hotel = |i| in_suite(suite, hotel(i));
     seed();
-    let mut log = realistic_log(20);
+    let mut log = realistic_log_of(suite, 20);
     let mut storage = MemoryStorage::new();
     let mut committer = Committer::new(LOG_PREFIX);
     commit::save_sync(&mut committer, &mut storage, &log, &[], &key()).unwrap();
@@ -226,7 +273,7 @@ fn rollback_is_detected_with_a_trusted_checkpoint() {
         Some("STORAGE_CORRUPT")
     );
     // A fork: another history of the same size under the same key.
-    let mut fork = ConsentLog::create(device_key(1), ORIGIN).unwrap();
+    let mut fork = ConsentLog::create(device_key_of(suite, 1), ORIGIN).unwrap();
     for i in 0..21 {
         fork.append(hotel(50_000 + i)).unwrap();
     }

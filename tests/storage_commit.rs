@@ -13,119 +13,16 @@ mod common;
 
 use std::collections::BTreeMap;
 
+use common::faulty::{Faulty, Mode, MODES};
 use common::flow::{hotel_choices, hotel_request, world, World};
 use common::NOW;
 use mpshield::consent::StorageKey;
-use mpshield::error::{Error, Result};
+use mpshield::error::Result;
 use mpshield::flow::wallet::{OpenOptions, SeparateConsent, Wallet};
 use mpshield::flow::{MemoryStorage, Storage};
 
 fn seed() {
     mpshield::rng::add_entropy(&(0u8..32).collect::<Vec<_>>()).unwrap();
-}
-
-/// How the one faulty operation of a run fails.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Mode {
-    /// Reports failure, stores nothing.
-    Throws,
-    /// Stores the first half of the value, then reports failure.
-    PartialThrows,
-    /// Stores the first half of the value and reports success (a lying
-    /// adapter, or a crash after a torn write).
-    PartialOk,
-    /// Reports failure (a timeout) but the write lands later, after the
-    /// test has gone on (possibly after a later save succeeded).
-    Late,
-    /// Reports success and stores nothing.
-    Dropped,
-}
-
-const MODES: [Mode; 5] = [
-    Mode::Throws,
-    Mode::PartialThrows,
-    Mode::PartialOk,
-    Mode::Late,
-    Mode::Dropped,
-];
-
-/// A store whose operation number `at` (sets and removes, counted from 0)
-/// fails as `mode` says.
-struct Faulty {
-    inner: MemoryStorage,
-    ops: usize,
-    at: Option<usize>,
-    mode: Mode,
-    /// Faults by key: the first set whose key contains the text fails.
-    faults: Vec<(&'static str, Mode)>,
-    late: Vec<(String, Vec<u8>)>,
-}
-
-impl Faulty {
-    fn new(inner: MemoryStorage) -> Self {
-        Self {
-            inner,
-            ops: 0,
-            at: None,
-            mode: Mode::Throws,
-            faults: Vec::new(),
-            late: Vec::new(),
-        }
-    }
-
-    /// The mode with which this operation on `key` fails, if it does.
-    fn hit(&mut self, key: &str) -> Option<Mode> {
-        let n = self.ops;
-        self.ops += 1;
-        if let Some(i) = self.faults.iter().position(|(k, _)| key.contains(k)) {
-            return Some(self.faults.remove(i).1);
-        }
-        (self.at == Some(n)).then_some(self.mode)
-    }
-
-    /// The late writes land now.
-    fn land(&mut self) {
-        for (k, v) in std::mem::take(&mut self.late) {
-            self.inner.set(&k, &v).unwrap();
-        }
-    }
-}
-
-fn failure() -> Error {
-    Error::InvalidState {
-        reason: "injected storage failure".into(),
-    }
-}
-
-impl Storage for Faulty {
-    fn get(&mut self, key: &str) -> Result<Option<Vec<u8>>> {
-        self.inner.get(key)
-    }
-    fn set(&mut self, key: &str, value: &[u8]) -> Result<()> {
-        let Some(mode) = self.hit(key) else {
-            return self.inner.set(key, value);
-        };
-        let half = &value[..value.len() / 2];
-        match mode {
-            Mode::Throws => Err(failure()),
-            Mode::PartialThrows => {
-                self.inner.set(key, half)?;
-                Err(failure())
-            }
-            Mode::PartialOk => self.inner.set(key, half),
-            Mode::Late => {
-                self.late.push((key.to_owned(), value.to_vec()));
-                Err(failure())
-            }
-            Mode::Dropped => Ok(()),
-        }
-    }
-    fn remove(&mut self, key: &str) -> Result<()> {
-        if self.hit(key).is_some() {
-            return Err(failure());
-        }
-        self.inner.remove(key)
-    }
 }
 
 fn copy(s: &MemoryStorage) -> MemoryStorage {

@@ -1,5 +1,5 @@
 //! Device-signed checkpoints: C2SP `tlog-checkpoint` bodies signed as C2SP
-//! `signed-note`s with Ed25519.
+//! `signed-note`s with the device key, Ed25519 (`intl`) or SM2 (`gm`).
 //!
 //! A checkpoint commits to the log's size and root:
 //!
@@ -8,22 +8,45 @@
 //! <tree size, decimal>\n
 //! <root hash, standard base64>\n
 //! \n
-//! — <key name> <base64(key ID ‖ Ed25519 signature)>\n
+//! — <key name> <base64(key ID ‖ signature)>\n
 //! ```
 //!
-//! The key name is the origin; the 4-byte key ID is the first four bytes of
-//! `SHA-256(name ‖ 0x0A ‖ 0x01 ‖ public key)` (0x01 = Ed25519). The signature
-//! covers the text above the blank line, including its final newline.
+//! The key name is the origin. The signature covers the text above the
+//! blank line, including its final newline, and is 64 bytes either way.
+//! The 4-byte key ID is the first four bytes of
+//! - Ed25519: `SHA-256(name ‖ 0x0A ‖ 0x01 ‖ 32-byte public key)` (the
+//!   signed-note spec's type `0x01`);
+//! - SM2 with SM3 (distinguishing ID `1234567812345678`, signature `r‖s`):
+//!   `SHA-256(name ‖ 0x0A ‖ 0xff ‖ "mpshield.example/signed-note/sm2-sm3" ‖
+//!   65-byte public key 04‖x‖y)`: the spec reserves `0xff` for types
+//!   without an assigned byte, followed by an identifier unlikely to
+//!   collide ([`SM2_SIGNATURE_IDENTIFIER`]).
+//!
+//! The key ID only names a key (the spec's rule, SHA-256 in both suites);
+//! every signature is checked against the full key.
+//!
+//! **The signature type tells the tree hash**: C2SP `tlog-checkpoint`
+//! assumes SHA-256 roots, so a checkpoint signed with an SM2 key commits to
+//! an SM3 tree (`docs/FORMAT.md`, "Checkpoint"). Verifying with a key of
+//! the other suite finds no signature by that key (the key IDs differ):
+//! [`Error::InvalidCheckpoint`].
 
 use base64ct::{Base64, Encoding};
-use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
 use sha2::{Digest, Sha256};
 
 use super::merkle::Hash;
+use super::{DeviceKey, DevicePublicKey};
 use crate::error::{Error, Result};
+use crate::suite::Suite;
 
 /// Signature type identifier of Ed25519 in C2SP signed notes.
 pub const ED25519_SIGNATURE_TYPE: u8 = 0x01;
+/// The signed-note signature type of types without an assigned byte, which
+/// an identifier follows.
+pub const PRIVATE_SIGNATURE_TYPE: u8 = 0xff;
+/// The identifier after [`PRIVATE_SIGNATURE_TYPE`] of SM2 with SM3
+/// (GB/T 32918.2, distinguishing ID `1234567812345678`, signature `r‖s`).
+pub const SM2_SIGNATURE_IDENTIFIER: &[u8] = b"mpshield.example/signed-note/sm2-sm3";
 /// The em dash that starts every signature line.
 const SIG_PREFIX: &str = "\u{2014} ";
 /// Upper bound on signature lines read from a note.
@@ -61,12 +84,20 @@ pub fn validate_origin(origin: &str) -> Result<()> {
     Ok(())
 }
 
-/// The 4-byte key ID of an Ed25519 note key.
+/// The 4-byte key ID of a note key: Ed25519 (type `0x01`) or SM2 (type
+/// `0xff` ‖ [`SM2_SIGNATURE_IDENTIFIER`]).
 #[must_use]
-pub fn key_id(name: &str, public_key: &VerifyingKey) -> [u8; 4] {
+pub fn key_id(name: &str, public_key: &DevicePublicKey) -> [u8; 4] {
     let mut h = Sha256::new();
     h.update(name.as_bytes());
-    h.update([0x0A, ED25519_SIGNATURE_TYPE]);
+    h.update([0x0A]);
+    match public_key.suite() {
+        Suite::Intl => h.update([ED25519_SIGNATURE_TYPE]),
+        Suite::Gm => {
+            h.update([PRIVATE_SIGNATURE_TYPE]);
+            h.update(SM2_SIGNATURE_IDENTIFIER);
+        }
+    }
     h.update(public_key.as_bytes());
     let d = h.finalize();
     let mut id = [0u8; 4];
@@ -86,17 +117,18 @@ impl Checkpoint {
         )
     }
 
-    /// Signs the checkpoint with `key` under the name `self.origin`.
+    /// Signs the checkpoint with `key` under the name `self.origin`. The
+    /// root must be of a tree over the key's suite's hash.
     ///
     /// # Errors
     /// [`Error::InvalidInput`] if the origin is not a valid key name.
-    pub fn sign(&self, key: &SigningKey) -> Result<String> {
+    pub fn sign(&self, key: &DeviceKey) -> Result<String> {
         validate_origin(&self.origin)?;
         let body = self.body();
-        let sig: Signature = key.sign(body.as_bytes());
+        let sig = key.sign(body.as_bytes())?;
         let mut blob = Vec::with_capacity(68);
         blob.extend_from_slice(&key_id(&self.origin, &key.verifying_key()));
-        blob.extend_from_slice(&sig.to_bytes());
+        blob.extend_from_slice(&sig);
         Ok(format!(
             "{body}\n{SIG_PREFIX}{} {}\n",
             self.origin,
@@ -148,16 +180,18 @@ impl Checkpoint {
     }
 }
 
-/// Verifies a signed checkpoint note against the device's Ed25519 public key
-/// and the expected origin, and returns the checkpoint.
+/// Verifies a signed checkpoint note against the device's public key
+/// (Ed25519 or SM2) and the expected origin, and returns the checkpoint.
+/// Its root is of a tree over the key's suite's hash (SM2: SM3).
 ///
 /// Signatures by other keys are ignored, as the signed-note format allows;
 /// at least one must be by `public_key` under the name `origin`.
 ///
 /// # Errors
 /// [`Error::InvalidCheckpoint`] if the note is malformed, is for another
-/// origin, or carries no valid signature by this key.
-pub fn verify(note: &str, public_key: &VerifyingKey, origin: &str) -> Result<Checkpoint> {
+/// origin, or carries no valid signature by this key (a key of the other
+/// suite included).
+pub fn verify(note: &str, public_key: &DevicePublicKey, origin: &str) -> Result<Checkpoint> {
     if note.len() > 64 * 1024 {
         return Err(bad("the note is too large"));
     }
@@ -192,12 +226,8 @@ pub fn verify(note: &str, public_key: &VerifyingKey, origin: &str) -> Result<Che
         if name != origin || blob.len() != 68 || blob.get(..4) != Some(&want_id[..]) {
             continue;
         }
-        let sig_bytes: [u8; 64] = blob
-            .get(4..)
-            .and_then(|s| s.try_into().ok())
-            .ok_or(bad("malformed signature line"))?;
-        let sig = Signature::from_bytes(&sig_bytes);
-        if public_key.verify_strict(text.as_bytes(), &sig).is_ok() {
+        let sig = blob.get(4..).ok_or(bad("malformed signature line"))?;
+        if public_key.verify(text.as_bytes(), sig).is_ok() {
             verified = true;
         } else {
             return Err(bad("the signature does not verify"));
@@ -214,8 +244,8 @@ pub fn verify(note: &str, public_key: &VerifyingKey, origin: &str) -> Result<Che
 mod tests {
     use super::*;
 
-    fn key() -> SigningKey {
-        SigningKey::from_bytes(&[7u8; 32])
+    fn key() -> DeviceKey {
+        DeviceKey::from_bytes(&[7u8; 32])
     }
 
     fn cp() -> Checkpoint {
@@ -255,7 +285,7 @@ mod tests {
             }
         }
         // Another key, another origin, trailing garbage, truncation.
-        let other = SigningKey::from_bytes(&[8u8; 32]).verifying_key();
+        let other = DeviceKey::from_bytes(&[8u8; 32]).verifying_key();
         assert_eq!(
             verify(&note, &other, origin).unwrap_err().code(),
             "INVALID_CHECKPOINT"

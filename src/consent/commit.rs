@@ -37,11 +37,17 @@
 //!   one.
 //!
 //! # Layout (`docs/FORMAT.md`, "Wallet storage (format 2)")
-//! Every value is `header ‖ ChaCha20-Poly1305(body ‖ tag)` where the header
-//! is `"MPS" ‖ 0x02 ‖ suite ‖ kind ‖ id (16) ‖ generation (u64)`, the key is
-//! `HKDF-SHA256(salt = "mpshield/store/v2", ikm = storage key, info =
-//! header)`, the nonce is zero (the id is fresh for every value, so no key
-//! encrypts twice) and the header is the associated data.
+//! Every value is `header ‖ AEAD(body) ‖ tag` where the header is
+//! `"MPS" ‖ 0x02 ‖ suite ‖ kind ‖ id (16) ‖ generation (u64)`, the key is
+//! `HKDF(salt = "mpshield/store/v2", ikm = storage key, info = header)`,
+//! the nonce is zero (the id is fresh for every value, so no key encrypts
+//! twice) and the header is the associated data. The suite byte says the
+//! algorithms: [`SUITE_INTL`] (1) HKDF-SHA256 and ChaCha20-Poly1305 (32-byte
+//! key), [`SUITE_GM`] (2) HKDF-SM3 and SM4-GCM (16-byte key). The log's
+//! suite (its device key's) decides what a save writes; an open reads the
+//! suite from the values and refuses a store that mixes the two
+//! ([`Error::StorageCorrupt`]); [`Opened::into_log`] with a device key of the
+//! other suite is [`Error::UnsupportedAlgorithm`].
 //!
 //! Data segments hold a stream of `kind (u8) ‖ length (u32) ‖ bytes` items
 //! (kind 1: a consent record's canonical JSON), DEFLATE-compressed when that
@@ -58,10 +64,7 @@
 //! any other: until its commit counts, the older commit and its segments
 //! stand.
 
-use chacha20poly1305::aead::{Aead, Payload};
-use chacha20poly1305::{ChaCha20Poly1305, KeyInit};
-use hkdf::Hkdf;
-use sha2::Sha256;
+use mpshield_aead::{Alg, Cipher, Failure, NONCE_LEN, TAG_LEN};
 use subtle::ConstantTimeEq;
 use zeroize::Zeroizing;
 
@@ -72,12 +75,17 @@ use super::record::ConsentRecord;
 use super::{DeviceKey, StorageKey};
 use crate::error::{Error, Result};
 use crate::rng::{self, CryptoRng};
+use crate::seal::hpke::Kdf;
+use crate::suite::{not_compiled_in, Suite};
 
 /// The storage format this module writes and reads.
 pub const FORMAT_VERSION: u8 = 2;
 /// Suite byte of the international suite (ChaCha20-Poly1305, HKDF-SHA256,
-/// SHA-256 tree). The 国密 suite adds its own.
+/// SHA-256 tree, Ed25519 checkpoints).
 pub const SUITE_INTL: u8 = 1;
+/// Suite byte of the 国密 suite (SM4-GCM, HKDF-SM3, SM3 tree, SM2
+/// checkpoints).
+pub const SUITE_GM: u8 = 2;
 /// Header: magic (3) ‖ version (1) ‖ suite (1) ‖ kind (1) ‖ id (16) ‖
 /// generation (8).
 pub const HEADER_BYTES: usize = 30;
@@ -107,7 +115,7 @@ pub const ITEM_RECORD: u8 = 1;
 pub const EXT_PRUNED: u8 = 1;
 
 const MAGIC: [u8; 4] = *b"MPS\x02";
-const TAG_BYTES: usize = 16;
+const TAG_BYTES: usize = TAG_LEN;
 const KIND_RECORDS: u8 = 1;
 const KIND_STATE: u8 = 2;
 const KIND_COMMIT: u8 = 3;
@@ -118,6 +126,42 @@ const ENC_DEFLATE: u8 = 1;
 const HKDF_SALT: &[u8] = b"mpshield/store/v2";
 
 type Id = [u8; 16];
+
+/// The suite byte of storage format 2 (and of exports).
+pub(crate) fn suite_byte(suite: Suite) -> u8 {
+    match suite {
+        Suite::Intl => SUITE_INTL,
+        Suite::Gm => SUITE_GM,
+    }
+}
+
+/// The suite of a suite byte, if it is one.
+pub(crate) fn suite_of_byte(byte: u8) -> Option<Suite> {
+    Suite::ALL.into_iter().find(|s| suite_byte(*s) == byte)
+}
+
+/// `HKDF(salt, ikm, info)` over the suite's hash (RFC 5869 with
+/// HMAC-SHA256 or HMAC-SM3), filling `out`.
+pub(crate) fn hkdf(
+    suite: Suite,
+    salt: &[u8],
+    ikm: &[u8],
+    info: &[u8],
+    out: &mut [u8],
+) -> Result<()> {
+    let kdf = match suite {
+        Suite::Intl => Kdf::HkdfSha256,
+        Suite::Gm => Kdf::HkdfSm3,
+    };
+    let prk = kdf.extract(salt, &[ikm])?;
+    kdf.expand(&prk, &[info], out)
+}
+
+fn other_suite() -> Error {
+    Error::UnsupportedAlgorithm {
+        name: "a log of the other suite: this storage holds an intl log and the device key is gm, or the reverse (open it with a key of its suite, or use other storage)".into(),
+    }
+}
 
 fn corrupt(reason: &'static str) -> Error {
     Error::StorageCorrupt { reason }
@@ -169,72 +213,90 @@ impl Header {
         ))
     }
 
+    /// Seals `body` under this header (its suite byte says the algorithms).
     fn seal(&self, key: &StorageKey, body: &[u8]) -> Result<Vec<u8>> {
-        seal_with_header(HKDF_SALT, key, &self.to_bytes(), body)
+        let suite = suite_of_byte(self.suite).ok_or(Error::Internal {
+            context: "suite byte",
+        })?;
+        seal_with_header(suite, HKDF_SALT, key, &self.to_bytes(), body)
     }
 
     fn open(&self, key: &StorageKey, body: &[u8]) -> Option<Zeroizing<Vec<u8>>> {
-        open_with_header(HKDF_SALT, key, &self.to_bytes(), body)
+        let suite = suite_of_byte(self.suite)?;
+        open_with_header(suite, HKDF_SALT, key, &self.to_bytes(), body)
     }
 }
 
-fn header_cipher(salt: &[u8], key: &StorageKey, header: &[u8]) -> Result<ChaCha20Poly1305> {
-    let hk = Hkdf::<Sha256>::new(Some(salt), key.expose_secret());
+/// The suite's storage AEAD keyed with `HKDF(salt, key, info = header)`:
+/// ChaCha20-Poly1305 under HKDF-SHA256, or SM4-GCM under HKDF-SM3.
+fn header_cipher(suite: Suite, salt: &[u8], key: &StorageKey, header: &[u8]) -> Result<Cipher> {
+    let alg = match suite {
+        Suite::Intl => Alg::ChaCha20Poly1305,
+        Suite::Gm => Alg::Sm4Gcm,
+    };
     let mut k = Zeroizing::new([0u8; 32]);
-    hk.expand(header, k.as_mut())
-        .map_err(|_| Error::Internal { context: "hkdf" })?;
-    ChaCha20Poly1305::new_from_slice(k.as_ref()).map_err(|_| Error::Internal {
-        context: "aead key",
+    let k = k.get_mut(..alg.key_len()).ok_or(Error::Internal {
+        context: "aead key length",
+    })?;
+    hkdf(suite, salt, key.expose_secret(), header, k)?;
+    Cipher::new(alg, k).map_err(|f| match f {
+        Failure::NotCompiledIn => not_compiled_in(suite, "storage encryption"),
+        _ => Error::Internal {
+            context: "aead key",
+        },
     })
 }
 
-/// `header ‖ ChaCha20-Poly1305(body)` under `HKDF-SHA256(salt, key, info =
-/// header)`, zero nonce, the header as associated data: how both storage
-/// formats seal a value (each header is unique, so no key seals twice).
+/// `header ‖ AEAD(body) ‖ tag` under `HKDF(salt, key, info = header)`, zero
+/// nonce, the header as associated data (the suite's KDF and AEAD: see
+/// [`header_cipher`]): how storage values and exports are sealed (each
+/// header is unique, so no key seals twice).
 pub(crate) fn seal_with_header(
+    suite: Suite,
     salt: &[u8],
     key: &StorageKey,
     header: &[u8],
     body: &[u8],
 ) -> Result<Vec<u8>> {
-    let ct = header_cipher(salt, key, header)?
-        .encrypt(
-            &Default::default(),
-            Payload {
-                msg: body,
-                aad: header,
-            },
+    let cipher = header_cipher(suite, salt, key, header)?;
+    let mut out = Vec::with_capacity(header.len() + body.len() + TAG_LEN);
+    out.extend_from_slice(header);
+    out.extend_from_slice(body);
+    let tag = cipher
+        .seal_in_place(
+            &[0u8; NONCE_LEN],
+            header,
+            out.get_mut(header.len()..).unwrap_or_default(),
         )
         .map_err(|_| Error::Internal { context: "seal" })?;
-    let mut out = Vec::with_capacity(header.len() + ct.len());
-    out.extend_from_slice(header);
-    out.extend_from_slice(&ct);
+    out.extend_from_slice(&tag);
     Ok(out)
 }
 
-/// Opens what [`seal_with_header`] made, given its header and the rest.
+/// Opens what [`seal_with_header`] made, given its suite, header and the
+/// rest; `None` if it does not authenticate (or the suite is not in this
+/// module).
 pub(crate) fn open_with_header(
+    suite: Suite,
     salt: &[u8],
     key: &StorageKey,
     header: &[u8],
     body: &[u8],
 ) -> Option<Zeroizing<Vec<u8>>> {
-    header_cipher(salt, key, header)
-        .ok()?
-        .decrypt(
-            &Default::default(),
-            Payload {
-                msg: body,
-                aad: header,
-            },
-        )
-        .ok()
-        .map(Zeroizing::new)
+    let (ct, tag) = body.split_at_checked(body.len().checked_sub(TAG_LEN)?)?;
+    let tag: [u8; TAG_LEN] = tag.try_into().ok()?;
+    let cipher = header_cipher(suite, salt, key, header).ok()?;
+    let mut buf = Zeroizing::new(ct.to_vec());
+    cipher
+        .open_in_place(&[0u8; NONCE_LEN], header, &mut buf, &tag)
+        .ok()?;
+    Some(buf)
 }
 
-/// Opens a stored value of `kind` (and, when given, generation `gen` / id
-/// `id`); `None` if it is not one or does not decrypt.
+/// Opens a stored value of `suite` and `kind` (and, when given, generation
+/// `gen` / id `id`); `None` if it is not one or does not decrypt.
 fn open_value(
+    suite: Suite,
     key: &StorageKey,
     bytes: &[u8],
     kind: u8,
@@ -242,7 +304,7 @@ fn open_value(
     id: Option<&Id>,
 ) -> Option<Zeroizing<Vec<u8>>> {
     let (h, body) = Header::parse(bytes)?;
-    if h.suite != SUITE_INTL || h.kind != kind {
+    if h.suite != suite_byte(suite) || h.kind != kind {
         return None;
     }
     if gen.is_some_and(|g| g != h.gen) || id.is_some_and(|i| *i != h.id) {
@@ -272,6 +334,9 @@ struct SegRef {
 /// One commit: what a generation's manifest says.
 #[derive(Clone)]
 struct Commit {
+    /// The suite of the commit's value (its header's), which its segments
+    /// share.
+    suite: Suite,
     gen: u64,
     prev: u64,
     size: u64,
@@ -332,7 +397,7 @@ impl Commit {
         Ok(out)
     }
 
-    fn decode(gen: u64, body: &[u8]) -> Result<Self> {
+    fn decode(suite: Suite, gen: u64, body: &[u8]) -> Result<Self> {
         let mut r = Reader::new(body);
         let prev = r.u64()?;
         let size = r.u64()?;
@@ -393,6 +458,7 @@ impl Commit {
             return Err(corrupt("a commit extends a later generation"));
         }
         Ok(Self {
+            suite,
             gen,
             prev,
             size,
@@ -498,6 +564,9 @@ pub struct HeadWrite {
 /// Tracks what is committed and plans saves; one per open wallet.
 pub struct Committer {
     keys: Keys,
+    /// The store's suite, once known (from its values or the first save);
+    /// every value it writes is of it.
+    suite: Option<Suite>,
     head: Option<Commit>,
     next_gen: u64,
     failures: u32,
@@ -528,6 +597,7 @@ impl Committer {
             keys: Keys {
                 prefix: prefix.to_owned(),
             },
+            suite: None,
             head: None,
             next_gen: 1,
             failures: 0,
@@ -566,6 +636,13 @@ impl Committer {
         self.head.as_ref().map_or(0, |c| c.gen)
     }
 
+    /// The store's suite: of the commit it continues, or of the log it
+    /// first saved (`None` before either).
+    #[must_use]
+    pub fn suite(&self) -> Option<Suite> {
+        self.suite
+    }
+
     /// The log size of the newest confirmed commit.
     #[must_use]
     pub fn committed_size(&self) -> u64 {
@@ -584,7 +661,9 @@ impl Committer {
     /// [`Error::InvalidState`] while another save is in flight;
     /// [`Error::ConsentNotPersisted`] after [`MAX_FAILED_SAVES`] failures
     /// in a row; [`Error::InvalidInput`] if a record or the state does not
-    /// fit; [`Error::NotInitialized`] before the generator is seeded.
+    /// fit; [`Error::NotInitialized`] before the generator is seeded;
+    /// [`Error::UnsupportedAlgorithm`] if the store holds values of the
+    /// other suite than the log's.
     pub fn plan(&mut self, log: &ConsentLog, state: &[u8], key: &StorageKey) -> Result<SavePlan> {
         self.plan_with(log, state, key, &mut rng::rng()?)
     }
@@ -615,6 +694,12 @@ impl Committer {
                 "storage failed {MAX_FAILED_SAVES} saves in a row; reopen the wallet once storage works again"
             )));
         }
+        let suite = log.suite();
+        if self.suite.is_some_and(|s| s != suite) {
+            return Err(other_suite());
+        }
+        suite.require()?;
+        let sb = suite_byte(suite);
         let gen = self.next_gen;
         let base_size = self.committed_size();
         let size = log.size();
@@ -718,7 +803,7 @@ impl Committer {
             }
             let id = fresh_id(rng);
             let header = Header {
-                suite: SUITE_INTL,
+                suite: sb,
                 kind: KIND_RECORDS,
                 id,
                 gen,
@@ -739,7 +824,7 @@ impl Committer {
                 for chunk in state.chunks(STATE_CHUNK_BYTES) {
                     let id = fresh_id(rng);
                     let header = Header {
-                        suite: SUITE_INTL,
+                        suite: sb,
                         kind: KIND_STATE,
                         id,
                         gen,
@@ -751,6 +836,7 @@ impl Committer {
             }
         };
         let commit = Commit {
+            suite,
             gen,
             prev: self.generation(),
             size,
@@ -762,12 +848,13 @@ impl Committer {
             frontier,
         };
         let header = Header {
-            suite: SUITE_INTL,
+            suite: sb,
             kind: KIND_COMMIT,
             id: fresh_id(rng),
             gen,
         };
         let body = commit.encode()?;
+        self.suite = Some(suite);
         self.inflight_new = writes.iter().map(|(k, _)| k.clone()).collect();
         writes.push((self.keys.commit(gen), header.seal(key, &body)?));
         self.inflight = Some(commit);
@@ -792,7 +879,7 @@ impl Committer {
         self.failures = self.failures.saturating_add(1);
         self.next_gen = c.gen + 1;
         let header = Header {
-            suite: SUITE_INTL,
+            suite: suite_byte(c.suite),
             kind: KIND_ABANDONED,
             id: fresh_id(&mut rng::rng()?),
             gen: c.gen,
@@ -836,7 +923,7 @@ impl Committer {
         self.next_gen = c.gen + 1;
         self.failures = 0;
         self.state_dirty = false;
-        let gen = c.gen;
+        let (gen, gen_suite) = (c.gen, c.suite);
         self.head = Some(c);
         if head_busy {
             self.head_slot = None;
@@ -851,7 +938,7 @@ impl Committer {
         }
         self.head_slot = Some(slot);
         let header = Header {
-            suite: SUITE_INTL,
+            suite: suite_byte(gen_suite),
             kind: KIND_HEAD,
             id: fresh_id(&mut rng::rng()?),
             gen,
@@ -939,6 +1026,11 @@ enum Stage {
 pub struct Opener {
     keys: Keys,
     key: StorageKey,
+    /// The store's suite: of the first value that opened.
+    suite: Option<Suite>,
+    /// A suite byte seen on a value that could not be read: unknown (a
+    /// newer format), or of a suite this module does not carry.
+    unreadable_suite: Option<u8>,
     stage: Stage,
     slots: [Option<u64>; 2],
     /// Present commit generations → decoded commit (`None`: does not open).
@@ -968,6 +1060,8 @@ impl Opener {
                 prefix: prefix.to_owned(),
             },
             key: key.clone(),
+            suite: None,
+            unreadable_suite: None,
             stage: Stage::Heads { asked: false },
             slots: [None, None],
             found: Vec::new(),
@@ -1055,10 +1149,12 @@ impl Opener {
 
     /// Gives the value storage holds under `key` (`None`: absent). A value
     /// that is not what its key should hold (moved, of another kind or
-    /// generation) is ignored.
+    /// generation) is ignored. Each value is opened with its own suite
+    /// byte's algorithms; the first that opens fixes the store's suite.
     ///
     /// # Errors
-    /// None at present; kept for values a later format may refuse.
+    /// [`Error::StorageCorrupt`] if values of both suites open (a store
+    /// never mixes them).
     pub fn feed(&mut self, key: &str, value: Option<Vec<u8>>) -> Result<()> {
         let Some(value) = value else {
             return Ok(());
@@ -1073,7 +1169,16 @@ impl Opener {
         let Some((h, _)) = Header::parse(&value) else {
             return Ok(());
         };
-        let opens = |kind| open_value(&self.key, &value, kind, Some(h.gen), None);
+        let Some(suite) = suite_of_byte(h.suite).filter(|s| s.compiled_in()) else {
+            self.unreadable_suite = Some(h.suite);
+            return Ok(());
+        };
+        let opened = std::cell::Cell::new(false);
+        let opens = |kind| {
+            let v = open_value(suite, &self.key, &value, kind, Some(h.gen), None);
+            opened.set(opened.get() || v.is_some());
+            v
+        };
         match (&self.stage, h.kind) {
             (Stage::Heads { .. }, KIND_HEAD) => {
                 let slot = usize::from(key == self.keys.head(1));
@@ -1086,7 +1191,8 @@ impl Opener {
             (Stage::Scan { from, to }, KIND_COMMIT)
                 if (*from..*to).contains(&h.gen) && key == self.keys.commit(h.gen) =>
             {
-                let commit = opens(KIND_COMMIT).and_then(|body| Commit::decode(h.gen, &body).ok());
+                let commit =
+                    opens(KIND_COMMIT).and_then(|body| Commit::decode(suite, h.gen, &body).ok());
                 self.found.push((h.gen, commit));
             }
             (Stage::Scan { from, to }, KIND_ABANDONED)
@@ -1097,6 +1203,14 @@ impl Opener {
                 self.abandoned.push(h.gen);
             }
             _ => {}
+        }
+        if opened.get() {
+            match self.suite {
+                Some(s) if s != suite => {
+                    return Err(corrupt("this storage holds values of both suites"))
+                }
+                _ => self.suite = Some(suite),
+            }
         }
         Ok(())
     }
@@ -1121,6 +1235,14 @@ impl Opener {
                 {
                     // Only interrupted first saves: nothing was saved for good.
                     Ok(())
+                } else if let Some(b) = self.unreadable_suite {
+                    // Values of a suite this module cannot read.
+                    match suite_of_byte(b) {
+                        Some(s) => Err(not_compiled_in(s, "this storage")),
+                        None => Err(corrupt(
+                            "this storage is of an unknown suite (written by a newer mpshield?)",
+                        )),
+                    }
                 } else if self.any_value {
                     // Values exist but none opens: the wrong key, or all altered.
                     Err(Error::DecryptFailed)
@@ -1148,6 +1270,7 @@ impl Opener {
     #[must_use]
     pub fn committer_for_new(&self) -> Committer {
         let mut c = Committer::new(&self.keys.prefix);
+        c.suite = self.suite;
         c.next_gen = self.highest_seen() + 1;
         c.abandoned = self
             .found
@@ -1180,12 +1303,19 @@ impl Opener {
             .chosen
             .take()
             .ok_or(corrupt("no saved wallet (nothing committed)"))?;
+        let same_suite = |v: &[u8]| match Header::parse(v) {
+            Some((h, _)) if h.suite != suite_byte(c.suite) => {
+                Err(corrupt("a segment is of the other suite than its commit"))
+            }
+            _ => Ok(()),
+        };
         let mut state = Zeroizing::new(Vec::new());
         for id in &c.state {
             let v = self
                 .value(&self.keys.segment(id))
                 .ok_or(corrupt("a wallet state segment is missing"))?;
-            let pt = open_value(&self.key, v, KIND_STATE, None, Some(id))
+            same_suite(v)?;
+            let pt = open_value(c.suite, &self.key, v, KIND_STATE, None, Some(id))
                 .ok_or(corrupt("a wallet state segment was altered"))?;
             state.extend_from_slice(&pt);
         }
@@ -1195,7 +1325,8 @@ impl Opener {
             let v = self
                 .value(&self.keys.segment(&s.id))
                 .ok_or(corrupt("a log segment is missing"))?;
-            let pt = open_value(&self.key, v, KIND_RECORDS, None, Some(&s.id))
+            same_suite(v)?;
+            let pt = open_value(c.suite, &self.key, v, KIND_RECORDS, None, Some(&s.id))
                 .ok_or(corrupt("a log segment was altered"))?;
             let stream = match pt.split_first() {
                 Some((&ENC_RAW, body)) => Zeroizing::new(body.to_vec()),
@@ -1226,6 +1357,7 @@ impl Opener {
             }
         }
         let mut committer = Committer::new(&self.keys.prefix);
+        committer.suite = Some(c.suite);
         committer.next_gen = self.highest_seen().max(c.gen) + 1;
         committer.slots = [vec![self.slots[0]], vec![self.slots[1]]];
         committer.stale = self
@@ -1272,6 +1404,26 @@ impl Opened {
         self.commit.root
     }
 
+    /// The store's suite (its values say it): the suite of the device key
+    /// the log must be rebuilt with.
+    #[must_use]
+    pub fn suite(&self) -> Suite {
+        self.commit.suite
+    }
+
+    /// Fails unless the store is of `expected` (e.g. the suite a wallet
+    /// was opened with).
+    ///
+    /// # Errors
+    /// [`Error::UnsupportedAlgorithm`] for a store of the other suite.
+    pub fn require_suite(&self, expected: Suite) -> Result<()> {
+        if self.commit.suite == expected {
+            Ok(())
+        } else {
+            Err(other_suite())
+        }
+    }
+
     /// Rebuilds the log with `device_key` and `origin` (read from the
     /// state), checking it against the commit and its signed checkpoint,
     /// and, with `trusted_checkpoint` (kept off the device), that it
@@ -1282,13 +1434,15 @@ impl Opened {
     /// [`Error::StorageCorrupt`] if the records do not rebuild the commit;
     /// [`Error::InvalidCheckpoint`] if a checkpoint is not signed by the
     /// device key for `origin`; [`Error::RollbackDetected`] if the log does
-    /// not extend `trusted_checkpoint`.
+    /// not extend `trusted_checkpoint`; [`Error::UnsupportedAlgorithm`] if
+    /// `device_key` is of the other suite than the store.
     pub fn into_log(
         self,
         device_key: DeviceKey,
         origin: &str,
         trusted_checkpoint: Option<&str>,
     ) -> Result<(ConsentLog, Committer)> {
+        self.require_suite(device_key.suite())?;
         let public = device_key.verifying_key();
         let trusted = trusted_checkpoint
             .map(|note| checkpoint::verify(note, &public, origin))
@@ -1329,6 +1483,7 @@ pub(crate) const OLDER_THAN_PRUNED: &str = "it is older than the log's pruned pr
 /// log no longer holds what would prove it extends `t`, so it neither
 /// accepts it (it could be a fork) nor calls it a rollback.
 pub fn check_extends(log: &ConsentLog, t: &checkpoint::Checkpoint) -> Result<()> {
+    let suite = log.suite();
     if t.size > log.size() {
         return Err(Error::RollbackDetected);
     }
@@ -1338,7 +1493,7 @@ pub fn check_extends(log: &ConsentLog, t: &checkpoint::Checkpoint) -> Result<()>
         });
     }
     if t.size == 0 {
-        return if bool::from(t.root.ct_eq(&merkle::empty_root())) {
+        return if bool::from(t.root.ct_eq(&merkle::empty_root_with(suite))) {
             Ok(())
         } else {
             Err(Error::RollbackDetected)
@@ -1347,7 +1502,7 @@ pub fn check_extends(log: &ConsentLog, t: &checkpoint::Checkpoint) -> Result<()>
     let proof = log
         .consistency_proof(t.size, log.size())
         .map_err(|_| Error::RollbackDetected)?;
-    merkle::verify_consistency(t.size, log.size(), &t.root, &log.root(), &proof)
+    merkle::verify_consistency_with(suite, t.size, log.size(), &t.root, &log.root(), &proof)
         .map_err(|_| Error::RollbackDetected)
 }
 
@@ -1498,6 +1653,7 @@ mod tests {
 
     fn sample(pruned: u64, frontier: Vec<Hash>) -> Commit {
         Commit {
+            suite: Suite::Intl,
             gen: 2,
             prev: 1,
             size: 5,
@@ -1522,18 +1678,21 @@ mod tests {
     #[test]
     fn the_pruned_prefix_extension_is_bounded() {
         let good = sample(3, vec![[9; 32]; 2]);
-        let back = Commit::decode(2, &good.encode().unwrap()).unwrap();
+        let back = Commit::decode(Suite::Intl, 2, &good.encode().unwrap()).unwrap();
         assert_eq!((back.pruned, back.frontier.clone()), (3, vec![[9; 32]; 2]));
         // An unpruned commit carries no extension: what earlier versions
         // wrote and read.
         let plain = sample(0, Vec::new()).encode().unwrap();
-        assert!(Commit::decode(2, &plain).is_err(), "segments do not add up");
+        assert!(
+            Commit::decode(Suite::Intl, 2, &plain).is_err(),
+            "segments do not add up"
+        );
         let base = {
             let mut c = sample(0, Vec::new());
             c.size = 2;
             c.encode().unwrap()
         };
-        assert_eq!(Commit::decode(2, &base).unwrap().pruned, 0);
+        assert_eq!(Commit::decode(Suite::Intl, 2, &base).unwrap().pruned, 0);
         let ext = |pruned: u64, n: u8, hashes: usize, len: Option<u32>| {
             let mut out = vec![EXT_PRUNED];
             let body_len = 9 + 32 * hashes as u32;
@@ -1550,7 +1709,7 @@ mod tests {
             b.extend_from_slice(tail);
             b
         };
-        assert!(Commit::decode(2, &with(5, &ext(3, 2, 2, None))).is_ok());
+        assert!(Commit::decode(Suite::Intl, 2, &with(5, &ext(3, 2, 2, None))).is_ok());
         let bad: Vec<Vec<u8>> = vec![
             with(2, &ext(0, 0, 0, None)),
             with(66, &ext(u64::MAX >> 1, 63, 63, None)),
@@ -1567,7 +1726,7 @@ mod tests {
             with(5, &[EXT_PRUNED, 0xff, 0xff, 0xff, 0xff]),
         ];
         for (i, b) in bad.iter().enumerate() {
-            let e = Commit::decode(2, b).err().map(|e| e.code());
+            let e = Commit::decode(Suite::Intl, 2, b).err().map(|e| e.code());
             assert_eq!(e, Some("STORAGE_CORRUPT"), "case {i}");
         }
     }
@@ -1604,9 +1763,9 @@ mod tests {
         assert_eq!((ok.pruned(), ok.root()), (5, log.root()));
         let ck = format!("{LOG_PREFIX}commit/1");
         let stored = storage.entries().get(&ck).unwrap().clone();
-        let body = open_value(&key, &stored, KIND_COMMIT, Some(1), None).unwrap();
+        let body = open_value(Suite::Intl, &key, &stored, KIND_COMMIT, Some(1), None).unwrap();
         for alter in 0..2 {
-            let mut c = Commit::decode(1, &body).unwrap();
+            let mut c = Commit::decode(Suite::Intl, 1, &body).unwrap();
             if alter == 0 {
                 c.frontier[0][0] ^= 1;
             } else {

@@ -17,32 +17,33 @@
 //!   what was lost).
 
 use base64ct::{Base64UrlUnpadded, Encoding};
-use hkdf::Hkdf;
 use rand_core::Rng as _;
-use sha2::Sha256;
 use subtle::ConstantTimeEq;
 use zeroize::Zeroizing;
 
 use super::checkpoint::{self, Checkpoint};
-use super::commit::{open_with_header, seal_with_header, Reader};
+use super::commit::{open_with_header, seal_with_header, suite_byte, suite_of_byte, Reader};
 use super::merkle::{self, Hash};
 use super::receipt::{self, VerifiedReceipt};
 use super::record::{ConsentRecord, Event};
 use super::{ConsentLog, DevicePublicKey, StorageKey};
 use crate::error::{Error, Result};
+use crate::suite::Suite;
 
 /// Random bytes in a recovery code (160 bits).
 pub const RECOVERY_CODE_BYTES: usize = 20;
 /// Magic and version of an export.
 pub const EXPORT_MAGIC: [u8; 4] = *b"MPX\x01";
-/// Magic and version of a continuity proof.
+/// Magic and version of a continuity proof of an `intl` log (32-byte
+/// Ed25519 keys).
 pub const PROOF_MAGIC: [u8; 4] = *b"MPH\x01";
+/// Magic and version of a continuity proof of a `gm` log (65-byte SM2
+/// keys, version-2 receipts, SM3 proofs).
+pub const PROOF_MAGIC_GM: [u8; 4] = *b"MPH\x02";
 /// Largest export accepted (sealed bytes) and largest plaintext inside it.
 pub const MAX_EXPORT_BYTES: usize = 16 * 1024 * 1024;
 /// Most handovers a log's chain may hold.
 pub const MAX_HANDOVERS: usize = 64;
-/// Suite byte of the exports this version writes (as in storage format 2).
-const SUITE_INTL: u8 = 1;
 const SALT: &[u8] = b"mpshield/export/v1";
 /// Crockford's base32 alphabet (no I, L, O, U).
 const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
@@ -121,11 +122,11 @@ impl RecoveryCode {
         Ok(Self(out))
     }
 
-    fn key(&self) -> Result<StorageKey> {
+    /// The export key: `HKDF(salt = "mpshield/export/v1", ikm = code,
+    /// info = "export key", 32)` over the suite's hash (SHA-256 or SM3).
+    fn key(&self, suite: Suite) -> Result<StorageKey> {
         let mut k = Zeroizing::new([0u8; 32]);
-        Hkdf::<Sha256>::new(Some(SALT), self.0.as_ref())
-            .expand(b"export key", k.as_mut())
-            .map_err(|_| Error::Internal { context: "hkdf" })?;
+        super::commit::hkdf(suite, SALT, self.0.as_ref(), b"export key", k.as_mut())?;
         Ok(StorageKey::from_bytes(*k))
     }
 }
@@ -167,13 +168,32 @@ fn put(out: &mut Vec<u8>, len_bytes: usize, data: &[u8]) {
 }
 
 impl Export {
-    /// Seals the export under `code`: `"MPX" 01 ‖ suite ‖ id (16)`, then
-    /// the DEFLATE-compressed contents as storage format 2 seals a value.
+    /// The export's suite: its handover keys' (all of one suite), the
+    /// suite of the log and of the new device key.
+    #[must_use]
+    pub fn suite(&self) -> Suite {
+        self.handovers
+            .first()
+            .map_or(Suite::Intl, |h| h.key.suite())
+    }
+
+    /// Seals the export under `code`: `"MPX" 01 ‖ suite ‖ 00 ‖ id (16)`,
+    /// then the DEFLATE-compressed contents as storage format 2 seals a
+    /// value of that suite (suite 1: HKDF-SHA256 and ChaCha20-Poly1305;
+    /// suite 2: HKDF-SM3 and SM4-GCM, with the export key from the code
+    /// by HKDF-SM3 too).
     ///
     /// # Errors
-    /// [`Error::InvalidInput`] if it exceeds [`MAX_EXPORT_BYTES`];
+    /// [`Error::InvalidInput`] if it exceeds [`MAX_EXPORT_BYTES`], has no
+    /// handover or handovers of both suites;
     /// [`Error::NotInitialized`] before the generator is seeded.
     pub fn seal(&self, code: &RecoveryCode) -> Result<Vec<u8>> {
+        let suite = self.suite();
+        if self.handovers.is_empty() || self.handovers.iter().any(|h| h.key.suite() != suite) {
+            return Err(Error::input(
+                "an export needs its handover chain, all of one suite",
+            ));
+        }
         let mut p = Zeroizing::new(Vec::new());
         put(&mut p, 2, self.origin.as_bytes());
         p.extend_from_slice(self.device_seed.as_ref());
@@ -202,9 +222,9 @@ impl Export {
         let body = Zeroizing::new(miniz_oxide::deflate::compress_to_vec(&p, 6));
         let mut header = [0u8; 22];
         let (fixed, id) = header.split_at_mut(6);
-        fixed.copy_from_slice(&[b'M', b'P', b'X', 1, SUITE_INTL, 0]);
+        fixed.copy_from_slice(&[b'M', b'P', b'X', 1, suite_byte(suite), 0]);
         crate::rng::rng()?.fill_bytes(id);
-        seal_with_header(SALT, &code.key()?, &header, &body)
+        seal_with_header(suite, SALT, &code.key(suite)?, &header, &body)
     }
 
     /// Opens an export sealed by [`Export::seal`].
@@ -212,32 +232,37 @@ impl Export {
     /// # Errors
     /// [`Error::DecryptFailed`] for a wrong code or an altered export;
     /// [`Error::StorageCorrupt`] if it is not an export of this version or
-    /// its contents are malformed.
+    /// its contents are malformed; [`Error::UnsupportedAlgorithm`] for an
+    /// export of a suite this module does not carry.
     pub fn open(bytes: &[u8], code: &RecoveryCode) -> Result<Self> {
         if bytes.len() > MAX_EXPORT_BYTES || bytes.len() < 22 + 16 {
             return Err(malformed("not an export"));
         }
         let (header, body) = bytes.split_at(22);
-        if header.get(..6) != Some(&[b'M', b'P', b'X', 1, SUITE_INTL, 0][..]) {
-            return Err(malformed("not an export of this version"));
-        }
-        let packed =
-            open_with_header(SALT, &code.key()?, header, body).ok_or(Error::DecryptFailed)?;
+        let suite = match header.get(..6) {
+            Some([b'M', b'P', b'X', 1, s, 0]) => {
+                suite_of_byte(*s).ok_or(malformed("not an export of this version"))?
+            }
+            _ => return Err(malformed("not an export of this version")),
+        };
+        suite.require()?;
+        let packed = open_with_header(suite, SALT, &code.key(suite)?, header, body)
+            .ok_or(Error::DecryptFailed)?;
         let plain = Zeroizing::new(
             miniz_oxide::inflate::decompress_to_vec_with_limit(&packed, MAX_EXPORT_BYTES)
                 .map_err(|_| malformed("the export does not decompress"))?,
         );
-        Self::parse(&plain).map_err(|_| malformed("the export is malformed"))
+        Self::parse(suite, &plain).map_err(|_| malformed("the export is malformed"))
     }
 
-    fn parse(plain: &[u8]) -> Result<Self> {
+    fn parse(suite: Suite, plain: &[u8]) -> Result<Self> {
         let mut r = Reader::new(plain);
         let len = usize::from(r.u16()?);
         let origin = String::from_utf8(r.take(len)?.to_vec()).map_err(|_| malformed("origin"))?;
         let device_seed = Zeroizing::new(r.array::<32>()?);
         let mut handovers = Vec::new();
         for _ in 0..r.array::<1>()?[0] {
-            let key = DevicePublicKey::from_bytes(&r.array::<32>()?)
+            let key = DevicePublicKey::from_bytes_of(suite, r.take(key_len(suite))?)
                 .map_err(|_| malformed("a handover key is not a key"))?;
             let len = usize::from(r.u16()?);
             let note = String::from_utf8(r.take(len)?.to_vec()).map_err(|_| malformed("note"))?;
@@ -277,16 +302,39 @@ impl Export {
     }
 }
 
-/// The device key a `handover` record hands over to.
-fn handed_to(record: &ConsentRecord) -> Option<[u8; 32]> {
+/// The length of a suite's device public keys: 32 (Ed25519), 65 (SM2).
+fn key_len(suite: Suite) -> usize {
+    match suite {
+        Suite::Intl => 32,
+        Suite::Gm => 65,
+    }
+}
+
+/// The device key a `handover` record hands over to (its encoding).
+fn handed_to(record: &ConsentRecord) -> Option<Vec<u8>> {
     let d = record
         .device
         .as_ref()
         .filter(|_| record.event == Event::Handover)?;
-    Base64UrlUnpadded::decode_vec(d.key.as_deref()?)
-        .ok()?
-        .try_into()
-        .ok()
+    Base64UrlUnpadded::decode_vec(d.key.as_deref()?).ok()
+}
+
+fn cross_suite() -> Error {
+    Error::UnsupportedAlgorithm {
+        name: "a handover to a device key of the other suite (a log keeps its suite: an intl log continues under an Ed25519 key, a gm log under an SM2 key)".into(),
+    }
+}
+
+/// Checks that a `handover` record of a log of `suite` hands over to a key
+/// of the same suite.
+///
+/// # Errors
+/// [`Error::UnsupportedAlgorithm`] for a key of the other suite.
+pub(crate) fn check_next_key(suite: Suite, record: &ConsentRecord) -> Result<()> {
+    match handed_to(record) {
+        Some(k) if k.len() != key_len(suite) => Err(cross_suite()),
+        _ => Ok(()),
+    }
 }
 
 /// Checks a log's handover chain: each handover checkpoint is signed by
@@ -297,10 +345,14 @@ fn handed_to(record: &ConsentRecord) -> Option<[u8; 32]> {
 /// [`Error::InvalidCheckpoint`] for a checkpoint not signed by its key;
 /// [`Error::RollbackDetected`] if `log` does not extend one;
 /// [`Error::StorageCorrupt`] if a handover record is missing or names
-/// another key.
+/// another key; [`Error::UnsupportedAlgorithm`] if a key of the chain is of
+/// another suite than the log (cross-suite handovers are refused).
 pub fn check_chain(log: &ConsentLog, chain: &[Handover]) -> Result<()> {
     if chain.len() > MAX_HANDOVERS {
         return Err(malformed("the handover chain is too long"));
+    }
+    if chain.iter().any(|h| h.key.suite() != log.suite()) {
+        return Err(cross_suite());
     }
     let current = log.device_public_key();
     for (i, h) in chain.iter().enumerate() {
@@ -308,7 +360,7 @@ pub fn check_chain(log: &ConsentLog, chain: &[Handover]) -> Result<()> {
         super::commit::check_extends(log, &cp)?;
         let next = chain.get(i + 1).map_or(&current, |n| &n.key);
         let last = cp.size.checked_sub(1).map(|i| log.get(i)).transpose()?;
-        if last.and_then(handed_to) != Some(next.to_bytes()) {
+        if last.and_then(handed_to).as_deref() != Some(next.as_bytes()) {
             return Err(malformed(
                 "a handover checkpoint does not end in the handover to the next key",
             ));
@@ -342,6 +394,14 @@ fn put_proof(out: &mut Vec<u8>, proof: &[Hash]) {
     }
 }
 
+/// The magic of a suite's continuity proofs.
+fn proof_magic(suite: Suite) -> [u8; 4] {
+    match suite {
+        Suite::Intl => PROOF_MAGIC,
+        Suite::Gm => PROOF_MAGIC_GM,
+    }
+}
+
 /// The continuity proof for a relying party that holds `checkpoint` (any
 /// of this log's checkpoints, under any key of `chain`):
 ///
@@ -352,6 +412,9 @@ fn put_proof(out: &mut Vec<u8>, proof: &[Hash]) {
 /// u8 0|1 ‖ [u32 ‖ receipt of the restored record naming `checkpoint`]
 /// u8 k ‖ k × 32 consistency proof from `checkpoint` to now
 /// ```
+///
+/// A `gm` log's proof is `"MPH" 02` with 65-byte SM2 keys, version-2
+/// receipts and SM3 consistency proofs; otherwise the same.
 ///
 /// # Errors
 /// [`Error::InvalidCheckpoint`] if `checkpoint` does not parse, or is
@@ -365,7 +428,8 @@ pub fn continuity_proof(log: &ConsentLog, chain: &[Handover], checkpoint: &str) 
         });
     }
     let size = log.size();
-    let mut out = PROOF_MAGIC.to_vec();
+    let suite = log.suite();
+    let mut out = proof_magic(suite).to_vec();
     out.extend_from_slice(log.device_public_key().as_bytes());
     put(&mut out, 2, log.checkpoint()?.as_bytes());
     out.push(chain.len() as u8);
@@ -379,7 +443,7 @@ pub fn continuity_proof(log: &ConsentLog, chain: &[Handover], checkpoint: &str) 
         put(
             &mut out,
             4,
-            &receipt::encode(&bytes, index, &proof, &h.note)?,
+            &receipt::encode_with(suite, &bytes, index, &proof, &h.note)?,
         );
         put_proof(&mut out, &log.consistency_proof(at, size)?);
     }
@@ -442,6 +506,8 @@ fn b64_root(root: &Hash) -> String {
 /// signed by the key before it, or a proof does not verify;
 /// [`Error::RollbackDetected`] if the chain is sound but the current log
 /// does not continue `checkpoint` and declares no restore from it.
+/// Works for logs of either suite (the proof's version says which; it must
+/// be `key`'s, else [`Error::InvalidProof`]).
 pub fn verify_continuity(
     proof: &[u8],
     checkpoint: &str,
@@ -452,11 +518,13 @@ pub fn verify_continuity(
     fn bad<E>(_: E) -> Error {
         Error::InvalidProof
     }
+    let suite = key.suite();
     let mut r = Reader::new(proof);
-    if r.array::<4>().map_err(bad)? != PROOF_MAGIC {
+    if r.array::<4>().map_err(bad)? != proof_magic(suite) {
         return Err(Error::InvalidProof);
     }
-    let current = DevicePublicKey::from_bytes(&r.array::<32>().map_err(bad)?).map_err(bad)?;
+    let klen = key_len(suite);
+    let current = DevicePublicKey::from_bytes_of(suite, r.take(klen).map_err(bad)?).map_err(bad)?;
     let len = usize::from(r.u16().map_err(bad)?);
     let note =
         String::from_utf8(r.take(len).map_err(bad)?.to_vec()).map_err(|_| Error::InvalidProof)?;
@@ -468,12 +536,13 @@ pub fn verify_continuity(
     let mut keys = Vec::new();
     let mut receipts = Vec::new();
     for _ in 0..links {
-        let k = DevicePublicKey::from_bytes(&r.array::<32>().map_err(bad)?).map_err(bad)?;
+        let k = DevicePublicKey::from_bytes_of(suite, r.take(klen).map_err(bad)?).map_err(bad)?;
         let len = r.u32().map_err(bad)? as usize;
         let v = receipt::verify_receipt_for_origin(r.take(len).map_err(bad)?, &k, origin)
             .map_err(bad)?;
         let consistency = get_proof(&mut r).map_err(bad)?;
-        merkle::verify_consistency(
+        merkle::verify_consistency_with(
+            suite,
             v.checkpoint.size,
             now.size,
             &v.checkpoint.root,
@@ -492,7 +561,7 @@ pub fn verify_continuity(
     }
     for (i, v) in receipts.iter().enumerate() {
         let next = keys.get(i + 1).unwrap_or(&current);
-        if handed_to(&v.record) != Some(next.to_bytes()) {
+        if handed_to(&v.record).as_deref() != Some(next.as_bytes()) {
             return Err(Error::InvalidProof);
         }
     }
@@ -515,10 +584,17 @@ pub fn verify_continuity(
     // An empty log's checkpoint is continued by any log (no proof exists).
     let continues = theirs.size <= boundary
         && if theirs.size == 0 {
-            bool::from(theirs.root.ct_eq(&merkle::empty_root()))
+            bool::from(theirs.root.ct_eq(&merkle::empty_root_with(suite)))
         } else {
-            merkle::verify_consistency(theirs.size, now.size, &theirs.root, &now.root, &consistency)
-                .is_ok()
+            merkle::verify_consistency_with(
+                suite,
+                theirs.size,
+                now.size,
+                &theirs.root,
+                &now.root,
+                &consistency,
+            )
+            .is_ok()
         };
     let declared = restored.and_then(|v| {
         let d = v.record.device.as_ref()?;
@@ -604,7 +680,11 @@ mod tests {
         put(&mut p, 2, b"o");
         p.extend_from_slice(&[0; 32]);
         p.push(1);
-        p.extend_from_slice(DevicePublicKey::default().as_bytes());
+        p.extend_from_slice(
+            super::super::DeviceKey::from_bytes(&[3; 32])
+                .verifying_key()
+                .as_bytes(),
+        );
         put(&mut p, 2, b"note");
         put(&mut p, 4, b"[]");
         p.extend_from_slice(&1u32.to_be_bytes());
@@ -625,9 +705,9 @@ mod tests {
     /// refused before anything is built; a well-formed one reads back.
     #[test]
     fn the_pruned_prefix_of_an_export_is_bounded() {
-        let e = Export::parse(&plain(&[])).unwrap();
+        let e = Export::parse(Suite::Intl, &plain(&[])).unwrap();
         assert_eq!((e.pruned, e.frontier.len()), (0, 0));
-        let e = Export::parse(&plain(&trailer(6, 2, 2))).unwrap();
+        let e = Export::parse(Suite::Intl, &plain(&trailer(6, 2, 2))).unwrap();
         assert_eq!((e.pruned, e.frontier.len()), (6, 2));
         for (i, t) in [
             trailer(0, 0, 0),
@@ -641,7 +721,9 @@ mod tests {
         .iter()
         .enumerate()
         {
-            let r = Export::parse(&plain(t)).err().map(|e| e.code());
+            let r = Export::parse(Suite::Intl, &plain(t))
+                .err()
+                .map(|e| e.code());
             assert_eq!(r, Some("STORAGE_CORRUPT"), "case {i}");
         }
     }

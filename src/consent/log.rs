@@ -23,6 +23,7 @@ use super::{DeviceKey, DevicePublicKey};
 use crate::credential::date::Date;
 use crate::error::{Error, Result};
 use crate::rng::CryptoRng;
+use crate::suite::Suite;
 
 /// Seconds in a day, for retention.
 const DAY: i64 = 86_400;
@@ -167,7 +168,8 @@ impl ConsentLog {
     /// # Errors
     /// [`Error::InvalidInput`] if `origin` is not a valid checkpoint origin.
     pub fn create(device_key: DeviceKey, origin: &str) -> Result<Self> {
-        Self::with_tree(device_key, origin, MerkleTree::new())
+        let tree = MerkleTree::with_suite(device_key.suite());
+        Self::with_tree(device_key, origin, tree)
     }
 
     /// A log whose first `pruned` records were pruned, from their frontier
@@ -184,10 +186,11 @@ impl ConsentLog {
         pruned: u64,
         frontier: &[Hash],
     ) -> Result<Self> {
+        let suite = device_key.suite();
         let tree = if pruned == 0 && frontier.is_empty() {
-            MerkleTree::new()
+            MerkleTree::with_suite(suite)
         } else {
-            MerkleTree::from_frontier(pruned, frontier)?
+            MerkleTree::from_frontier_with(suite, pruned, frontier)?
         };
         Self::with_tree(device_key, origin, tree)
     }
@@ -203,6 +206,13 @@ impl ConsentLog {
             withdrawn: BTreeSet::new(),
             expired_events: BTreeSet::new(),
         })
+    }
+
+    /// The log's suite: its device key's. A `gm` log is an SM3 tree with
+    /// SM2-signed checkpoints, version-2 receipts and SM4-GCM storage.
+    #[must_use]
+    pub fn suite(&self) -> Suite {
+        self.key.suite()
     }
 
     /// The log's origin (the checkpoints' key name).
@@ -233,7 +243,11 @@ impl ConsentLog {
     /// [`Error::InvalidState`] if its id is already in the log or it
     /// withdraws what cannot be withdrawn; [`Error::RecordNotFound`] if
     /// `refersTo` is not in the log; [`Error::NotInitialized`] if an id is
-    /// needed and the generator was never seeded.
+    /// needed and the generator was never seeded;
+    /// [`Error::UnsupportedAlgorithm`] for a `handover` to a device key of
+    /// the other suite (a log keeps its suite across devices); also
+    /// [`Error::InvalidRecord`] for a notice hashed with the other suite's
+    /// hash (`notice.sha256` in a gm log, `notice.sm3` in an intl one).
     pub fn append(&mut self, mut record: ConsentRecord) -> Result<Appended> {
         if record.record_id.is_none() {
             record.record_id = Some(new_record_id()?);
@@ -273,6 +287,19 @@ impl ConsentLog {
         }
         let from = record.device.as_ref().map_or(0, |d| d.from_size);
         let size = self.size();
+        if record.event == Event::Handover {
+            super::handover::check_next_key(self.suite(), record)?;
+        }
+        if let Some(n) = &record.notice {
+            if n.suite() != Some(self.suite()) {
+                return Err(Error::InvalidRecord {
+                    reason: match self.suite() {
+                        Suite::Intl => "an intl log names its notices by notice.sha256".into(),
+                        Suite::Gm => "a gm log names its notices by notice.sm3 (SM3)".into(),
+                    },
+                });
+            }
+        }
         if (record.event == Event::Handover && from != size)
             || (record.event == Event::Restored && from > size)
         {
@@ -307,7 +334,7 @@ impl ConsentLog {
 
     /// Adds a validated record whose canonical bytes are `bytes`.
     pub(crate) fn push_unchecked(&mut self, record: ConsentRecord, bytes: &[u8]) -> Appended {
-        let leaf_hash = super::merkle::leaf_hash(bytes);
+        let leaf_hash = super::merkle::leaf_hash_with(self.suite(), bytes);
         let index = self.tree.push(leaf_hash);
         if let Some(target) = record.refers_to.clone() {
             match record.event {
@@ -630,7 +657,7 @@ impl ConsentLog {
         let bytes = record.canonical_bytes()?;
         let proof = self.inclusion_proof(index, self.size())?;
         let note = self.checkpoint()?;
-        receipt::encode(&bytes, index, &proof, &note)
+        receipt::encode_with(self.suite(), &bytes, index, &proof, &note)
     }
 
     /// Which consents are active, withdrawn, expired (at `now`, seconds

@@ -1,9 +1,14 @@
-//! RFC 6962 / RFC 9162 Merkle trees over SHA-256.
+//! RFC 6962 / RFC 9162 Merkle trees over the suite's hash: SHA-256
+//! (`intl`) or SM3 (`gm`), one code path with the hash chosen by [`Suite`].
 //!
-//! - empty root = SHA-256("")
-//! - leaf hash  = SHA-256(0x00 ‖ data)            ([`LEAF_PREFIX`])
-//! - node hash  = SHA-256(0x01 ‖ left ‖ right)    ([`NODE_PREFIX`])
+//! - empty root = H("")
+//! - leaf hash  = H(0x00 ‖ data)            ([`LEAF_PREFIX`])
+//! - node hash  = H(0x01 ‖ left ‖ right)    ([`NODE_PREFIX`])
 //! - a tree of `n > 1` leaves splits at the largest power of two below `n`.
+//!
+//! The functions without a suite ([`leaf_hash`], [`verify_inclusion`], …)
+//! are the SHA-256 ones (`intl`, RFC 6962 as written); their `_with` twins
+//! take the suite. A log's tree uses its device key's suite.
 //!
 //! [`MerkleTree`] keeps every leaf hash and the hashes of all complete,
 //! aligned subtrees (at most one extra hash per leaf: 64 bytes of tree per
@@ -22,11 +27,13 @@
 //! answered wrongly.
 
 use sha2::{Digest, Sha256};
+use sm3::Sm3;
 use subtle::ConstantTimeEq;
 
 use crate::error::{Error, Result};
+use crate::suite::Suite;
 
-/// A SHA-256 digest.
+/// A 32-byte digest (SHA-256 or SM3).
 pub type Hash = [u8; 32];
 
 /// Domain separator of leaf hashes.
@@ -34,29 +41,60 @@ pub const LEAF_PREFIX: u8 = 0x00;
 /// Domain separator of interior node hashes.
 pub const NODE_PREFIX: u8 = 0x01;
 
+/// The suite's hash of the concatenation of `parts`.
+fn hash(suite: Suite, parts: &[&[u8]]) -> Hash {
+    match suite {
+        Suite::Intl => {
+            let mut h = Sha256::new();
+            for p in parts {
+                h.update(p);
+            }
+            h.finalize().into()
+        }
+        Suite::Gm => {
+            let mut h = Sm3::new();
+            for p in parts {
+                h.update(p);
+            }
+            h.finalize().into()
+        }
+    }
+}
+
 /// `SHA-256(0x00 ‖ data)`.
 #[must_use]
 pub fn leaf_hash(data: &[u8]) -> Hash {
-    let mut h = Sha256::new();
-    h.update([LEAF_PREFIX]);
-    h.update(data);
-    h.finalize().into()
+    leaf_hash_with(Suite::Intl, data)
+}
+
+/// `H(0x00 ‖ data)` with the suite's hash `H`.
+#[must_use]
+pub fn leaf_hash_with(suite: Suite, data: &[u8]) -> Hash {
+    hash(suite, &[&[LEAF_PREFIX], data])
 }
 
 /// `SHA-256(0x01 ‖ left ‖ right)`.
 #[must_use]
 pub fn node_hash(left: &Hash, right: &Hash) -> Hash {
-    let mut h = Sha256::new();
-    h.update([NODE_PREFIX]);
-    h.update(left);
-    h.update(right);
-    h.finalize().into()
+    node_hash_with(Suite::Intl, left, right)
+}
+
+/// `H(0x01 ‖ left ‖ right)` with the suite's hash `H`.
+#[must_use]
+pub fn node_hash_with(suite: Suite, left: &Hash, right: &Hash) -> Hash {
+    hash(suite, &[&[NODE_PREFIX], left, right])
 }
 
 /// The root of the empty tree, `SHA-256("")`.
 #[must_use]
 pub fn empty_root() -> Hash {
-    Sha256::digest([]).into()
+    empty_root_with(Suite::Intl)
+}
+
+/// The root of the empty tree, `H("")`, with the suite's hash `H`.
+#[must_use]
+pub fn empty_root_with(suite: Suite) -> Hash {
+    hash(suite, &[])
 }
 
 /// The largest power of two strictly less than `n` (`n ≥ 2`).
@@ -95,9 +133,12 @@ fn frontier_nodes(size: u64) -> impl Iterator<Item = (usize, u64)> {
         .map(move |k| (k, (size >> k) - 1))
 }
 
-/// An append-only Merkle tree of leaf hashes.
+/// An append-only Merkle tree of leaf hashes, over one suite's hash
+/// (`Default`: SHA-256).
 #[derive(Clone, Default, Debug)]
 pub struct MerkleTree {
+    /// Whose hash: SHA-256 (`intl`) or SM3 (`gm`).
+    suite: Suite,
     /// `levels[k][i]` is the hash of the complete subtree of `2^k` leaves
     /// starting at leaf `(level_offset(pruned, k) + i)·2^k`; `levels[0]`
     /// are the leaf hashes.
@@ -107,10 +148,25 @@ pub struct MerkleTree {
 }
 
 impl MerkleTree {
-    /// An empty tree.
+    /// An empty SHA-256 tree.
     #[must_use]
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// An empty tree over the suite's hash.
+    #[must_use]
+    pub fn with_suite(suite: Suite) -> Self {
+        Self {
+            suite,
+            ..Self::default()
+        }
+    }
+
+    /// The suite whose hash the tree uses.
+    #[must_use]
+    pub fn suite(&self) -> Suite {
+        self.suite
     }
 
     /// A tree pruned below `size`, from the frontier of its first `size`
@@ -120,6 +176,14 @@ impl MerkleTree {
     /// [`Error::StorageCorrupt`] unless `frontier` holds exactly one hash
     /// per set bit of `size` (so at most [`MAX_FRONTIER`]).
     pub fn from_frontier(size: u64, frontier: &[Hash]) -> Result<Self> {
+        Self::from_frontier_with(Suite::Intl, size, frontier)
+    }
+
+    /// [`MerkleTree::from_frontier`] for a tree over the suite's hash.
+    ///
+    /// # Errors
+    /// As [`MerkleTree::from_frontier`].
+    pub fn from_frontier_with(suite: Suite, size: u64, frontier: &[Hash]) -> Result<Self> {
         if frontier.len() > MAX_FRONTIER || frontier.len() != size.count_ones() as usize {
             return Err(Error::StorageCorrupt {
                 reason: "a frontier does not match its tree size",
@@ -133,6 +197,7 @@ impl MerkleTree {
             }
         }
         Ok(Self {
+            suite,
             levels,
             pruned: size,
         })
@@ -218,7 +283,7 @@ impl MerkleTree {
             }
             let n = row.len();
             match (row.get(n - 2), row.get(n - 1)) {
-                (Some(l), Some(r)) => hash = node_hash(l, r),
+                (Some(l), Some(r)) => hash = node_hash_with(self.suite, l, r),
                 _ => break,
             }
             level += 1;
@@ -270,7 +335,8 @@ impl MerkleTree {
             return None;
         }
         let k = split_point(n);
-        Some(node_hash(
+        Some(node_hash_with(
+            self.suite,
             &self.subtree(start, start + k)?,
             &self.subtree(start + k, end)?,
         ))
@@ -288,7 +354,7 @@ impl MerkleTree {
             )));
         }
         if size == 0 {
-            return Ok(empty_root());
+            return Ok(empty_root_with(self.suite));
         }
         self.subtree(0, size)
             .ok_or_else(|| pruned_error(self.pruned))
@@ -297,7 +363,8 @@ impl MerkleTree {
     /// The current root.
     #[must_use]
     pub fn root(&self) -> Hash {
-        self.root_at(self.len()).unwrap_or_else(|_| empty_root())
+        self.root_at(self.len())
+            .unwrap_or_else(|_| empty_root_with(self.suite))
     }
 
     /// The inclusion proof of leaf `index` in the tree of the first `size`
@@ -387,8 +454,8 @@ fn ct_eq(a: &Hash, b: &Hash) -> bool {
     a.ct_eq(b).into()
 }
 
-/// Verifies that `leaf` is at `index` in the tree of `size` leaves with
-/// `root` (RFC 9162 §2.1.3.2).
+/// Verifies that `leaf` is at `index` in the SHA-256 tree of `size` leaves
+/// with `root` (RFC 9162 §2.1.3.2).
 ///
 /// # Errors
 /// [`Error::InvalidProof`] if the proof does not lead to `root`, has the
@@ -400,6 +467,22 @@ pub fn verify_inclusion(
     proof: &[Hash],
     root: &Hash,
 ) -> Result<()> {
+    verify_inclusion_with(Suite::Intl, leaf, index, size, proof, root)
+}
+
+/// [`verify_inclusion`] in a tree over the suite's hash.
+///
+/// # Errors
+/// As [`verify_inclusion`].
+pub fn verify_inclusion_with(
+    suite: Suite,
+    leaf: &Hash,
+    index: u64,
+    size: u64,
+    proof: &[Hash],
+    root: &Hash,
+) -> Result<()> {
+    let node_hash = |l: &Hash, r: &Hash| node_hash_with(suite, l, r);
     if index >= size {
         return Err(invalid_proof());
     }
@@ -430,8 +513,9 @@ pub fn verify_inclusion(
     }
 }
 
-/// Verifies that the tree of `old_size` leaves with `old_root` is a prefix
-/// of the tree of `new_size` leaves with `new_root` (RFC 9162 §2.1.4.2).
+/// Verifies that the SHA-256 tree of `old_size` leaves with `old_root` is
+/// a prefix of the tree of `new_size` leaves with `new_root` (RFC 9162
+/// §2.1.4.2).
 ///
 /// # Errors
 /// [`Error::InvalidProof`] if the proof does not verify or the sizes are
@@ -443,6 +527,22 @@ pub fn verify_consistency(
     new_root: &Hash,
     proof: &[Hash],
 ) -> Result<()> {
+    verify_consistency_with(Suite::Intl, old_size, new_size, old_root, new_root, proof)
+}
+
+/// [`verify_consistency`] in trees over the suite's hash.
+///
+/// # Errors
+/// As [`verify_consistency`].
+pub fn verify_consistency_with(
+    suite: Suite,
+    old_size: u64,
+    new_size: u64,
+    old_root: &Hash,
+    new_root: &Hash,
+    proof: &[Hash],
+) -> Result<()> {
+    let node_hash = |l: &Hash, r: &Hash| node_hash_with(suite, l, r);
     if old_size == 0 || old_size > new_size {
         return Err(invalid_proof());
     }

@@ -2,7 +2,10 @@
 //!
 //! - [`record`]: the consent record (ISO/IEC TS 27560, PIPL) and its
 //!   RFC 8785 canonical form ([`jcs`]).
-//! - [`merkle`]: RFC 6962 Merkle tree with inclusion and consistency proofs.
+//! - [`merkle`]: RFC 6962 Merkle tree with inclusion and consistency proofs,
+//!   over SHA-256 (`intl`) or SM3 (`gm`).
+//! - [`device`]: the device key ([`DeviceKey`]), Ed25519 (`intl`) or SM2
+//!   (`gm`); a log's suite is its device key's.
 //! - [`checkpoint`]: C2SP signed-note checkpoints, signed by the device.
 //! - [`log`]: [`ConsentLog`], the append-only log of records.
 //! - [`receipt`]: receipts that travel with the data, and their verification.
@@ -39,9 +42,38 @@
 //! # Ok(())
 //! # }
 //! ```
+//!
+//! A log of the `gm` (国密) suite is the same code with an SM2 device key:
+//! an SM3 tree, SM2-signed checkpoints, version-2 receipts, SM4-GCM storage
+//! (`docs/FORMAT.md`, "The consent log in the two suites").
+//!
+//! ```
+//! # fn main() -> Result<(), mpshield::Error> {
+//! # #[cfg(feature = "gm")] {
+//! use mpshield::consent::{verify_receipt, ConsentLog, DeviceKey};
+//! use mpshield::suite::Suite;
+//! mpshield::rng::add_entropy(&(0u8..32).collect::<Vec<_>>())?;
+//! let device = DeviceKey::generate(Suite::Gm)?; // SM2
+//! let mut log = ConsentLog::create(device.clone(), "mpshield.example/device/3c4d")?;
+//! assert_eq!(log.suite(), Suite::Gm);
+//! let rec = mpshield::consent::record::from_json(r#"{
+//!   "event": "refused", "time": 1795327380,
+//!   "controller": { "name": "某某酒店", "uscc": "91440300MA0000000H" },
+//!   "purposes": ["住宿登记"], "lawfulBasis": "consent", "consentType": "explicit",
+//!   "fields": [{ "licence": "resident_id_card", "field": "name", "form": "full",
+//!                "sensitive": false, "retentionDays": 0 }] }"#)?;
+//! let at = log.append(rec)?;
+//! let receipt = log.receipt(at.index)?;
+//! assert_eq!(&receipt[..4], b"MPR\x02");
+//! verify_receipt(&receipt, &device.verifying_key())?;
+//! # }
+//! # Ok(())
+//! # }
+//! ```
 
 pub mod checkpoint;
 pub mod commit;
+pub mod device;
 pub mod handover;
 pub mod jcs;
 pub mod log;
@@ -55,9 +87,4 @@ pub use receipt::{verify_receipt, VerifiedReceipt};
 pub use record::ConsentRecord;
 pub use store::{derive_storage_key, KdfParams, StorageKey};
 
-/// The device's signing key for checkpoints (Ed25519). The one place the
-/// key type is named: swap it here for the crate's `SigningKey` when that
-/// lands.
-pub type DeviceKey = ed25519_dalek::SigningKey;
-/// The device's public key, which verifies checkpoints and receipts.
-pub type DevicePublicKey = ed25519_dalek::VerifyingKey;
+pub use device::{DeviceKey, DevicePublicKey};

@@ -5,7 +5,7 @@
 //! last field):
 //!
 //! ```text
-//! magic      4 bytes   "MPR" 0x01   (format version 1)
+//! magic      4 bytes   "MPR" 0x01 (version 1: intl) or "MPR" 0x02 (version 2: gm)
 //! recordLen  u32       length of the record, 1 ..= 65536
 //! record     recordLen the record's RFC 8785 canonical JSON (UTF-8)
 //! index      u64       the record's index in the log
@@ -15,19 +15,36 @@
 //! note       noteLen   C2SP signed-note checkpoint (UTF-8)
 //! ```
 //!
-//! [`verify_receipt`] checks, in order: the layout; that the record bytes are
-//! the canonical form of a valid record; the checkpoint's Ed25519 signature
-//! by the device key under the note's own origin; and the inclusion proof of
-//! `SHA-256(0x00 ‖ record)` at `index` against the checkpoint's root.
+//! The version says the suite: version 1 (`intl`) is a SHA-256 tree with an
+//! Ed25519 checkpoint, version 2 (`gm`) an SM3 tree with an SM2 checkpoint;
+//! otherwise the layouts are the same.
+//!
+//! [`verify_receipt`] checks, in order: the layout; that the version's suite
+//! is the device key's; that the record bytes are the canonical form of a
+//! valid record; the checkpoint's signature by the device key under the
+//! note's own origin; and the inclusion proof of `H(0x00 ‖ record)` (`H` the
+//! suite's hash) at `index` against the checkpoint's root.
 
 use super::checkpoint::{self, Checkpoint};
 use super::merkle::{self, Hash};
 use super::record::ConsentRecord;
 use super::DevicePublicKey;
 use crate::error::{Error, Result};
+use crate::suite::Suite;
 
-/// The receipt magic and version.
+/// The receipt magic and version of the `intl` suite (version 1).
 pub const MAGIC: [u8; 4] = *b"MPR\x01";
+/// The receipt magic and version of the `gm` suite (version 2).
+pub const MAGIC_GM: [u8; 4] = *b"MPR\x02";
+
+/// The magic of a suite's receipts.
+#[must_use]
+pub fn magic(suite: Suite) -> [u8; 4] {
+    match suite {
+        Suite::Intl => MAGIC,
+        Suite::Gm => MAGIC_GM,
+    }
+}
 /// Longest record a receipt carries.
 pub const MAX_RECORD_BYTES: usize = 65_536;
 /// Most proof hashes (a tree of 2^64 leaves needs 64).
@@ -50,11 +67,26 @@ fn bad(reason: &'static str) -> Error {
     Error::InvalidReceipt { reason }
 }
 
-/// Encodes a receipt.
+/// Encodes an `intl` receipt (version 1).
 ///
 /// # Errors
 /// [`Error::InvalidInput`] if a part exceeds the format's limits.
 pub fn encode(record: &[u8], index: u64, proof: &[Hash], note: &str) -> Result<Vec<u8>> {
+    encode_with(Suite::Intl, record, index, proof, note)
+}
+
+/// Encodes a receipt of `suite` (the suite of the log whose checkpoint
+/// `note` is).
+///
+/// # Errors
+/// [`Error::InvalidInput`] if a part exceeds the format's limits.
+pub fn encode_with(
+    suite: Suite,
+    record: &[u8],
+    index: u64,
+    proof: &[Hash],
+    note: &str,
+) -> Result<Vec<u8>> {
     if record.is_empty() || record.len() > MAX_RECORD_BYTES {
         return Err(Error::input("the record is empty or longer than 64 KiB"));
     }
@@ -66,7 +98,7 @@ pub fn encode(record: &[u8], index: u64, proof: &[Hash], note: &str) -> Result<V
         u16::try_from(note.len()).map_err(|_| Error::input("the checkpoint is too long"))?;
     let mut out =
         Vec::with_capacity(4 + 4 + record.len() + 8 + 1 + 32 * proof.len() + 2 + note.len());
-    out.extend_from_slice(&MAGIC);
+    out.extend_from_slice(&magic(suite));
     out.extend_from_slice(&(record.len() as u32).to_be_bytes());
     out.extend_from_slice(record);
     out.extend_from_slice(&index.to_be_bytes());
@@ -100,6 +132,7 @@ impl<'a> Reader<'a> {
 
 /// The parts of a receipt, unverified.
 struct Parts<'a> {
+    suite: Suite,
     record: &'a [u8],
     index: u64,
     proof: Vec<Hash>,
@@ -108,9 +141,11 @@ struct Parts<'a> {
 
 fn decode(bytes: &[u8]) -> Result<Parts<'_>> {
     let mut r = Reader { rest: bytes };
-    if r.array::<4>()? != MAGIC {
-        return Err(bad("not a version-1 mpshield receipt"));
-    }
+    let suite = match r.array::<4>()? {
+        MAGIC => Suite::Intl,
+        MAGIC_GM => Suite::Gm,
+        _ => return Err(bad("not a version-1 or version-2 mpshield receipt")),
+    };
     let record_len = u32::from_be_bytes(r.array()?) as usize;
     if record_len == 0 || record_len > MAX_RECORD_BYTES {
         return Err(bad("record length out of range"));
@@ -131,6 +166,7 @@ fn decode(bytes: &[u8]) -> Result<Parts<'_>> {
         return Err(bad("trailing bytes"));
     }
     Ok(Parts {
+        suite,
         record,
         index,
         proof,
@@ -143,7 +179,9 @@ fn decode(bytes: &[u8]) -> Result<Parts<'_>> {
 ///
 /// # Errors
 /// [`Error::InvalidReceipt`] if the bytes are malformed, truncated, carry
-/// trailing bytes, or the record is not a canonical valid record;
+/// trailing bytes, are of the other suite than `device_key` (version 1 with
+/// an SM2 key, version 2 with an Ed25519 key), or the record is not a
+/// canonical valid record;
 /// [`Error::InvalidCheckpoint`] if the checkpoint is not signed by this key;
 /// [`Error::InvalidProof`] if the record is not at `index` in the
 /// checkpoint's tree.
@@ -171,6 +209,11 @@ fn verify_parts(
     device_key: &DevicePublicKey,
     origin: String,
 ) -> Result<VerifiedReceipt> {
+    if parts.suite != device_key.suite() {
+        return Err(bad(
+            "the receipt's version is of the other suite than the device key",
+        ));
+    }
     let record = ConsentRecord::from_canonical_bytes(parts.record).map_err(|e| match e {
         Error::InvalidRecord { .. } => bad("the record is not a canonical, valid consent record"),
         other => other,
@@ -179,8 +222,9 @@ fn verify_parts(
     if parts.index >= cp.size {
         return Err(Error::InvalidProof);
     }
-    merkle::verify_inclusion(
-        &merkle::leaf_hash(parts.record),
+    merkle::verify_inclusion_with(
+        parts.suite,
+        &merkle::leaf_hash_with(parts.suite, parts.record),
         parts.index,
         cp.size,
         &parts.proof,

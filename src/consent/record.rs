@@ -5,21 +5,28 @@
 //! field-by-field mapping to ISO/IEC TS 27560:2023 and to PIPL articles is in
 //! `docs/FORMAT.md` ("Consent record"). [`ConsentRecord::validate`] enforces
 //! the consent rules; [`ConsentRecord::canonical_bytes`] is the RFC 8785
-//! encoding that is hashed into the log (`leaf = SHA-256(0x00 ‖ bytes)`).
+//! encoding that is hashed into the log (`leaf = H(0x00 ‖ bytes)`, `H` the
+//! log's suite's hash: SHA-256 or SM3).
 //!
 //! The `principal` is pseudonymous: a keyed hash of the person's identifier
-//! ([`principal_id`]), never the ID number itself. Anything that looks like a
+//! ([`principal_id`], HMAC-SHA256; [`principal_id_with`] for a `gm` log,
+//! HMAC-SM3), never the ID number itself. Anything that looks like a
 //! GB 11643 citizen ID number (a run of 15 or more digits) is refused.
+//!
+//! A notice's hash is the log's suite's: `notice.sha256` in an `intl` log,
+//! `notice.sm3` in a `gm` one ([`Notice::of_text`]; the log checks it).
 
 use base64ct::{Base64UrlUnpadded, Encoding};
 use hkdf::Hkdf;
 use serde::{Deserialize, Serialize};
 use sha2::Sha256;
+use sm3::Sm3;
 
 use super::jcs;
 use super::merkle::{self, Hash};
 use crate::error::{Error, Result};
 use crate::rng::{self, CryptoRng};
+use crate::suite::Suite;
 
 /// Serde for a unit enum written as its snake_case name. One small
 /// `Serialize`/`Deserialize` pair per enum over the shared `String`
@@ -217,14 +224,48 @@ pub struct Field {
     pub sensitive: bool,
 }
 
-/// The privacy notice shown (Art. 17).
+/// The privacy notice shown (Art. 17), named by the hash of its text:
+/// exactly one of `sha256` (an `intl` log) and `sm3` (a `gm` log).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Notice {
     /// SHA-256 of the notice text, base64url without padding (43 chars).
-    pub sha256: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sha256: Option<String>,
+    /// SM3 of the notice text, base64url without padding (43 chars).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sm3: Option<String>,
     /// Where it is published.
     pub url: String,
+}
+
+impl Notice {
+    /// The notice published at `url` whose text is `text`, hashed with the
+    /// suite's hash (`sha256` or `sm3`).
+    #[must_use]
+    pub fn of_text(suite: Suite, text: &[u8], url: &str) -> Self {
+        let h = Some(Base64UrlUnpadded::encode_string(&suite.digest(text)));
+        let (sha256, sm3) = match suite {
+            Suite::Intl => (h, None),
+            Suite::Gm => (None, h),
+        };
+        Self {
+            sha256,
+            sm3,
+            url: url.to_owned(),
+        }
+    }
+
+    /// The suite whose hash names the text (`None` unless exactly one of
+    /// `sha256`, `sm3` is present).
+    #[must_use]
+    pub fn suite(&self) -> Option<Suite> {
+        match (&self.sha256, &self.sm3) {
+            (Some(_), None) => Some(Suite::Intl),
+            (None, Some(_)) => Some(Suite::Gm),
+            _ => None,
+        }
+    }
 }
 
 /// What the consent authorised: the disclosure it covers.
@@ -349,15 +390,30 @@ pub fn new_record_id_with_rng(rng: &mut impl CryptoRng) -> String {
     Base64UrlUnpadded::encode_string(&b)
 }
 
-/// The pseudonymous principal id of a person: `"p1:"` followed by
-/// base64url(HMAC-SHA256(key, identifier)). The key is the device's (or
-/// the relying party's) secret, so the id cannot be reversed by trying all
-/// ID numbers, and differs between keys.
+/// The pseudonymous principal id of a person for an `intl` log: `"p1:"`
+/// followed by base64url(HMAC-SHA256(key, identifier)). The key is the
+/// device's (or the relying party's) secret, so the id cannot be reversed
+/// by trying all ID numbers, and differs between keys.
 #[must_use]
 pub fn principal_id(key: &[u8; 32], identifier: &str) -> String {
-    // HKDF-Extract(salt = key, ikm = identifier) is HMAC-SHA256(key, identifier).
-    let (prk, _) = Hkdf::<Sha256>::extract(Some(key), identifier.as_bytes());
-    format!("p1:{}", Base64UrlUnpadded::encode_string(&prk))
+    principal_id_with(Suite::Intl, key, identifier)
+}
+
+/// [`principal_id`] for a log of `suite`: `"p1:"` ‖ base64url(HMAC-SHA256)
+/// for `intl`, `"g1:"` ‖ base64url(HMAC-SM3(key, identifier)) for `gm`.
+#[must_use]
+pub fn principal_id_with(suite: Suite, key: &[u8; 32], identifier: &str) -> String {
+    // HKDF-Extract(salt = key, ikm = identifier) is HMAC-H(key, identifier).
+    match suite {
+        Suite::Intl => {
+            let (prk, _) = Hkdf::<Sha256>::extract(Some(key), identifier.as_bytes());
+            format!("p1:{}", Base64UrlUnpadded::encode_string(&prk))
+        }
+        Suite::Gm => {
+            let (prk, _) = Hkdf::<Sm3>::extract(Some(key), identifier.as_bytes());
+            format!("g1:{}", Base64UrlUnpadded::encode_string(&prk))
+        }
+    }
 }
 
 /// The USCC alphabet (GB 32100-2015): digits and capitals without I, O, Z, S, V.
@@ -619,10 +675,18 @@ impl ConsentRecord {
             if !(n.url.starts_with("https://") || n.url.starts_with("http://")) {
                 return Err(bad("notice.url must be an http(s) URL"));
             }
-            let ok = Base64UrlUnpadded::decode_vec(&n.sha256).is_ok_and(|d| d.len() == 32);
+            let hash = match (&n.sha256, &n.sm3) {
+                (Some(h), None) | (None, Some(h)) => h,
+                _ => {
+                    return Err(bad(
+                        "notice names its text by exactly one hash: sha256 (intl) or sm3 (gm)",
+                    ))
+                }
+            };
+            let ok = Base64UrlUnpadded::decode_vec(hash).is_ok_and(|d| d.len() == 32);
             if !ok {
                 return Err(bad(
-                    "notice.sha256 must be 32 bytes in base64url without padding",
+                    "notice.sha256 / notice.sm3 must be 32 bytes in base64url without padding",
                 ));
             }
         }
@@ -704,10 +768,19 @@ impl ConsentRecord {
             v.as_deref()
                 .is_some_and(|t| Base64UrlUnpadded::decode_vec(t).is_ok_and(|b| b.len() == 32))
         };
+        // A device public key: Ed25519 (32 bytes) or SM2 (65 bytes, 04‖x‖y).
+        let device_key = |v: &Option<String>| {
+            v.as_deref().is_some_and(|t| {
+                Base64UrlUnpadded::decode_vec(t)
+                    .is_ok_and(|b| b.len() == 32 || (b.len() == 65 && b.first() == Some(&4)))
+            })
+        };
         let max = MAX_TIME as u64;
         let ok = d.from_size <= max
             && match self.event {
-                Event::Handover => hash32(&d.key) && d.lost_root.is_none() && d.lost_size.is_none(),
+                Event::Handover => {
+                    device_key(&d.key) && d.lost_root.is_none() && d.lost_size.is_none()
+                }
                 _ => {
                     d.key.is_none()
                         && hash32(&d.lost_root)
@@ -716,7 +789,7 @@ impl ConsentRecord {
             };
         if !ok {
             return Err(bad(
-                "device: handover names key (32 bytes, base64url); restored names lostSize > fromSize and lostRoot (32 bytes)",
+                "device: handover names key (32 bytes Ed25519 or 65 bytes SM2, base64url); restored names lostSize > fromSize and lostRoot (32 bytes)",
             ));
         }
         Ok(())
@@ -749,12 +822,22 @@ impl ConsentRecord {
         })
     }
 
-    /// The record's Merkle leaf hash, `SHA-256(0x00 ‖ canonical bytes)`.
+    /// The record's Merkle leaf hash in an `intl` log,
+    /// `SHA-256(0x00 ‖ canonical bytes)`.
     ///
     /// # Errors
     /// As [`ConsentRecord::canonical_bytes`].
     pub fn leaf_hash(&self) -> Result<Hash> {
-        Ok(merkle::leaf_hash(&self.canonical_bytes()?))
+        self.leaf_hash_with(Suite::Intl)
+    }
+
+    /// The record's Merkle leaf hash in a log of `suite`,
+    /// `H(0x00 ‖ canonical bytes)`.
+    ///
+    /// # Errors
+    /// As [`ConsentRecord::canonical_bytes`].
+    pub fn leaf_hash_with(&self, suite: Suite) -> Result<Hash> {
+        Ok(merkle::leaf_hash_with(suite, &self.canonical_bytes()?))
     }
 
     /// Parses canonical bytes back into a record and checks that they are

@@ -81,6 +81,16 @@ impl Algorithm {
         matches!(self, Self::Sm2)
     }
 
+    /// The suite the algorithm belongs to.
+    #[must_use]
+    pub fn suite(self) -> crate::suite::Suite {
+        if self.is_gm() {
+            crate::suite::Suite::Gm
+        } else {
+            crate::suite::Suite::Intl
+        }
+    }
+
     /// Parses a JOSE algorithm name. `"SM2"` parses in every module; a
     /// module without the `gm` suite refuses it where a key is made.
     ///
@@ -254,6 +264,30 @@ impl SigningKey {
             #[cfg(feature = "gm")]
             Secret::Sm2(k) => Self::from_sm2(Sm2Secret(k.0.clone())),
         }
+    }
+
+    /// An Ed25519 key from its 32-byte seed (the consent log's device key).
+    pub(crate) fn ed25519_from_seed(seed: &[u8; 32]) -> Self {
+        Self::from_ed25519(ed25519_dalek::SigningKey::from_bytes(seed))
+    }
+
+    /// An SM2 key from its secret scalar `d` (big-endian), if `0 < d < n`.
+    #[cfg(feature = "gm")]
+    pub(crate) fn sm2_from_scalar(d: &[u8; 32]) -> Option<Self> {
+        Sm2Secret::from_scalar(d).map(Self::from_sm2)
+    }
+
+    /// The 32 secret bytes: the Ed25519 seed, or the P-256 or SM2 scalar.
+    pub(crate) fn secret_bytes(&self) -> Zeroizing<[u8; 32]> {
+        let mut out = Zeroizing::new([0u8; 32]);
+        match &self.secret {
+            Secret::Ed25519(k) => out.copy_from_slice(&Zeroizing::new(k.to_bytes())[..]),
+            #[cfg(feature = "intl")]
+            Secret::P256(k) => out.copy_from_slice(&Zeroizing::new(k.to_bytes())[..]),
+            #[cfg(feature = "gm")]
+            Secret::Sm2(k) => out.copy_from_slice(&Zeroizing::new(k.0.to_bytes())[..]),
+        }
+        out
     }
 
     fn from_ed25519(k: ed25519_dalek::SigningKey) -> Self {
@@ -569,6 +603,61 @@ impl VerifyingKey {
                 Algorithm::Sm2 => return Err(no_gm()),
             };
         Ok(Self::from_inner(public, declared_kid))
+    }
+
+    /// A public key from its raw encoding: Ed25519 (`EdDsa`) 32 bytes
+    /// (RFC 8032), SM2 65 bytes `04‖x‖y`. The consent log's device keys.
+    ///
+    /// # Errors
+    /// [`Error::InvalidKey`] for another length or a point not on the curve
+    /// (or the identity); [`Error::UnsupportedAlgorithm`] for `ES256`, and
+    /// for `SM2` in a module without the `gm` suite.
+    pub(crate) fn from_raw(alg: Algorithm, bytes: &[u8]) -> Result<Self> {
+        let invalid = |reason| Error::InvalidKey { reason };
+        let public = match alg {
+            Algorithm::EdDsa => {
+                let arr: [u8; 32] = bytes
+                    .try_into()
+                    .map_err(|_| invalid("an Ed25519 public key is 32 bytes"))?;
+                Public::Ed25519(
+                    ed25519_dalek::VerifyingKey::from_bytes(&arr)
+                        .map_err(|_| invalid("not an Ed25519 point"))?,
+                )
+            }
+            #[cfg(feature = "gm")]
+            Algorithm::Sm2 => {
+                if bytes.len() != 65 || bytes.first() != Some(&4) {
+                    return Err(invalid("an SM2 public key is 65 bytes, 04‖x‖y"));
+                }
+                Public::Sm2(
+                    sm2::dsa::VerifyingKey::from_sec1_bytes(SM2_DISTINGUISHING_ID, bytes)
+                        .map_err(|_| invalid("not an SM2 point"))?,
+                )
+            }
+            #[cfg(not(feature = "gm"))]
+            Algorithm::Sm2 => return Err(no_gm()),
+            Algorithm::Es256 => {
+                return Err(Error::UnsupportedAlgorithm {
+                    name: "ES256 (raw keys are Ed25519 or SM2)".into(),
+                })
+            }
+        };
+        Ok(Self::from_inner(public, None))
+    }
+
+    /// The raw encoding [`VerifyingKey::from_raw`] reads: Ed25519 32 bytes,
+    /// P-256 and SM2 65 bytes `04‖x‖y`.
+    pub(crate) fn to_raw(&self) -> Vec<u8> {
+        match &self.public {
+            Public::Ed25519(k) => k.as_bytes().to_vec(),
+            #[cfg(feature = "intl")]
+            Public::P256(k) => k.to_sec1_point(false).as_bytes().to_vec(),
+            #[cfg(feature = "gm")]
+            Public::Sm2(k) => {
+                use elliptic_curve::sec1::ToSec1Point as _;
+                k.to_sec1_point(false).as_bytes().to_vec()
+            }
+        }
     }
 
     /// Imports a public JWK. A JWK carrying `d` is refused, so private keys

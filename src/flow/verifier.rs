@@ -249,11 +249,12 @@ impl Verifier {
             .cloned()
             .ok_or_else(|| bad("device is missing"))?;
         let device = VerifyingKey::from_jwk(&device_jwk)?;
-        let device = device
-            .ed25519()
-            .ok_or_else(|| bad("the device key is not Ed25519"))?;
+        if device.ed25519().is_none() {
+            return Err(bad("the device key is not Ed25519"));
+        }
+        let device = crate::consent::DevicePublicKey::from_verifying_key_of(&device)?;
         let receipt_bytes = b64url_decode(text("receipt")?, "receipt")?;
-        let receipt = receipt::verify_receipt(&receipt_bytes, device)?;
+        let receipt = receipt::verify_receipt(&receipt_bytes, &device)?;
         let sd_hash = presentation
             .rfind('~')
             .and_then(|i| presentation.get(..=i))

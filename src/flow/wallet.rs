@@ -217,7 +217,13 @@ impl Wallet {
         let device = DeviceKey::from_bytes(&seed);
         let origin = format!(
             "mpshield.wallet/{}",
-            b64url(&device.verifying_key().to_bytes()[..9])
+            b64url(
+                device
+                    .verifying_key()
+                    .as_bytes()
+                    .get(..9)
+                    .unwrap_or_default()
+            )
         );
         Ok(Self {
             holder,
@@ -238,7 +244,7 @@ impl Wallet {
         let state = json!({
             "v": 1,
             "holderKey": self.holder.export_private_jwk_dangerously(),
-            "deviceKey": b64url(self.log.device_key().as_bytes()),
+            "deviceKey": b64url(&self.log.device_key().to_seed()[..]),
             "origin": self.log.origin(),
             "credentials": self.credentials.iter().map(|c| c.sd_jwt.as_str()).collect::<Vec<_>>(),
             "handovers": self.handovers.iter().map(|h| json!([b64url(h.key.as_bytes()), h.note])).collect::<Vec<_>>(),
@@ -273,7 +279,8 @@ impl Wallet {
         );
         let mut arr = Zeroizing::new([0u8; 32]);
         arr.copy_from_slice(&seed);
-        let device = DeviceKey::from_bytes(&arr);
+        let device =
+            DeviceKey::from_seed(opened.suite(), &arr).map_err(|_| corrupt("bad device key"))?;
         let origin = v
             .get("origin")
             .and_then(Value::as_str)
@@ -902,9 +909,9 @@ impl Wallet {
                     .into(),
             });
         }
-        let mut seed = Zeroizing::new([0u8; 32]);
-        crate::rng::rng()?.fill_bytes(seed.as_mut());
-        let next = DeviceKey::from_bytes(&seed).verifying_key();
+        let next_key = DeviceKey::generate(self.log.suite())?;
+        let seed = next_key.to_seed();
+        let next = next_key.verifying_key();
         let record = handover::handover_record(self.log.size(), &next, now);
         self.log.append(record)?;
         self.pending_export = Some((self.log.size(), seed));
@@ -991,7 +998,8 @@ impl Wallet {
     ) -> Result<(Self, Value)> {
         let e = Export::open(export, code)?;
         let mut log = ConsentLog::resume(
-            DeviceKey::from_bytes(&e.device_seed),
+            DeviceKey::from_seed(e.suite(), &e.device_seed)
+                .map_err(|_| corrupt("the export is malformed"))?,
             &e.origin,
             e.pruned,
             &e.frontier,
@@ -1263,7 +1271,6 @@ fn parse_handovers(list: &Value) -> Result<Vec<Handover>> {
                 .get(0)
                 .and_then(Value::as_str)
                 .and_then(|k| b64url_decode(k, "key").ok())
-                .and_then(|k| <[u8; 32]>::try_from(k).ok())
                 .and_then(|k| crate::consent::DevicePublicKey::from_bytes(&k).ok())
                 .ok_or_else(bad)?;
             let note = h.get(1).and_then(Value::as_str).ok_or_else(bad)?.to_owned();

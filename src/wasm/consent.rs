@@ -106,27 +106,29 @@ fn joined(proof: &[Hash]) -> Vec<u8> {
 }
 
 fn device_key(key: &JsSigningKey) -> JsResult<DeviceKey> {
-    key.inner().ed25519().cloned().ok_or_else(|| {
-        js_err(Error::UnsupportedAlgorithm {
+    if key.inner().ed25519().is_none() {
+        return Err(js_err(Error::UnsupportedAlgorithm {
             name: format!(
                 "{} (the consent log signs checkpoints with an EdDSA key)",
                 key.inner().alg()
             ),
-        })
-    })
+        }));
+    }
+    DeviceKey::from_signing_key(key.inner()).map_err(js_err)
 }
 
 fn device_public_key(jwk: &str, name: &str) -> JsResult<DevicePublicKey> {
     let jwk: serde_json::Value = from_json(jwk, name)?;
     let key = VerifyingKey::from_jwk(&jwk).map_err(js_err)?;
-    key.ed25519().copied().ok_or_else(|| {
-        js_err(Error::UnsupportedAlgorithm {
+    if key.ed25519().is_none() {
+        return Err(js_err(Error::UnsupportedAlgorithm {
             name: format!(
                 "{} ({name} must be an Ed25519 key: checkpoints are Ed25519)",
                 key.alg()
             ),
-        })
-    })
+        }));
+    }
+    DevicePublicKey::from_verifying_key_of(&key).map_err(js_err)
 }
 
 /// A record as its canonical JSON text, which the package layer parses:

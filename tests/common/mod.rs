@@ -6,6 +6,7 @@
 //! fixed bytes.
 #![allow(dead_code)]
 
+pub mod faulty;
 pub mod flow;
 
 use chacha20::ChaCha20Rng;

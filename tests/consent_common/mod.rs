@@ -7,6 +7,7 @@ use mpshield::consent::record::{
     Presentation,
 };
 use mpshield::consent::DeviceKey;
+use mpshield::suite::Suite;
 
 /// A valid synthetic unified social credit code: 17 characters derived
 /// from `n`, plus the GB 32100-2015 check character.
@@ -18,6 +19,31 @@ pub fn uscc(n: u32) -> String {
 
 pub fn device_key(n: u8) -> DeviceKey {
     DeviceKey::from_bytes(&[n; 32])
+}
+
+/// The device key of `suite` with the secret 32 × `n` (an Ed25519 seed or
+/// an SM2 scalar).
+pub fn device_key_of(suite: Suite, n: u8) -> DeviceKey {
+    DeviceKey::from_seed(suite, &[n; 32]).unwrap()
+}
+
+/// `r` as a log of `suite` takes it: in a gm log the notice is named by
+/// `sm3` (the same synthetic 32 bytes) and the principal by HMAC-SM3; intl
+/// records are returned unchanged.
+pub fn in_suite(suite: Suite, mut r: ConsentRecord) -> ConsentRecord {
+    if suite == Suite::Gm {
+        if let Some(n) = r.notice.as_mut() {
+            n.sm3 = n.sha256.take();
+        }
+        if r.principal.is_some() {
+            r.principal = Some(record::principal_id_with(
+                suite,
+                &[9; 32],
+                "synthetic-person",
+            ));
+        }
+    }
+    r
 }
 
 pub const ORIGIN: &str = "mpshield.example/device/test";
@@ -85,7 +111,8 @@ pub fn hotel(i: u32) -> ConsentRecord {
         storage_location: Some("CN-GD".into()),
         notice: Some(Notice {
             url: format!("https://hotel{h}.example/privacy/v3"),
-            sha256: b64_hash("notice", h as u32),
+            sha256: Some(b64_hash("notice", h as u32)),
+            sm3: None,
         }),
         withdrawal_method: Some("小程序「我的授权」页".into()),
         refers_to: None,
