@@ -81,6 +81,17 @@ impl Algorithm {
         matches!(self, Self::Sm2)
     }
 
+    /// The suite the algorithm belongs to: `gm` for `SM2`, `intl` for
+    /// `EdDSA` and `ES256`.
+    #[must_use]
+    pub fn suite(self) -> crate::suite::Suite {
+        if self.is_gm() {
+            crate::suite::Suite::Gm
+        } else {
+            crate::suite::Suite::Intl
+        }
+    }
+
     /// Parses a JOSE algorithm name. `"SM2"` parses in every module; a
     /// module without the `gm` suite refuses it where a key is made.
     ///

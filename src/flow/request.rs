@@ -5,7 +5,16 @@
 //! names the relying party, why it asks, its lawful basis, and per field of
 //! one licence: whether it is required, which forms it accepts, and how many
 //! days it will keep it; plus a fresh nonce, the validity window and the
-//! X25519 key the answer is sealed to.
+//! HPKE key the answer is sealed to.
+//!
+//! A request is of one suite ([`Suite`]), which its payload says in
+//! `suite` (`"gm"`; absent means `"intl"`, so intl requests are written as
+//! before this member existed and old requests keep verifying). The suite
+//! fixes both keys: an intl request is signed with `EdDSA` or `ES256` and
+//! names an X25519 `sealKey`; a gm request is signed with `SM2` and names a
+//! 65-byte SM2 KEM key. A request whose keys contradict its suite is
+//! [`Error::InvalidRequest`]; a request of a suite this module lacks is
+//! [`Error::UnsupportedAlgorithm`] naming the module to load.
 
 use serde_json::{json, Map, Value};
 
@@ -14,7 +23,8 @@ use crate::credential::jose::{b64url, b64url_decode, parse_compact, sign_compact
 use crate::credential::keys::{SigningKey, VerifyingKey};
 use crate::credential::licence;
 use crate::error::{Error, Result};
-use crate::seal::hpke::PublicKey;
+use crate::seal::hpke::{Kem, PublicKey};
+use crate::suite::Suite;
 
 /// The JWS `typ` of a request.
 pub const TYP: &str = "mpshield-request+jwt";
@@ -125,10 +135,13 @@ pub struct Request {
     pub issued_at: i64,
     /// When it stops being valid.
     pub expires_at: i64,
-    /// The key the answer is sealed to.
+    /// The key the answer is sealed to (of the request's suite).
     pub seal_key: PublicKey,
     /// The privacy notice's address.
     pub notice_url: Option<String>,
+    /// The request's suite: its signature, its sealing key and everything
+    /// the answer protects belong to it.
+    pub suite: Suite,
 }
 
 /// The audience string of a verifier key: its RFC 9278 thumbprint URI.
@@ -269,9 +282,14 @@ fn predicate_key_ok(p: &str) -> bool {
 
 impl Request {
     /// Signs a new request with `key`, naming `name`/`uscc` and the sealing
-    /// key `seal_key`, valid from `now` for `options.ttl_seconds`.
+    /// key `seal_key`, valid from `now` for `options.ttl_seconds`. The
+    /// request is of the suite of `seal_key` (X25519: intl, SM2: gm), which
+    /// `key` must share; a gm request says `"suite": "gm"`, an intl one
+    /// leaves the member out (as before it existed).
     ///
     /// # Errors
+    /// [`Error::UnsupportedAlgorithm`] if `key` and `seal_key` belong to
+    /// different suites;
     /// [`Error::InvalidRequest`] if the fields do not fit the licence
     /// schemas; [`Error::InvalidInput`] for an out-of-range TTL, a name,
     /// purpose or notice URL that is empty, longer than
@@ -298,6 +316,18 @@ impl Request {
             check_notice_url(u).map_err(Error::input)?;
         }
         check_fields(&options.fields)?;
+        let suite = seal_key.kem().suite();
+        if key.alg().suite() != suite {
+            return Err(Error::UnsupportedAlgorithm {
+                name: format!(
+                    "a {} request signed with {} (the {} suite signs with {})",
+                    suite.name(),
+                    key.alg(),
+                    suite.name(),
+                    signature_algs(suite)
+                ),
+            });
+        }
         let nonce = b64url(&crate::random_bytes(16)?);
         let fields: Vec<Value> = options
             .fields
@@ -334,6 +364,9 @@ impl Request {
         if let Some(u) = &options.notice_url {
             payload.insert("noticeUrl".into(), json!(u));
         }
+        if suite != Suite::Intl {
+            payload.insert("suite".into(), json!(suite.name()));
+        }
         let mut header = Map::new();
         header.insert("alg".into(), json!(key.alg().as_str()));
         header.insert("typ".into(), json!(TYP));
@@ -350,6 +383,12 @@ impl Request {
     /// than [`MAX_REQUEST_BYTES`], names more than [`MAX_FIELDS`] fields, or
     /// its name, purpose or notice URL would not show as signed (as in
     /// [`Request::sign`]);
+    /// [`Error::InvalidRequest`] also if its `suite` is not `"intl"` or
+    /// `"gm"`, or its signature algorithm or `sealKey` is not of its suite
+    /// (a gm request signed with `EdDSA`/`ES256` or naming an X25519 key,
+    /// an intl one signed with `SM2` or naming an SM2 key);
+    /// [`Error::UnsupportedAlgorithm`] if its suite (or its key's) is not in
+    /// this module;
     /// [`Error::VerifyFailed`] if the signature does not verify;
     /// [`Error::Expired`] / [`Error::NotYetValid`] outside its window.
     pub fn verify(jws: &str, now: i64) -> Result<Self> {
@@ -371,7 +410,10 @@ impl Request {
                 "a request is at most {MAX_REQUEST_BYTES} bytes"
             )));
         }
-        let parsed = parse_compact(jws, "request")?;
+        let parsed = parse_compact(jws, "request").map_err(|e| match e {
+            Error::UnsupportedAlgorithm { name } => bad(format!("unsupported alg {name}")),
+            other => other,
+        })?;
         if parsed.header.get("typ").and_then(Value::as_str) != Some(TYP) {
             return Err(bad(format!("the header typ must be {TYP}")));
         }
@@ -382,8 +424,12 @@ impl Request {
         if jwk.get("d").is_some() {
             return Err(bad("the header jwk is a private key"));
         }
-        let key =
-            VerifyingKey::from_jwk(jwk).map_err(|_| bad("the header jwk is not a public key"))?;
+        // A key of a suite this module lacks stays UNSUPPORTED_ALGORITHM
+        // (naming the module to load); any other bad key is a bad request.
+        let key = VerifyingKey::from_jwk(jwk).map_err(|e| match e {
+            Error::UnsupportedAlgorithm { .. } => e,
+            _ => bad("the header jwk is not a public key"),
+        })?;
         if let Some(e) = expected {
             if e.kid() != key.kid() {
                 return Err(Error::VerifyFailed);
@@ -402,10 +448,27 @@ impl Request {
             "exp",
             "sealKey",
             "noticeUrl",
+            "suite",
         ];
         if let Some(k) = p.keys().find(|k| !allowed.contains(&k.as_str())) {
             return Err(bad(format!("unknown member {k}")));
         }
+        let suite = match p.get("suite") {
+            None => Suite::Intl,
+            Some(Value::String(s)) => {
+                Suite::from_name(s).map_err(|_| bad("suite must be \"intl\" or \"gm\""))?
+            }
+            Some(_) => return Err(bad("suite must be \"intl\" or \"gm\"")),
+        };
+        if key.alg().suite() != suite {
+            return Err(bad(format!(
+                "a {} request must be signed with {}, not {}",
+                suite.name(),
+                signature_algs(suite),
+                key.alg()
+            )));
+        }
+        suite.require()?;
         if str_member(p, "iss")? != audience(&key) {
             return Err(bad("iss is not the signing key's thumbprint URI"));
         }
@@ -436,8 +499,15 @@ impl Request {
         if now > expires_at.saturating_add(CLOCK_SKEW) {
             return Err(Error::Expired);
         }
-        let seal_key = PublicKey::from_bytes(&b64url_decode(str_member(p, "sealKey")?, "sealKey")?)
-            .map_err(|_| bad("sealKey is not an X25519 public key"))?;
+        let kem = Kem::of(suite);
+        let seal_key =
+            PublicKey::from_bytes_for(kem, &b64url_decode(str_member(p, "sealKey")?, "sealKey")?)
+                .map_err(|_| {
+                bad(match kem {
+                    Kem::X25519 => "sealKey is not an X25519 public key (an intl request)",
+                    Kem::Sm2 => "sealKey is not an SM2 KEM public key, 04 ‖ x ‖ y (a gm request)",
+                })
+            })?;
         let notice_url = match p.get("noticeUrl") {
             None => None,
             Some(Value::String(u)) => {
@@ -470,6 +540,7 @@ impl Request {
             expires_at,
             seal_key,
             notice_url,
+            suite,
         })
     }
 
@@ -580,12 +651,21 @@ fn check_notice_url(u: &str) -> std::result::Result<(), String> {
     check_text("noticeUrl", u)
 }
 
-/// Structural failures of a received request are [`Error::InvalidRequest`].
+/// Structural failures of a received request are [`Error::InvalidRequest`]
+/// (an unknown `alg` too, mapped where the header is parsed); a suite this
+/// module lacks stays [`Error::UnsupportedAlgorithm`].
 fn as_request_error(e: Error) -> Error {
     match e {
         Error::InvalidInput { reason } | Error::InvalidCredential { reason } => bad(reason),
-        Error::UnsupportedAlgorithm { name } => bad(format!("unsupported alg {name}")),
         other => other,
+    }
+}
+
+/// The signature algorithms of `suite`'s requests, for messages.
+fn signature_algs(suite: Suite) -> &'static str {
+    match suite {
+        Suite::Intl => "EdDSA or ES256",
+        Suite::Gm => "SM2",
     }
 }
 
