@@ -1,7 +1,12 @@
-//! The gm (国密) disclosure flow: requests that say their suite and a gm
-//! `Verifier`; a negative test for every suite check: requests whose keys
-//! contradict their suite, unknown suites, a tampered `suite`, verifiers of
-//! mixed keys, and key bindings of the wrong hash or suite.
+//! The gm (国密) disclosure flow: requests that say their suite, a gm
+//! `Verifier` and a gm `Wallet`, a hotel check-in whose every protection is
+//! SM (envelope version 2 / SM2 KEM / SM4-GCM, SM2 key binding, SM3
+//! `sd_hash` for an `sm3` credential, SM3 record `sdHash`) with credentials
+//! of an SM2 and of an EdDSA issuer; and a negative test for every suite
+//! check: requests whose keys contradict their suite, unknown suites, a
+//! tampered `suite`, verifiers and wallets of mixed keys or suites,
+//! requests of the other suite (refused before anything is recorded or
+//! stored), and key bindings of the wrong hash or suite.
 //!
 //! Digests are recomputed with the `sm3` and `sha2` crates directly. All
 //! identities are synthetic (`tests/common`).
@@ -15,16 +20,18 @@
 
 mod common;
 
-use common::flow::{hotel_request, id_card, uscc};
+use common::flow::{hotel_choices, hotel_request, id_card, uscc};
 use common::{key, rng, NOW};
+use mpshield::consent::StorageKey;
 use mpshield::credential::jose::{b64url, b64url_decode};
-use mpshield::credential::keys::{Algorithm, SigningKey};
+use mpshield::credential::keys::{Algorithm, SigningKey, VerifyingKey};
 use mpshield::credential::licence::{self, LicenceOptions};
 use mpshield::flow::request::{self, Request};
-use mpshield::flow::verifier::Verifier;
-use mpshield::flow::RESPONSE_INFO;
+use mpshield::flow::verifier::{MemoryNonceStore, Verifier};
+use mpshield::flow::wallet::{OpenOptions, SeparateConsent, Wallet};
+use mpshield::flow::{MemoryStorage, RESPONSE_INFO};
 use mpshield::seal::envelope::{self, SealOptions};
-use mpshield::seal::hpke::{self, Kem, KeyPair};
+use mpshield::seal::hpke::{self, Aead, Kem, KeyPair};
 use mpshield::suite::Suite;
 use serde_json::{json, Value};
 use sha2::Digest as _;
@@ -120,6 +127,30 @@ fn intl_hotel(issuers: &[&SigningKey]) -> Verifier {
     .unwrap()
 }
 
+fn trusted(verifiers: &[&Verifier]) -> Vec<VerifyingKey> {
+    verifiers
+        .iter()
+        .map(|v| VerifyingKey::from_jwk(&v.public_jwk()).unwrap())
+        .collect()
+}
+
+/// A wallet of `suite` in fresh storage, trusting `verifiers`.
+fn wallet(suite: Suite, verifiers: &[&Verifier]) -> (Wallet, MemoryStorage, StorageKey) {
+    let key = StorageKey::from_bytes([9; 32]);
+    let mut storage = MemoryStorage::new();
+    let w = Wallet::open_with(
+        &mut storage,
+        &key,
+        &OpenOptions {
+            trusted: trusted(verifiers),
+            suite: Some(suite),
+            ..OpenOptions::default()
+        },
+    )
+    .unwrap();
+    (w, storage, key)
+}
+
 /// Issues the synthetic ID card with `issuer` to `holder_jwk`.
 fn id_card_for(issuer: &SigningKey, holder_jwk: Value) -> String {
     let Value::Object(fields) = id_card() else {
@@ -138,6 +169,10 @@ fn id_card_for(issuer: &SigningKey, holder_jwk: Value) -> String {
         &mut rng(64),
     )
     .unwrap()
+}
+
+fn separate() -> SeparateConsent {
+    SeparateConsent::Fields(vec!["id_number".into()])
 }
 
 // ---------------------------------------------------------------------------
@@ -341,6 +376,293 @@ fn a_verifier_holds_keys_of_its_suite() {
         vec![issuer.verifying_key().clone()],
     );
     assert_eq!(code(r), "UNSUPPORTED_ALGORITHM");
+}
+
+// ---------------------------------------------------------------------------
+// The gm hotel check-in
+// ---------------------------------------------------------------------------
+
+/// A gm wallet holding an ID card of an `issuer_alg` issuer checks in at
+/// the gm hotel; every protection of the answer is SM.
+fn gm_check_in(issuer_alg: Algorithm) {
+    seed();
+    let issuer = key(issuer_alg, 75);
+    let hotel = gm_hotel(&[&issuer]);
+    let (mut w, mut storage, skey) = wallet(Suite::Gm, &[&hotel]);
+    assert_eq!(w.suite(), Suite::Gm);
+    let holder = w.holder_public_jwk();
+    assert_eq!(
+        (holder["kty"].as_str(), holder["crv"].as_str()),
+        (Some("EC"), Some("SM2"))
+    );
+    let cred = id_card_for(&issuer, holder);
+    w.store_credential(&mut storage, &skey, &cred, NOW).unwrap();
+
+    let req = hotel_request(&hotel, NOW);
+    let ev = w.evaluate(&req, NOW).unwrap();
+    assert_eq!(ev["suite"], "gm");
+    assert_eq!(ev["verified"], true);
+    assert_eq!(ev["warnings"], json!([]));
+    let resp = w
+        .respond(
+            &mut storage,
+            &skey,
+            &req,
+            &hotel_choices(),
+            &separate(),
+            NOW,
+        )
+        .unwrap();
+
+    // The envelope: version 2, SM2 KEM, HKDF-SM3, SM4-GCM, SM3 key id.
+    let info = envelope::inspect(&resp.envelope).unwrap();
+    assert_eq!(info.version, 2);
+    assert_eq!(info.suite, Suite::Gm);
+    assert_eq!((info.kem, info.kdf), (0xFE10, 0xFE01));
+    assert_eq!(info.aead, Aead::Sm4Gcm);
+    let seal_pk = gm_hotel_pair().public_key;
+    assert_eq!(info.key_id[..], sm3::Sm3::digest(seal_pk.as_bytes())[..16]);
+
+    // The plaintext, as the hotel reads it.
+    let plain = envelope::open(
+        &gm_hotel_pair().secret_key,
+        &resp.envelope,
+        &envelope::OpenOptions {
+            info: RESPONSE_INFO,
+            aad: &[],
+        },
+    )
+    .unwrap();
+    let body: Value = serde_json::from_slice(&plain).unwrap();
+    let presentation = body["presentation"].as_str().unwrap();
+    let (without_kb, kb) = presentation.rsplit_once('~').unwrap();
+    let without_kb = format!("{without_kb}~");
+    let kb_parts: Vec<&str> = kb.split('.').collect();
+    assert_eq!(decode_part(kb_parts[0])["alg"], "SM2");
+    let issuer_payload = decode_part(presentation.split('.').nth(1).unwrap());
+    let kb_sd_hash = decode_part(kb_parts[1])["sd_hash"].clone();
+    if issuer_alg == Algorithm::Sm2 {
+        assert_eq!(issuer_payload["_sd_alg"], "sm3");
+        assert_eq!(kb_sd_hash, sm3_b64(without_kb.as_bytes()));
+    } else {
+        // RFC 9901: the KB-JWT's sd_hash is the credential's _sd_alg.
+        assert_eq!(issuer_payload["_sd_alg"], "sha-256");
+        assert_eq!(kb_sd_hash, sha256_b64(without_kb.as_bytes()));
+    }
+
+    let mut nonces = MemoryNonceStore::default();
+    let got = hotel.open(&resp.envelope, &mut nonces, NOW + 5).unwrap();
+    let mut disclosed = got.disclosed.clone();
+    disclosed.sort();
+    assert_eq!(
+        disclosed,
+        ["/age_equal_or_over/18", "/id_number_masked", "/name"]
+    );
+    assert_eq!(got.claims["name"], "测试乙");
+    assert!(got.claims.get("id_number").is_none());
+    // The record: its sdHash in SM3 whatever the credential's hash, the
+    // recipient key id the SM3 one.
+    let p = got.consent_record.presentation.clone().unwrap();
+    assert_eq!(p.sd_hash, sm3_b64(without_kb.as_bytes()));
+    assert_eq!(p.recipient_key_id, b64url(&info.key_id));
+    assert_eq!(p.audience, hotel.audience());
+    assert_eq!(got.consent_record.id(), resp.record_id);
+    assert_eq!(
+        code(hotel.open(&resp.envelope, &mut nonces, NOW + 6)),
+        "REPLAYED"
+    );
+
+    // Reopened: its own suite without asking; the other suite refused.
+    let back = Wallet::open(&mut storage, &skey, trusted(&[&hotel]), false).unwrap();
+    assert_eq!(back.suite(), Suite::Gm);
+    assert_eq!(back.holder_public_jwk(), w.holder_public_jwk());
+    assert_eq!(back.log().size(), 1);
+    assert_eq!(back.credentials().len(), 1);
+    let reopen = |suite| {
+        Wallet::open_with(
+            &mut storage.clone(),
+            &skey,
+            &OpenOptions {
+                suite: Some(suite),
+                ..OpenOptions::default()
+            },
+        )
+    };
+    assert_eq!(reopen(Suite::Gm).unwrap().suite(), Suite::Gm);
+    assert_eq!(code(reopen(Suite::Intl)), "INVALID_INPUT");
+
+    // Refusal and withdrawal work as in intl.
+    w.withdraw(&mut storage, &skey, &resp.record_id, NOW + 60)
+        .unwrap();
+    let req2 = hotel_request(&hotel, NOW);
+    let id = w.refuse(&mut storage, &skey, &req2, NOW).unwrap();
+    let status = w.log().status(NOW + 61);
+    assert_eq!(status.withdrawn, [resp.record_id]);
+    assert_eq!(status.refused, [id]);
+}
+
+#[test]
+fn gm_hotel_check_in_with_an_sm2_issued_credential() {
+    gm_check_in(Algorithm::Sm2);
+}
+
+#[test]
+fn gm_hotel_check_in_with_an_eddsa_issued_credential() {
+    gm_check_in(Algorithm::EdDsa);
+}
+
+#[test]
+fn an_intl_wallet_keeps_its_suite() {
+    seed();
+    let issuer = key(Algorithm::EdDsa, 76);
+    let hotel = intl_hotel(&[&issuer]);
+    let (w, storage, skey) = wallet(Suite::Intl, &[&hotel]);
+    assert_eq!(w.holder_public_jwk()["crv"], "Ed25519");
+    // An intl state is written without `suite` (as every state before it
+    // existed) and opens as intl.
+    let reopen = |suite| {
+        Wallet::open_with(
+            &mut storage.clone(),
+            &skey,
+            &OpenOptions {
+                suite,
+                ..OpenOptions::default()
+            },
+        )
+    };
+    assert_eq!(reopen(None).unwrap().suite(), Suite::Intl);
+    assert_eq!(reopen(Some(Suite::Intl)).unwrap().suite(), Suite::Intl);
+    assert_eq!(code(reopen(Some(Suite::Gm))), "INVALID_INPUT");
+    // A new wallet without a suite is intl.
+    let fresh = Wallet::open(&mut MemoryStorage::new(), &skey, Vec::new(), false).unwrap();
+    assert_eq!(fresh.suite(), Suite::Intl);
+}
+
+// ---------------------------------------------------------------------------
+// Requests of the other suite
+// ---------------------------------------------------------------------------
+
+/// `req` of the other suite than `w`'s: evaluated with a warning, refused
+/// by respond and refuse with UNSUPPORTED_ALGORITHM, nothing appended or
+/// stored.
+fn refused_as_other_suite(
+    w: &mut Wallet,
+    storage: &mut MemoryStorage,
+    skey: &StorageKey,
+    req: &str,
+) {
+    let ev = w.evaluate(req, NOW).unwrap();
+    assert_ne!(ev["suite"], w.suite().name());
+    assert_eq!(ev["warnings"][0]["code"], "UNSUPPORTED_ALGORITHM");
+    let size = w.log().size();
+    let stored = storage.entries().clone();
+    let r = w.respond(storage, skey, req, &hotel_choices(), &separate(), NOW);
+    assert_eq!(code(r), "UNSUPPORTED_ALGORITHM");
+    assert!(w
+        .begin_response(req, &hotel_choices(), &separate(), NOW)
+        .is_err());
+    assert_eq!(
+        code(w.refuse(storage, skey, req, NOW)),
+        "UNSUPPORTED_ALGORITHM"
+    );
+    assert_eq!(w.log().size(), size, "a record was appended");
+    assert_eq!(storage.entries(), &stored, "storage was written");
+}
+
+#[test]
+fn a_wallet_answers_requests_of_its_own_suite_only() {
+    seed();
+    let sm2_issuer = key(Algorithm::Sm2, 77);
+    let ed_issuer = key(Algorithm::EdDsa, 78);
+    let gm = gm_hotel(&[&sm2_issuer, &ed_issuer]);
+    let intl = intl_hotel(&[&sm2_issuer, &ed_issuer]);
+
+    // A gm request to an intl wallet that trusts the gm verifier and holds
+    // the credential.
+    let (mut w, mut storage, skey) = wallet(Suite::Intl, &[&gm, &intl]);
+    let cred = id_card_for(&sm2_issuer, w.holder_public_jwk());
+    w.store_credential(&mut storage, &skey, &cred, NOW).unwrap();
+    refused_as_other_suite(&mut w, &mut storage, &skey, &hotel_request(&gm, NOW));
+    // …while its intl request is answered (with the SM2-issued credential).
+    let req = hotel_request(&intl, NOW);
+    let resp = w
+        .respond(
+            &mut storage,
+            &skey,
+            &req,
+            &hotel_choices(),
+            &separate(),
+            NOW,
+        )
+        .unwrap();
+    assert_eq!(envelope::inspect(&resp.envelope).unwrap().version, 1);
+    let got = intl
+        .open(&resp.envelope, &mut MemoryNonceStore::default(), NOW)
+        .unwrap();
+    assert_eq!(got.claims["name"], "测试乙");
+
+    // The reverse: an intl request to a gm wallet.
+    let (mut w, mut storage, skey) = wallet(Suite::Gm, &[&gm, &intl]);
+    let cred = id_card_for(&ed_issuer, w.holder_public_jwk());
+    w.store_credential(&mut storage, &skey, &cred, NOW).unwrap();
+    refused_as_other_suite(&mut w, &mut storage, &skey, &hotel_request(&intl, NOW));
+    // allow_unverified changes nothing about the suite.
+    let mut open = Wallet::open_with(
+        &mut storage,
+        &skey,
+        &OpenOptions {
+            allow_unverified: true,
+            ..OpenOptions::default()
+        },
+    )
+    .unwrap();
+    refused_as_other_suite(&mut open, &mut storage, &skey, &hotel_request(&intl, NOW));
+}
+
+#[test]
+fn a_gm_wallet_refuses_forged_requests() {
+    seed();
+    let issuer = key(Algorithm::Sm2, 79);
+    let gm = gm_hotel(&[&issuer]);
+    let (mut w, mut storage, skey) = wallet(Suite::Gm, &[&gm]);
+    let cred = id_card_for(&issuer, w.holder_public_jwk());
+    w.store_credential(&mut storage, &skey, &cred, NOW).unwrap();
+    let req = hotel_request(&gm, NOW);
+    let x25519_key = b64url(kem_pair(Kem::X25519, 80).public_key.as_bytes());
+    let stored = storage.entries().clone();
+    for (want, forged) in [
+        (
+            "INVALID_REQUEST",
+            resign(&req, &key(Algorithm::EdDsa, 81), |_| {}),
+        ),
+        (
+            "INVALID_REQUEST",
+            resign(&req, &key(Algorithm::Es256, 82), |_| {}),
+        ),
+        (
+            "INVALID_REQUEST",
+            resign(&req, &key(Algorithm::Sm2, 60), |p| {
+                p["sealKey"] = json!(x25519_key);
+            }),
+        ),
+        (
+            "VERIFY_FAILED",
+            tamper(&req, |p| p["suite"] = json!("intl")),
+        ),
+    ] {
+        assert_eq!(code(w.evaluate(&forged, NOW)), want);
+        let r = w.respond(
+            &mut storage,
+            &skey,
+            &forged,
+            &hotel_choices(),
+            &separate(),
+            NOW,
+        );
+        assert_eq!(code(r), want);
+    }
+    assert_eq!(w.log().size(), 0);
+    assert_eq!(storage.entries(), &stored);
 }
 
 // ---------------------------------------------------------------------------

@@ -293,6 +293,7 @@ impl JsWallet {
                 trusted,
                 allow_unverified,
                 trusted_checkpoint,
+                suite: None,
             },
         )
         .map_err(js_err)?;
@@ -497,6 +498,7 @@ impl JsWallet {
             trusted: keys(trusted_json, "trustedVerifiers")?,
             allow_unverified,
             trusted_checkpoint,
+            suite: None,
         };
         let (inner, reissue) =
             Wallet::import(export, &code, &options, time(now, "now")?).map_err(js_err)?;
