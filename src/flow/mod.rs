@@ -52,6 +52,14 @@ pub fn record_sd_hash(suite: Suite, presentation: &str) -> Option<String> {
         .map(|p| b64url(&suite.digest(p.as_bytes())))
 }
 
+/// `suite` with its article, for messages: "an intl", "a gm".
+pub(crate) fn a_suite(suite: Suite) -> &'static str {
+    match suite {
+        Suite::Intl => "an intl",
+        Suite::Gm => "a gm",
+    }
+}
+
 /// A key–value store for the wallet's encrypted state (native callers; in
 /// JavaScript the storage adapters play this part): `get`, `set`,
 /// `remove`.

@@ -320,8 +320,8 @@ impl Request {
         if key.alg().suite() != suite {
             return Err(Error::UnsupportedAlgorithm {
                 name: format!(
-                    "a {} request signed with {} (the {} suite signs with {})",
-                    suite.name(),
+                    "{} request signed with {} (the {} suite signs with {})",
+                    super::a_suite(suite),
                     key.alg(),
                     suite.name(),
                     signature_algs(suite)
@@ -462,8 +462,8 @@ impl Request {
         };
         if key.alg().suite() != suite {
             return Err(bad(format!(
-                "a {} request must be signed with {}, not {}",
-                suite.name(),
+                "{} request must be signed with {}, not {}",
+                super::a_suite(suite),
                 signature_algs(suite),
                 key.alg()
             )));

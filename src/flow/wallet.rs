@@ -262,10 +262,10 @@ fn check_suite(wallet: Suite, req: &Request) -> Result<()> {
     }
     Err(Error::UnsupportedAlgorithm {
         name: format!(
-            "a {} request in a {} wallet: a wallet answers requests of its own suite only (open a {} wallet for it)",
-            req.suite.name(),
-            wallet.name(),
-            req.suite.name()
+            "{} request in {} wallet: a wallet answers requests of its own suite only (open {} wallet for it)",
+            super::a_suite(req.suite),
+            super::a_suite(wallet),
+            super::a_suite(req.suite)
         ),
     })
 }
@@ -358,11 +358,11 @@ impl Wallet {
         if let Some(wanted) = options.suite {
             if wanted != suite {
                 return Err(Error::input(format!(
-                    "this storage holds a {} wallet, not a {} one: open it with suite {:?} or without suite (a wallet keeps its suite; a {} wallet needs storage of its own)",
+                    "this storage holds {} wallet, not {} one: open it with suite {:?} or without suite (a wallet keeps its suite; {} wallet needs storage of its own)",
+                    super::a_suite(suite),
+                    super::a_suite(wanted),
                     suite.name(),
-                    wanted.name(),
-                    suite.name(),
-                    wanted.name()
+                    super::a_suite(wanted)
                 )));
             }
         }
