@@ -751,3 +751,50 @@ fn the_gm_verifier_checks_the_key_binding() {
         "INVALID_RESPONSE"
     );
 }
+
+#[test]
+fn a_gm_wallet_moves_to_a_new_phone_as_a_gm_wallet() {
+    seed();
+    let issuer = key(Algorithm::Sm2, 87);
+    let hotel = gm_hotel(&[&issuer]);
+    let (mut w, mut storage, skey) = wallet(Suite::Gm, &[&hotel]);
+    let cred = id_card_for(&issuer, w.holder_public_jwk());
+    w.store_credential(&mut storage, &skey, &cred, NOW).unwrap();
+    let exported = w.export(&mut storage, &skey, NOW).unwrap();
+    // gm device key: the export says its suite once the gm consent log
+    // lands; until then the importer names it.
+    let options = OpenOptions {
+        trusted: trusted(&[&hotel]),
+        suite: Some(Suite::Gm),
+        ..OpenOptions::default()
+    };
+    let mut fresh = MemoryStorage::new();
+    let (mut moved, reissue) = Wallet::import_into(
+        &mut fresh,
+        &skey,
+        &exported.bytes,
+        &exported.code,
+        &options,
+        NOW,
+    )
+    .unwrap();
+    assert_eq!(moved.suite(), Suite::Gm);
+    assert_eq!(moved.holder_public_jwk()["crv"], "SM2");
+    assert_ne!(moved.holder_public_jwk(), w.holder_public_jwk());
+    assert_eq!(reissue.as_array().unwrap().len(), 1);
+    let cred = id_card_for(&issuer, moved.holder_public_jwk());
+    moved
+        .store_credential(&mut fresh, &skey, &cred, NOW)
+        .unwrap();
+    let req = hotel_request(&hotel, NOW);
+    let resp = moved
+        .respond(&mut fresh, &skey, &req, &hotel_choices(), &separate(), NOW)
+        .unwrap();
+    assert_eq!(envelope::inspect(&resp.envelope).unwrap().version, 2);
+    hotel
+        .open(&resp.envelope, &mut MemoryNonceStore::default(), NOW)
+        .unwrap();
+    // It reopens as gm.
+    let back = Wallet::open(&mut fresh, &skey, Vec::new(), false).unwrap();
+    assert_eq!(back.suite(), Suite::Gm);
+}

@@ -682,3 +682,34 @@ fn int_member(o: &Map<String, Value>, name: &str) -> Result<i64> {
         .filter(|t| (0..=record::MAX_TIME).contains(t))
         .ok_or_else(|| bad(format!("{name} must be seconds since the epoch")))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The hotel request of a gm verifier (`tests/flow_gm.rs`, made at
+    /// 2026-11-23T00:00:00Z), for the modules built with one suite.
+    const GM_REQUEST: &str = "eyJhbGciOiJTTTIiLCJqd2siOnsiY3J2IjoiU00yIiwia2lkIjoicVR2eGl2ci13VE9pb0w0ak91dEtaUkFKTFB4WXphcHVoLTNXMk16V0x3USIsImt0eSI6IkVDIiwieCI6ImJjY0xBZjNsa29xQUhhSTBLU25yNlQ3ZW9NWjROQ2JQb2ZVazBjbU5EczAiLCJ5IjoiR3JwMTZIc0lLUGFRYm14aHV5bXc2UTB6cG9uQ1FnenVjU2hpTm5WdnZDayJ9LCJ0eXAiOiJtcHNoaWVsZC1yZXF1ZXN0K2p3dCJ9.eyJleHAiOjE3OTUzOTIzMDAsImZpZWxkcyI6W3siZmllbGQiOiJuYW1lIiwiZm9ybXMiOlsiZnVsbCJdLCJsaWNlbmNlIjoicmVzaWRlbnRfaWRfY2FyZCIsInJlcXVpcmVkIjp0cnVlLCJyZXRlbnRpb25EYXlzIjozMH0seyJmaWVsZCI6ImlkX251bWJlciIsImZvcm1zIjpbImZ1bGwiLCJtYXNrZWQiXSwibGljZW5jZSI6InJlc2lkZW50X2lkX2NhcmQiLCJyZXF1aXJlZCI6dHJ1ZSwicmV0ZW50aW9uRGF5cyI6MzB9LHsiZmllbGQiOiJiaXJ0aF9kYXRlIiwiZm9ybXMiOlsicHJlZGljYXRlIl0sImxpY2VuY2UiOiJyZXNpZGVudF9pZF9jYXJkIiwicHJlZGljYXRlIjoiYWdlX2VxdWFsX29yX292ZXIvMTgiLCJyZXF1aXJlZCI6dHJ1ZSwicmV0ZW50aW9uRGF5cyI6MzB9XSwiaWF0IjoxNzk1MzkyMDAwLCJpc3MiOiJ1cm46aWV0ZjpwYXJhbXM6b2F1dGg6andrLXRodW1icHJpbnQ6c2hhLTI1NjpxVHZ4aXZyLXdUT2lvTDRqT3V0S1pSQUpMUHhZemFwdWgtM1cyTXpXTHdRIiwibGF3ZnVsQmFzaXMiOiJsZWdhbF9kdXR5Iiwibm9uY2UiOiJUbTN2bER5QWZjNjh3dnRUNzlLblh3Iiwibm90aWNlVXJsIjoiaHR0cHM6Ly9ob3RlbC5leGFtcGxlL3ByaXZhY3kiLCJwdXJwb3NlIjoi5L2P5a6_55m76K6wIiwic2VhbEtleSI6IkJLN2dqUk1qbmZlWU52cGVHVUpVS3BJWERFVzFYR2lpQTJYQ1RpckFEaHZoZWFQN2VMX09RdTMtRUxMWUxjZWtEMW5VNHJfeFJCZ0k1MldTNXZIM1B2MCIsInN1aXRlIjoiZ20iLCJ2ZXJpZmllciI6eyJuYW1lIjoi5rWL6K-V6YWS5bqX5pyJ6ZmQ5YWs5Y-4IiwidXNjYyI6IjkxNDQwMzAwTUEwMDAwMDAxTCJ9fQ.YViwvwwjk08KeqhjwQKPmKD-nZWPY2zOGohEPK-k2nHWcsKMT1dyvaTpe9sOLlwF025YEKanEKdAh8ZYwWBtgg";
+    /// The same request from an intl (EdDSA, X25519) verifier.
+    const INTL_REQUEST: &str = "eyJhbGciOiJFZERTQSIsImp3ayI6eyJjcnYiOiJFZDI1NTE5Iiwia2lkIjoiakxhVFJPQTdQX0I3SDZyV1I3Qi0tdW1pbFEwbU1fX3F2ZW50UDR3MFlSbyIsImt0eSI6Ik9LUCIsIngiOiJnTFc3X3U4cjNoQmNsSHdVOU5EM0tRNnVla2FmYl9QOXFadUp5dkpBTktnIn0sInR5cCI6Im1wc2hpZWxkLXJlcXVlc3Qrand0In0.eyJleHAiOjE3OTUzOTIzMDAsImZpZWxkcyI6W3siZmllbGQiOiJuYW1lIiwiZm9ybXMiOlsiZnVsbCJdLCJsaWNlbmNlIjoicmVzaWRlbnRfaWRfY2FyZCIsInJlcXVpcmVkIjp0cnVlLCJyZXRlbnRpb25EYXlzIjozMH0seyJmaWVsZCI6ImlkX251bWJlciIsImZvcm1zIjpbImZ1bGwiLCJtYXNrZWQiXSwibGljZW5jZSI6InJlc2lkZW50X2lkX2NhcmQiLCJyZXF1aXJlZCI6dHJ1ZSwicmV0ZW50aW9uRGF5cyI6MzB9LHsiZmllbGQiOiJiaXJ0aF9kYXRlIiwiZm9ybXMiOlsicHJlZGljYXRlIl0sImxpY2VuY2UiOiJyZXNpZGVudF9pZF9jYXJkIiwicHJlZGljYXRlIjoiYWdlX2VxdWFsX29yX292ZXIvMTgiLCJyZXF1aXJlZCI6dHJ1ZSwicmV0ZW50aW9uRGF5cyI6MzB9XSwiaWF0IjoxNzk1MzkyMDAwLCJpc3MiOiJ1cm46aWV0ZjpwYXJhbXM6b2F1dGg6andrLXRodW1icHJpbnQ6c2hhLTI1NjpqTGFUUk9BN1BfQjdINnJXUjdCLS11bWlsUTBtTV9fcXZlbnRQNHcwWVJvIiwibGF3ZnVsQmFzaXMiOiJsZWdhbF9kdXR5Iiwibm9uY2UiOiI3SmwxbHNVbzN0T3dRWEJoanFZRmFnIiwibm90aWNlVXJsIjoiaHR0cHM6Ly9ob3RlbC5leGFtcGxlL3ByaXZhY3kiLCJwdXJwb3NlIjoi5L2P5a6_55m76K6wIiwic2VhbEtleSI6IkVscUQtRXN4cHJmTk9hcl9YNjc3bnJvZ05ZQnZpMW9ELW1WTEZDZUFhUWsiLCJ2ZXJpZmllciI6eyJuYW1lIjoi5rWL6K-V5Zu96ZmF6YWS5bqX5pyJ6ZmQ5YWs5Y-4IiwidXNjYyI6IjkxNDQwMzAwTUEwMDAwMDA0WCJ9fQ.X-D5Ky2isGjp20-XrIMdnMZkoe7doNPOkYyibU041BPu4eNiYZm5bLWJddtxK5jHDs_RtlqTMzkdmR5p_AKtCQ";
+    const AT: i64 = 1_795_392_000;
+
+    /// A request of a suite the module lacks is UNSUPPORTED_ALGORITHM
+    /// (naming the module to load), not INVALID_REQUEST: `cargo test --lib
+    /// --no-default-features --features intl` (or `gm`) runs the other half.
+    #[test]
+    fn a_request_of_a_suite_this_module_lacks_is_unsupported() {
+        for (req, suite) in [(GM_REQUEST, Suite::Gm), (INTL_REQUEST, Suite::Intl)] {
+            let r = Request::verify(req, AT);
+            if suite.compiled_in() {
+                let r = r.unwrap();
+                assert_eq!(r.suite, suite);
+                assert_eq!(r.seal_key.kem(), Kem::of(suite));
+            } else {
+                let e = r.unwrap_err();
+                assert_eq!(e.code(), "UNSUPPORTED_ALGORITHM", "{suite:?}");
+                assert!(e.to_string().contains("module"), "{e}");
+            }
+        }
+    }
+}
