@@ -9,11 +9,12 @@
 
 import { FlowVerifier as GlueVerifier, FlowWallet as GlueWallet, StoreOpener } from 'mpshield-glue';
 import { fail, hostErrorMessage } from './errors.js';
-import { boolean, bytes, describe, integer, invalid, json, jsonText, member, options, required, string, text } from './args.js';
+import { boolean, bytes, describe, integer, invalid, json, jsonText, member, options, required, text } from './args.js';
 import { ensureReady, fn, guardError, hasTrapped } from './runtime.js';
 import { signingKeyHandle } from './keys.js';
 import { storageAdapter } from './storage.js';
 import { asyncFn, commitSave, pruneOptions, runOpener, timed, timeoutOption } from './consent.js';
+import { suiteOption } from './seal.js';
 
 /** wrapper → { g: glue object, … } or null once freed. */
 const handles = new WeakMap();
@@ -109,12 +110,6 @@ function memoryNonceStore() {
 }
 
 // --- Verifier ----------------------------------------------------------------------
-
-/** `suite`: undefined (the default) or "intl" / "gm" (checked by the module). */
-function suiteOption(value, name) {
-  if (value === undefined) return undefined;
-  return string(value, name, 16);
-}
 
 /**
  * A relying party (hotel, department): signs requests and opens the sealed
