@@ -629,7 +629,7 @@ defineClass(Wallet, 'Wallet', {
           if (stored.size() < s.g.size()) {
             throw fail('ROLLBACK_DETECTED', 'an earlier stored state was restored');
           }
-          if (stored.checkpoint() !== s.g.checkpoint() || stored.credentials() !== s.g.credentials()) {
+          if (stored.suite() !== s.g.suite() || stored.checkpoint() !== s.g.checkpoint() || stored.credentials() !== s.g.credentials()) {
             throw fail('STORAGE_CORRUPT', 'the stored wallet differs from the one in memory');
           }
         } finally {
