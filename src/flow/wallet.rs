@@ -296,6 +296,9 @@ impl Wallet {
         let mut seed = Zeroizing::new([0u8; 32]);
         crate::rng::rng()?.fill_bytes(seed.as_mut());
         let device = device_key(suite, &seed)?;
+        // gm device key: an SM2 key's bytes start with the constant 04 (take
+        // the 9 after it), and a gm log's origin must say SM3 (C2SP
+        // tlog-checkpoint assumes SHA-256): the consent module's rule.
         let origin = format!(
             "mpshield.wallet/{}",
             b64url(&device.verifying_key().to_bytes()[..9])
@@ -320,6 +323,7 @@ impl Wallet {
         let mut state = json!({
             "v": 1,
             "holderKey": self.holder.export_private_jwk_dangerously(),
+            // gm device key: the 32-byte seed of either suite's device key.
             "deviceKey": b64url(self.log.device_key().as_bytes()),
             "origin": self.log.origin(),
             "credentials": self.credentials.iter().map(|c| c.sd_jwt.as_str()).collect::<Vec<_>>(),
