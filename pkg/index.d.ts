@@ -991,11 +991,21 @@ export interface OpenedResponse {
  */
 export class Verifier {
   private constructor();
-  /** @throws {MpShieldError} `INVALID_INPUT`, `INVALID_RECORD` (USCC), `INVALID_KEY`, `INVALID_JWK`, `INVALID_STATE` (phone module). */
+  /**
+   * @throws {MpShieldError} `INVALID_INPUT`, `INVALID_RECORD` (USCC), `INVALID_KEY`, `INVALID_JWK`, `INVALID_STATE` (phone module),
+   * `UNSUPPORTED_ALGORITHM` (`signingKey` or `hpkeKeyPair` of the other suite).
+   */
   static create(options: {
+    /**
+     * Default `'intl'` (EdDSA or ES256 signing key, X25519 `hpkeKeyPair`). `'gm'`: an SM2 signing key and an SM2
+     * `hpkeKeyPair` (`hpke.generateKeyPair({ kem: 'SM2' })`); its requests carry `suite: "gm"` and are answered
+     * under gm protections only.
+     */
+    suite?: Suite;
     name: string;
     uscc: string;
     signingKey: SigningKey;
+    /** `publicKey`, if given, must be of the suite (and, in gm, `secretKey`'s). */
     hpkeKeyPair: { publicKey?: BytesLike; secretKey: BytesLike };
     trustedIssuers: PublicJwk[];
     nonceStore?: NonceStore;
@@ -1053,6 +1063,8 @@ export interface EvaluatedItem {
 export interface Evaluation {
   /** Whether the requester is in `trustedVerifiers`. */
   verified: boolean;
+  /** The request's suite; one other than the wallet's comes with an `UNSUPPORTED_ALGORITHM` warning, and `respond` refuses it. */
+  suite: Suite;
   verifier: { name: string; uscc: string; kid: string };
   purpose: string;
   lawfulBasis: ConsentRecord['lawfulBasis'];
@@ -1084,9 +1096,15 @@ export class Wallet {
    * Rejects with `DECRYPT_FAILED` (wrong storage key), `STORAGE_CORRUPT`, `INVALID_KEY`, `INVALID_JWK`,
    * `CONSENT_NOT_PERSISTED` (a new wallet could not be saved), `ROLLBACK_DETECTED` (the stored log does not
    * extend `trustedCheckpoint`, or storage is empty although one is given), `INVALID_CHECKPOINT` (not this
-   * wallet's), `INVALID_STATE` (this storage object is open in another Wallet that was not freed).
+   * wallet's), `INVALID_STATE` (this storage object is open in another Wallet that was not freed), `INVALID_INPUT`
+   * (`suite` is not the stored wallet's), `UNSUPPORTED_ALGORITHM` (a suite this module lacks).
    */
   static open(options: {
+    /**
+     * A new wallet's suite (default `'intl'`); omitted, a stored wallet opens in its own. It fixes the holder key
+     * (`holderPublicJwk()` is SM2 in gm); the wallet answers only requests of its suite.
+     */
+    suite?: Suite;
     storage: StorageAdapter;
     storageKey: BytesLike;
     trustedVerifiers: PublicJwk[];
@@ -1112,6 +1130,8 @@ export class Wallet {
     timeoutMs?: number;
     /** A newer checkpoint of the log kept off the phone: adds a signed `restored` record. */
     trustedCheckpoint?: string;
+    /** The imported wallet's suite (default `'intl'`). */
+    suite?: Suite;
   }): Promise<{ wallet: Wallet; reissue: WalletCredential[] }>;
   /**
    * Appends and saves a `handover` record to a fresh device key and seals the log under a new recovery code
@@ -1137,7 +1157,8 @@ export class Wallet {
   /** @throws {MpShieldError} `INVALID_REQUEST`, `VERIFY_FAILED`, `EXPIRED`, `NOT_YET_VALID`. */
   evaluate(request: string): Evaluation;
   /**
-   * Rejects with `UNTRUSTED_VERIFIER`, `NOT_REQUESTED`,
+   * Rejects with `UNSUPPORTED_ALGORITHM` (a request of the other suite than the wallet's: nothing is recorded),
+   * `UNTRUSTED_VERIFIER`, `NOT_REQUESTED`,
    * `SEPARATE_CONSENT_REQUIRED`, `CREDENTIAL_NOT_FOUND`, the request's
    * errors, or `CONSENT_NOT_PERSISTED` — then there is no envelope.
    * `free()` while this (or `refuse`, `withdraw`, `addCredential`) is in
@@ -1152,6 +1173,7 @@ export class Wallet {
       separateConsent?: boolean | string[];
     },
   ): Promise<{ envelope: Uint8Array; receipt: Uint8Array; recordId: string }>;
+  /** Rejects with `UNSUPPORTED_ALGORITHM` for a request of the other suite (nothing is recorded), or the request's errors. */
   refuse(request: string): Promise<{ recordId: string }>;
   withdraw(recordId: string): Promise<void>;
   history(options?: { locale?: string; timeZone?: 'Asia/Shanghai' }): HistoryEntry[];

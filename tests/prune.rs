@@ -50,6 +50,7 @@ fn open(
             trusted: Vec::new(),
             allow_unverified: false,
             trusted_checkpoint: checkpoint,
+            suite: None,
         },
     )
 }

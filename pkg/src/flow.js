@@ -14,6 +14,7 @@ import { ensureReady, fn, guardError, hasTrapped } from './runtime.js';
 import { signingKeyHandle } from './keys.js';
 import { storageAdapter } from './storage.js';
 import { asyncFn, commitSave, pruneOptions, runOpener, timed, timeoutOption } from './consent.js';
+import { suiteOption } from './seal.js';
 
 /** wrapper → { g: glue object, … } or null once freed. */
 const handles = new WeakMap();
@@ -112,8 +113,9 @@ function memoryNonceStore() {
 
 /**
  * A relying party (hotel, department): signs requests and opens the sealed
- * answers. Made by `Verifier.create({ name, uscc, signingKey, hpkeKeyPair,
- * trustedIssuers, nonceStore? })`.
+ * answers. Made by `Verifier.create({ suite = 'intl', name, uscc, signingKey,
+ * hpkeKeyPair, trustedIssuers, nonceStore? })`; with `suite: 'gm'` the
+ * signing key is SM2 and `hpkeKeyPair` an SM2 pair, and its requests say so.
  */
 export class Verifier {
   constructor() {
@@ -125,11 +127,13 @@ export class Verifier {
 Object.defineProperty(Verifier, 'create', {
   value: fn(function create(args) {
     const o = options(args, 'Verifier.create options', [
-      'name', 'uscc', 'signingKey', 'hpkeKeyPair', 'trustedIssuers', 'nonceStore', 'nonceStoreTimeoutMs',
+      'suite', 'name', 'uscc', 'signingKey', 'hpkeKeyPair', 'trustedIssuers', 'nonceStore', 'nonceStoreTimeoutMs',
     ]);
     const where = 'Verifier.create';
+    const suite = suiteOption(o.suite, 'options.suite');
     const kp = options(required(o, 'hpkeKeyPair', where), 'options.hpkeKeyPair', ['publicKey', 'secretKey']);
     const secret = bytes(required(kp, 'secretKey', where + ' hpkeKeyPair'), 'options.hpkeKeyPair.secretKey');
+    const pub = kp.publicKey === undefined ? undefined : bytes(kp.publicKey, 'options.hpkeKeyPair.publicKey').slice();
     const store = o.nonceStore === undefined ? memoryNonceStore() : o.nonceStore;
     // consume() may come from a class, not from Object.prototype.
     let ok = false;
@@ -146,6 +150,8 @@ Object.defineProperty(Verifier, 'create', {
       signingKeyHandle(required(o, 'signingKey', where), 'options.signingKey'),
       secret,
       jwkList(required(o, 'trustedIssuers', where), 'options.trustedIssuers'),
+      suite,
+      pub,
     );
     const v = Object.create(Verifier.prototype);
     handles.set(v, { g, nonces: store, nonceTimeoutMs });
@@ -265,8 +271,12 @@ function takeLease(raw, st) {
  * The citizen's wallet: holder key, credentials and consent log, encrypted
  * in `storage` under `storageKey`. Made by `await Wallet.open({ storage,
  * storageKey, trustedVerifiers, allowUnverified = false, timeoutMs = 10000,
- * trustedCheckpoint })`. `trustedCheckpoint`: the latest checkpoint of this
+ * trustedCheckpoint, suite })`. `trustedCheckpoint`: the latest checkpoint of this
  * wallet's log kept off the phone; an older stored state is ROLLBACK_DETECTED.
+ * `suite` ('intl' | 'gm'): a new wallet's suite (default 'intl'); omitted, a
+ * stored wallet opens in its own suite; another than the stored wallet's is
+ * INVALID_INPUT. It fixes the holder key (SM2 in gm) and answers only
+ * requests of the suite (UNSUPPORTED_ALGORITHM for the other).
  */
 export class Wallet {
   constructor() {
@@ -295,8 +305,11 @@ async function adopt(g, raw, store, key, timeoutMs, trusted, allow, fresh) {
 Object.defineProperty(Wallet, 'open', {
   value: asyncFn(
     async function open(args) {
-      const o = options(args, 'Wallet.open options', ['storage', 'storageKey', 'trustedVerifiers', 'allowUnverified', 'timeoutMs', 'trustedCheckpoint']);
+      const o = options(args, 'Wallet.open options', [
+        'storage', 'storageKey', 'trustedVerifiers', 'allowUnverified', 'timeoutMs', 'trustedCheckpoint', 'suite',
+      ]);
       const where = 'Wallet.open';
+      const suite = suiteOption(o.suite, 'options.suite');
       const raw = required(o, 'storage', where);
       const store = storageAdapter(raw, 'options.storage');
       const key = bytes(required(o, 'storageKey', where), 'options.storageKey').slice();
@@ -318,12 +331,12 @@ Object.defineProperty(Wallet, 'open', {
         await runOpener(store, opener, timeoutMs);
         ensureReady();
         if (!opener.isEmpty()) {
-          g = GlueWallet.fromStore(opener, trusted, allow, tc);
+          g = GlueWallet.fromStore(opener, trusted, allow, tc, suite);
         } else {
           if (tc !== undefined) {
             throw fail('ROLLBACK_DETECTED', 'the stored wallet is gone although a trusted checkpoint exists: restore it from a backup');
           }
-          g = GlueWallet.create(trusted, allow);
+          g = GlueWallet.create(trusted, allow, suite);
           g.startStore(opener);
           fresh = true;
         }
@@ -343,7 +356,7 @@ Object.defineProperty(Wallet, 'open', {
 /**
  * A wallet on a new phone from `wallet.exportLog()`'s export: `await
  * Wallet.importLog({ storage, storageKey, data, recoveryCode,
- * trustedVerifiers, allowUnverified, timeoutMs, trustedCheckpoint })`, into
+ * trustedVerifiers, allowUnverified, timeoutMs, trustedCheckpoint, suite })`, into
  * storage that holds no wallet. Resolves to `{ wallet, reissue }`: the same
  * log continues under a new device key; a new holder key and no
  * credentials: `reissue` lists those to re-issue to
@@ -355,9 +368,10 @@ Object.defineProperty(Wallet, 'importLog', {
   value: asyncFn(
     async function importLog(args) {
       const o = options(args, 'Wallet.importLog options', [
-        'storage', 'storageKey', 'data', 'recoveryCode', 'trustedVerifiers', 'allowUnverified', 'timeoutMs', 'trustedCheckpoint',
+        'storage', 'storageKey', 'data', 'recoveryCode', 'trustedVerifiers', 'allowUnverified', 'timeoutMs', 'trustedCheckpoint', 'suite',
       ]);
       const where = 'Wallet.importLog';
+      const suite = suiteOption(o.suite, 'options.suite');
       const raw = required(o, 'storage', where);
       const store = storageAdapter(raw, 'options.storage');
       const key = bytes(required(o, 'storageKey', where), 'options.storageKey').slice();
@@ -378,7 +392,7 @@ Object.defineProperty(Wallet, 'importLog', {
         await runOpener(store, opener, timeoutMs);
         ensureReady();
         if (!opener.isEmpty()) throw fail('INVALID_STATE', 'not possible now: this storage already holds a wallet; import into empty storage');
-        g = GlueWallet.importFrom(data, code, trusted, allow, tc);
+        g = GlueWallet.importFrom(data, code, trusted, allow, tc, undefined, suite);
         g.startStore(opener);
       } finally {
         if (typeof rc === 'string') code.fill(0);
@@ -615,7 +629,7 @@ defineClass(Wallet, 'Wallet', {
           if (stored.size() < s.g.size()) {
             throw fail('ROLLBACK_DETECTED', 'an earlier stored state was restored');
           }
-          if (stored.checkpoint() !== s.g.checkpoint() || stored.credentials() !== s.g.credentials()) {
+          if (stored.suite() !== s.g.suite() || stored.checkpoint() !== s.g.checkpoint() || stored.credentials() !== s.g.credentials()) {
             throw fail('STORAGE_CORRUPT', 'the stored wallet differs from the one in memory');
           }
         } finally {

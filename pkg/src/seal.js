@@ -64,8 +64,8 @@ function suiteIds(o, where) {
   );
 }
 
-/** `suite`: "intl" or "gm" (checked against the key by the module). */
-function suiteOption(value, name) {
+/** `suite`: "intl" or "gm" (checked by the module: against the key here, by the flow's Verifier and Wallet). */
+export function suiteOption(value, name) {
   if (value === undefined) return undefined;
   return string(value, name, 16);
 }

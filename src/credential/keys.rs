@@ -81,7 +81,8 @@ impl Algorithm {
         matches!(self, Self::Sm2)
     }
 
-    /// The suite the algorithm belongs to.
+    /// The suite the algorithm belongs to: `gm` for `SM2`, `intl` for
+    /// `EdDSA` and `ES256`.
     #[must_use]
     pub fn suite(self) -> crate::suite::Suite {
         if self.is_gm() {

@@ -23,7 +23,9 @@ pub mod wallet;
 
 use std::collections::BTreeMap;
 
+use crate::credential::jose::b64url;
 use crate::error::Result;
+use crate::suite::Suite;
 
 /// The HPKE `info` of a sealed response.
 pub const RESPONSE_INFO: &[u8] = b"mpshield response v1";
@@ -34,6 +36,29 @@ pub const RESPONSE_TYP: &str = "mpshield-response";
 /// [`crate::credential::sdjwt::MAX_SD_JWT_BYTES`], the request of
 /// [`request::MAX_REQUEST_BYTES`] and a receipt, base64url-encoded in JSON.
 pub const MAX_RESPONSE_BYTES: usize = 1 << 20;
+
+/// The consent record's `presentation.sdHash` for `presentation` (an
+/// SD-JWT with its KB-JWT): base64url of the suite's hash (SHA-256 intl,
+/// SM3 gm) of `<JWT>~<disclosures>~`, the part the KB-JWT's `sd_hash` also
+/// covers. The record belongs to the wallet's consent log, so it hashes
+/// with the log's suite; the KB-JWT's own `sd_hash` follows the
+/// credential's `_sd_alg` (both are SM3 for an `sm3` credential in gm).
+/// `None` if `presentation` holds no `~`.
+#[must_use]
+pub fn record_sd_hash(suite: Suite, presentation: &str) -> Option<String> {
+    presentation
+        .rfind('~')
+        .and_then(|i| presentation.get(..=i))
+        .map(|p| b64url(&suite.digest(p.as_bytes())))
+}
+
+/// `suite` with its article, for messages: "an intl", "a gm".
+pub(crate) fn a_suite(suite: Suite) -> &'static str {
+    match suite {
+        Suite::Intl => "an intl",
+        Suite::Gm => "a gm",
+    }
+}
 
 /// A key–value store for the wallet's encrypted state (native callers; in
 /// JavaScript the storage adapters play this part): `get`, `set`,

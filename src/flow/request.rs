@@ -5,7 +5,16 @@
 //! names the relying party, why it asks, its lawful basis, and per field of
 //! one licence: whether it is required, which forms it accepts, and how many
 //! days it will keep it; plus a fresh nonce, the validity window and the
-//! X25519 key the answer is sealed to.
+//! HPKE key the answer is sealed to.
+//!
+//! A request is of one suite ([`Suite`]), which its payload says in
+//! `suite` (`"gm"`; absent means `"intl"`, so intl requests are written as
+//! before this member existed and old requests keep verifying). The suite
+//! fixes both keys: an intl request is signed with `EdDSA` or `ES256` and
+//! names an X25519 `sealKey`; a gm request is signed with `SM2` and names a
+//! 65-byte SM2 KEM key. A request whose keys contradict its suite is
+//! [`Error::InvalidRequest`]; a request of a suite this module lacks is
+//! [`Error::UnsupportedAlgorithm`] naming the module to load.
 
 use serde_json::{json, Map, Value};
 
@@ -14,7 +23,8 @@ use crate::credential::jose::{b64url, b64url_decode, parse_compact, sign_compact
 use crate::credential::keys::{SigningKey, VerifyingKey};
 use crate::credential::licence;
 use crate::error::{Error, Result};
-use crate::seal::hpke::PublicKey;
+use crate::seal::hpke::{Kem, PublicKey};
+use crate::suite::Suite;
 
 /// The JWS `typ` of a request.
 pub const TYP: &str = "mpshield-request+jwt";
@@ -125,10 +135,13 @@ pub struct Request {
     pub issued_at: i64,
     /// When it stops being valid.
     pub expires_at: i64,
-    /// The key the answer is sealed to.
+    /// The key the answer is sealed to (of the request's suite).
     pub seal_key: PublicKey,
     /// The privacy notice's address.
     pub notice_url: Option<String>,
+    /// The request's suite: its signature, its sealing key and everything
+    /// the answer protects belong to it.
+    pub suite: Suite,
 }
 
 /// The audience string of a verifier key: its RFC 9278 thumbprint URI.
@@ -253,9 +266,14 @@ fn predicate_key_ok(p: &str) -> bool {
 
 impl Request {
     /// Signs a new request with `key`, naming `name`/`uscc` and the sealing
-    /// key `seal_key`, valid from `now` for `options.ttl_seconds`.
+    /// key `seal_key`, valid from `now` for `options.ttl_seconds`. The
+    /// request is of the suite of `seal_key` (X25519: intl, SM2: gm), which
+    /// `key` must share; a gm request says `"suite": "gm"`, an intl one
+    /// leaves the member out (as before it existed).
     ///
     /// # Errors
+    /// [`Error::UnsupportedAlgorithm`] if `key` and `seal_key` belong to
+    /// different suites;
     /// [`Error::InvalidRequest`] if the fields do not fit the licence
     /// schemas; [`Error::InvalidInput`] for an out-of-range TTL, a name,
     /// purpose or notice URL that is empty, longer than
@@ -282,6 +300,18 @@ impl Request {
             check_notice_url(u).map_err(Error::input)?;
         }
         check_fields(&options.fields)?;
+        let suite = seal_key.kem().suite();
+        if key.alg().suite() != suite {
+            return Err(Error::UnsupportedAlgorithm {
+                name: format!(
+                    "{} request signed with {} (the {} suite signs with {})",
+                    super::a_suite(suite),
+                    key.alg(),
+                    suite.name(),
+                    signature_algs(suite)
+                ),
+            });
+        }
         let nonce = b64url(&crate::random_bytes(16)?);
         let fields: Vec<Value> = options
             .fields
@@ -315,6 +345,9 @@ impl Request {
         if let Some(u) = &options.notice_url {
             payload.insert("noticeUrl".into(), json!(u));
         }
+        if suite != Suite::Intl {
+            payload.insert("suite".into(), json!(suite.name()));
+        }
         let mut header = Map::new();
         header.insert("alg".into(), json!(key.alg().as_str()));
         header.insert("typ".into(), json!(TYP));
@@ -331,6 +364,12 @@ impl Request {
     /// than [`MAX_REQUEST_BYTES`], names more than [`MAX_FIELDS`] fields, or
     /// its name, purpose or notice URL would not show as signed (as in
     /// [`Request::sign`]);
+    /// [`Error::InvalidRequest`] also if its `suite` is not `"intl"` or
+    /// `"gm"`, or its signature algorithm or `sealKey` is not of its suite
+    /// (a gm request signed with `EdDSA`/`ES256` or naming an X25519 key,
+    /// an intl one signed with `SM2` or naming an SM2 key);
+    /// [`Error::UnsupportedAlgorithm`] if its suite (or its key's) is not in
+    /// this module;
     /// [`Error::VerifyFailed`] if the signature does not verify;
     /// [`Error::Expired`] / [`Error::NotYetValid`] outside its window.
     pub fn verify(jws: &str, now: i64) -> Result<Self> {
@@ -352,7 +391,10 @@ impl Request {
                 "a request is at most {MAX_REQUEST_BYTES} bytes"
             )));
         }
-        let parsed = parse_compact(jws, "request")?;
+        let parsed = parse_compact(jws, "request").map_err(|e| match e {
+            Error::UnsupportedAlgorithm { name } => bad(format!("unsupported alg {name}")),
+            other => other,
+        })?;
         if parsed.header.get("typ").and_then(Value::as_str) != Some(TYP) {
             return Err(bad(format!("the header typ must be {TYP}")));
         }
@@ -363,8 +405,12 @@ impl Request {
         if jwk.get("d").is_some() {
             return Err(bad("the header jwk is a private key"));
         }
-        let key =
-            VerifyingKey::from_jwk(jwk).map_err(|_| bad("the header jwk is not a public key"))?;
+        // A key of a suite this module lacks stays UNSUPPORTED_ALGORITHM
+        // (naming the module to load); any other bad key is a bad request.
+        let key = VerifyingKey::from_jwk(jwk).map_err(|e| match e {
+            Error::UnsupportedAlgorithm { .. } => e,
+            _ => bad("the header jwk is not a public key"),
+        })?;
         if let Some(e) = expected {
             if e.kid() != key.kid() {
                 return Err(Error::VerifyFailed);
@@ -383,10 +429,27 @@ impl Request {
             "exp",
             "sealKey",
             "noticeUrl",
+            "suite",
         ];
         if let Some(k) = p.keys().find(|k| !allowed.contains(&k.as_str())) {
             return Err(bad(format!("unknown member {k}")));
         }
+        let suite = match p.get("suite") {
+            None => Suite::Intl,
+            Some(Value::String(s)) => {
+                Suite::from_name(s).map_err(|_| bad("suite must be \"intl\" or \"gm\""))?
+            }
+            Some(_) => return Err(bad("suite must be \"intl\" or \"gm\"")),
+        };
+        if key.alg().suite() != suite {
+            return Err(bad(format!(
+                "{} request must be signed with {}, not {}",
+                super::a_suite(suite),
+                signature_algs(suite),
+                key.alg()
+            )));
+        }
+        suite.require()?;
         if str_member(p, "iss")? != audience(&key) {
             return Err(bad("iss is not the signing key's thumbprint URI"));
         }
@@ -417,8 +480,15 @@ impl Request {
         if now > expires_at.saturating_add(CLOCK_SKEW) {
             return Err(Error::Expired);
         }
-        let seal_key = PublicKey::from_bytes(&b64url_decode(str_member(p, "sealKey")?, "sealKey")?)
-            .map_err(|_| bad("sealKey is not an X25519 public key"))?;
+        let kem = Kem::of(suite);
+        let seal_key =
+            PublicKey::from_bytes_for(kem, &b64url_decode(str_member(p, "sealKey")?, "sealKey")?)
+                .map_err(|_| {
+                bad(match kem {
+                    Kem::X25519 => "sealKey is not an X25519 public key (an intl request)",
+                    Kem::Sm2 => "sealKey is not an SM2 KEM public key, 04 ‖ x ‖ y (a gm request)",
+                })
+            })?;
         let notice_url = match p.get("noticeUrl") {
             None => None,
             Some(Value::String(u)) => {
@@ -451,6 +521,7 @@ impl Request {
             expires_at,
             seal_key,
             notice_url,
+            suite,
         })
     }
 
@@ -561,12 +632,21 @@ fn check_notice_url(u: &str) -> std::result::Result<(), String> {
     check_text("noticeUrl", u)
 }
 
-/// Structural failures of a received request are [`Error::InvalidRequest`].
+/// Structural failures of a received request are [`Error::InvalidRequest`]
+/// (an unknown `alg` too, mapped where the header is parsed); a suite this
+/// module lacks stays [`Error::UnsupportedAlgorithm`].
 fn as_request_error(e: Error) -> Error {
     match e {
         Error::InvalidInput { reason } | Error::InvalidCredential { reason } => bad(reason),
-        Error::UnsupportedAlgorithm { name } => bad(format!("unsupported alg {name}")),
         other => other,
+    }
+}
+
+/// The signature algorithms of `suite`'s requests, for messages.
+fn signature_algs(suite: Suite) -> &'static str {
+    match suite {
+        Suite::Intl => "EdDSA or ES256",
+        Suite::Gm => "SM2",
     }
 }
 
@@ -582,4 +662,35 @@ fn int_member(o: &Map<String, Value>, name: &str) -> Result<i64> {
         .and_then(Value::as_i64)
         .filter(|t| (0..=record::MAX_TIME).contains(t))
         .ok_or_else(|| bad(format!("{name} must be seconds since the epoch")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The hotel request of a gm verifier (`tests/flow_gm.rs`, made at
+    /// 2026-11-23T00:00:00Z), for the modules built with one suite.
+    const GM_REQUEST: &str = "eyJhbGciOiJTTTIiLCJqd2siOnsiY3J2IjoiU00yIiwia2lkIjoicVR2eGl2ci13VE9pb0w0ak91dEtaUkFKTFB4WXphcHVoLTNXMk16V0x3USIsImt0eSI6IkVDIiwieCI6ImJjY0xBZjNsa29xQUhhSTBLU25yNlQ3ZW9NWjROQ2JQb2ZVazBjbU5EczAiLCJ5IjoiR3JwMTZIc0lLUGFRYm14aHV5bXc2UTB6cG9uQ1FnenVjU2hpTm5WdnZDayJ9LCJ0eXAiOiJtcHNoaWVsZC1yZXF1ZXN0K2p3dCJ9.eyJleHAiOjE3OTUzOTIzMDAsImZpZWxkcyI6W3siZmllbGQiOiJuYW1lIiwiZm9ybXMiOlsiZnVsbCJdLCJsaWNlbmNlIjoicmVzaWRlbnRfaWRfY2FyZCIsInJlcXVpcmVkIjp0cnVlLCJyZXRlbnRpb25EYXlzIjozMH0seyJmaWVsZCI6ImlkX251bWJlciIsImZvcm1zIjpbImZ1bGwiLCJtYXNrZWQiXSwibGljZW5jZSI6InJlc2lkZW50X2lkX2NhcmQiLCJyZXF1aXJlZCI6dHJ1ZSwicmV0ZW50aW9uRGF5cyI6MzB9LHsiZmllbGQiOiJiaXJ0aF9kYXRlIiwiZm9ybXMiOlsicHJlZGljYXRlIl0sImxpY2VuY2UiOiJyZXNpZGVudF9pZF9jYXJkIiwicHJlZGljYXRlIjoiYWdlX2VxdWFsX29yX292ZXIvMTgiLCJyZXF1aXJlZCI6dHJ1ZSwicmV0ZW50aW9uRGF5cyI6MzB9XSwiaWF0IjoxNzk1MzkyMDAwLCJpc3MiOiJ1cm46aWV0ZjpwYXJhbXM6b2F1dGg6andrLXRodW1icHJpbnQ6c2hhLTI1NjpxVHZ4aXZyLXdUT2lvTDRqT3V0S1pSQUpMUHhZemFwdWgtM1cyTXpXTHdRIiwibGF3ZnVsQmFzaXMiOiJsZWdhbF9kdXR5Iiwibm9uY2UiOiJUbTN2bER5QWZjNjh3dnRUNzlLblh3Iiwibm90aWNlVXJsIjoiaHR0cHM6Ly9ob3RlbC5leGFtcGxlL3ByaXZhY3kiLCJwdXJwb3NlIjoi5L2P5a6_55m76K6wIiwic2VhbEtleSI6IkJLN2dqUk1qbmZlWU52cGVHVUpVS3BJWERFVzFYR2lpQTJYQ1RpckFEaHZoZWFQN2VMX09RdTMtRUxMWUxjZWtEMW5VNHJfeFJCZ0k1MldTNXZIM1B2MCIsInN1aXRlIjoiZ20iLCJ2ZXJpZmllciI6eyJuYW1lIjoi5rWL6K-V6YWS5bqX5pyJ6ZmQ5YWs5Y-4IiwidXNjYyI6IjkxNDQwMzAwTUEwMDAwMDAxTCJ9fQ.YViwvwwjk08KeqhjwQKPmKD-nZWPY2zOGohEPK-k2nHWcsKMT1dyvaTpe9sOLlwF025YEKanEKdAh8ZYwWBtgg";
+    /// The same request from an intl (EdDSA, X25519) verifier.
+    const INTL_REQUEST: &str = "eyJhbGciOiJFZERTQSIsImp3ayI6eyJjcnYiOiJFZDI1NTE5Iiwia2lkIjoiakxhVFJPQTdQX0I3SDZyV1I3Qi0tdW1pbFEwbU1fX3F2ZW50UDR3MFlSbyIsImt0eSI6Ik9LUCIsIngiOiJnTFc3X3U4cjNoQmNsSHdVOU5EM0tRNnVla2FmYl9QOXFadUp5dkpBTktnIn0sInR5cCI6Im1wc2hpZWxkLXJlcXVlc3Qrand0In0.eyJleHAiOjE3OTUzOTIzMDAsImZpZWxkcyI6W3siZmllbGQiOiJuYW1lIiwiZm9ybXMiOlsiZnVsbCJdLCJsaWNlbmNlIjoicmVzaWRlbnRfaWRfY2FyZCIsInJlcXVpcmVkIjp0cnVlLCJyZXRlbnRpb25EYXlzIjozMH0seyJmaWVsZCI6ImlkX251bWJlciIsImZvcm1zIjpbImZ1bGwiLCJtYXNrZWQiXSwibGljZW5jZSI6InJlc2lkZW50X2lkX2NhcmQiLCJyZXF1aXJlZCI6dHJ1ZSwicmV0ZW50aW9uRGF5cyI6MzB9LHsiZmllbGQiOiJiaXJ0aF9kYXRlIiwiZm9ybXMiOlsicHJlZGljYXRlIl0sImxpY2VuY2UiOiJyZXNpZGVudF9pZF9jYXJkIiwicHJlZGljYXRlIjoiYWdlX2VxdWFsX29yX292ZXIvMTgiLCJyZXF1aXJlZCI6dHJ1ZSwicmV0ZW50aW9uRGF5cyI6MzB9XSwiaWF0IjoxNzk1MzkyMDAwLCJpc3MiOiJ1cm46aWV0ZjpwYXJhbXM6b2F1dGg6andrLXRodW1icHJpbnQ6c2hhLTI1NjpqTGFUUk9BN1BfQjdINnJXUjdCLS11bWlsUTBtTV9fcXZlbnRQNHcwWVJvIiwibGF3ZnVsQmFzaXMiOiJsZWdhbF9kdXR5Iiwibm9uY2UiOiI3SmwxbHNVbzN0T3dRWEJoanFZRmFnIiwibm90aWNlVXJsIjoiaHR0cHM6Ly9ob3RlbC5leGFtcGxlL3ByaXZhY3kiLCJwdXJwb3NlIjoi5L2P5a6_55m76K6wIiwic2VhbEtleSI6IkVscUQtRXN4cHJmTk9hcl9YNjc3bnJvZ05ZQnZpMW9ELW1WTEZDZUFhUWsiLCJ2ZXJpZmllciI6eyJuYW1lIjoi5rWL6K-V5Zu96ZmF6YWS5bqX5pyJ6ZmQ5YWs5Y-4IiwidXNjYyI6IjkxNDQwMzAwTUEwMDAwMDA0WCJ9fQ.X-D5Ky2isGjp20-XrIMdnMZkoe7doNPOkYyibU041BPu4eNiYZm5bLWJddtxK5jHDs_RtlqTMzkdmR5p_AKtCQ";
+    const AT: i64 = 1_795_392_000;
+
+    /// A request of a suite the module lacks is UNSUPPORTED_ALGORITHM
+    /// (naming the module to load), not INVALID_REQUEST: `cargo test --lib
+    /// --no-default-features --features intl` (or `gm`) runs the other half.
+    #[test]
+    fn a_request_of_a_suite_this_module_lacks_is_unsupported() {
+        for (req, suite) in [(GM_REQUEST, Suite::Gm), (INTL_REQUEST, Suite::Intl)] {
+            let r = Request::verify(req, AT);
+            if suite.compiled_in() {
+                let r = r.unwrap();
+                assert_eq!(r.suite, suite);
+                assert_eq!(r.seal_key.kem(), Kem::of(suite));
+            } else {
+                let e = r.unwrap_err();
+                assert_eq!(e.code(), "UNSUPPORTED_ALGORITHM", "{suite:?}");
+                assert!(e.to_string().contains("module"), "{e}");
+            }
+        }
+    }
 }

@@ -1,4 +1,13 @@
 //! The relying party: signs requests, opens and checks the answers.
+//!
+//! A verifier is of one suite ([`Suite`]): an intl verifier signs with
+//! `EdDSA` or `ES256` and is answered under X25519; a gm verifier signs
+//! with `SM2`, is answered under an SM2 KEM key, and its requests say
+//! `"suite": "gm"`. [`Verifier::check`] accepts only answers protected by
+//! the request's suite: its envelope (the key decides), the holder's key
+//! binding (`SM2` for gm), the consent record's `sdHash` (the suite's hash,
+//! [`Suite::digest`]); the presentation's own `sd_hash` follows the
+//! credential's `_sd_alg` (RFC 9901), whichever suite issued it.
 
 use std::collections::BTreeMap;
 
@@ -8,13 +17,15 @@ use super::request::{self, Request, RequestOptions};
 use super::{RESPONSE_INFO, RESPONSE_TYP};
 use crate::consent::receipt::{self, VerifiedReceipt};
 use crate::consent::record::{ConsentRecord, Event, Form};
-use crate::credential::jose::{b64url, b64url_decode, sha256_b64url};
+use crate::consent::DevicePublicKey;
+use crate::credential::jose::{b64url, b64url_decode};
 use crate::credential::keys::{SigningKey, VerifyingKey};
 use crate::credential::licence;
 use crate::credential::sdjwt::{self, VerifyOptions};
 use crate::error::{Error, Result};
 use crate::seal::envelope::{self, OpenOptions};
 use crate::seal::hpke::{PublicKey, SecretKey};
+use crate::suite::Suite;
 
 fn bad(reason: impl Into<String>) -> Error {
     Error::InvalidResponse {
@@ -75,6 +86,7 @@ pub struct Opened {
 /// A relying party: its identity, signing key, sealing key and trusted
 /// issuers.
 pub struct Verifier {
+    suite: Suite,
     name: String,
     uscc: String,
     signing_key: SigningKey,
@@ -86,6 +98,7 @@ pub struct Verifier {
 impl std::fmt::Debug for Verifier {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Verifier")
+            .field("suite", &self.suite)
             .field("name", &self.name)
             .field("kid", &self.signing_key.kid())
             .finish_non_exhaustive()
@@ -93,12 +106,11 @@ impl std::fmt::Debug for Verifier {
 }
 
 impl Verifier {
-    /// A verifier named `name` (legal name) and `uscc`.
+    /// An intl verifier named `name` (legal name) and `uscc`: as
+    /// [`Verifier::with_suite`] with [`Suite::Intl`].
     ///
     /// # Errors
-    /// [`Error::InvalidInput`] for an empty or over-long name, one with
-    /// control or bidirectional formatting characters, or no trusted issuers;
-    /// [`Error::InvalidRecord`] for an invalid USCC.
+    /// As [`Verifier::with_suite`].
     pub fn new(
         name: &str,
         uscc: &str,
@@ -106,6 +118,37 @@ impl Verifier {
         seal_secret: SecretKey,
         trusted_issuers: Vec<VerifyingKey>,
     ) -> Result<Self> {
+        Self::with_suite(
+            Suite::Intl,
+            name,
+            uscc,
+            signing_key,
+            seal_secret,
+            trusted_issuers,
+        )
+    }
+
+    /// A verifier of `suite` named `name` (legal name) and `uscc`: its
+    /// signing key and sealing key must both be of the suite (intl:
+    /// `EdDSA`/`ES256` and X25519; gm: `SM2` and an SM2 KEM key). The
+    /// issuers it trusts may be of either suite.
+    ///
+    /// # Errors
+    /// [`Error::UnsupportedAlgorithm`] if a key is of the other suite, or
+    /// the suite is not in this module;
+    /// [`Error::InvalidInput`] for an empty or over-long name, one with
+    /// control or bidirectional formatting characters, or no trusted issuers;
+    /// [`Error::InvalidRecord`] for an invalid USCC.
+    pub fn with_suite(
+        suite: Suite,
+        name: &str,
+        uscc: &str,
+        signing_key: SigningKey,
+        seal_secret: SecretKey,
+        trusted_issuers: Vec<VerifyingKey>,
+    ) -> Result<Self> {
+        suite.require()?;
+        check_keys(suite, &signing_key, &seal_secret)?;
         if name.trim().is_empty()
             || name.len() > 256
             || !crate::consent::record::is_display_safe(name)
@@ -122,6 +165,7 @@ impl Verifier {
         }
         let seal_public = seal_secret.public_key();
         Ok(Self {
+            suite,
             name: name.to_owned(),
             uscc: uscc.to_owned(),
             signing_key,
@@ -129,6 +173,12 @@ impl Verifier {
             seal_public,
             trusted_issuers,
         })
+    }
+
+    /// The verifier's suite.
+    #[must_use]
+    pub fn suite(&self) -> Suite {
+        self.suite
     }
 
     /// The public JWK wallets put in their trusted verifiers.
@@ -143,7 +193,7 @@ impl Verifier {
         request::audience(self.signing_key.verifying_key())
     }
 
-    /// A new signed request, valid from `now`.
+    /// A new signed request of the verifier's suite, valid from `now`.
     ///
     /// # Errors
     /// As [`Request::sign`].
@@ -181,14 +231,17 @@ impl Verifier {
     /// consults its asynchronous nonce store afterwards): opens the seal,
     /// checks that the request inside is one this verifier signed and is
     /// still valid, verifies the presentation against the trusted issuers
-    /// and the request's nonce and audience, checks that exactly requested
-    /// claims in accepted forms were disclosed, and verifies the receipt and
-    /// that its record describes this disclosure.
+    /// and the request's nonce and audience (the key-binding `sd_hash` with
+    /// the credential's `_sd_alg`), checks that the holder's key binding is
+    /// of the request's suite, that exactly requested claims in accepted
+    /// forms were disclosed, and verifies the receipt and that its record
+    /// describes this disclosure (its `sdHash` in the suite's hash).
     ///
     /// # Errors
     /// [`Error::DecryptFailed`] (sealed to another key or altered);
     /// [`Error::InvalidResponse`] (malformed, longer than
-    /// [`super::MAX_RESPONSE_BYTES`], or disclosing what was not requested); [`Error::VerifyFailed`] / [`Error::Expired`] for the
+    /// [`super::MAX_RESPONSE_BYTES`], key-bound with a key of the other
+    /// suite, or disclosing what was not requested); [`Error::VerifyFailed`] / [`Error::Expired`] for the
     /// request; the `sdjwt::verify` errors for the presentation;
     /// [`Error::InvalidReceipt`] if the receipt does not verify or does not
     /// match.
@@ -224,6 +277,9 @@ impl Verifier {
                     Error::InvalidRequest { reason } => bad(reason),
                     other => other,
                 })?;
+        if req.suite != self.suite {
+            return Err(bad("the request is of another suite"));
+        }
         let presentation = text("presentation")?;
         let verified = sdjwt::verify(
             presentation,
@@ -235,6 +291,19 @@ impl Verifier {
                 ..VerifyOptions::default()
             },
         )?;
+        // The key binding is the holder's protection of this answer: of the
+        // request's suite (SM2 in gm), whatever suite issued the credential.
+        let holder_suite = verified
+            .holder_public_jwk
+            .as_ref()
+            .and_then(|j| VerifyingKey::from_jwk(j).ok())
+            .map(|k| k.alg().suite());
+        if holder_suite != Some(req.suite) {
+            return Err(bad(format!(
+                "the presentation is not key-bound with a {} holder key",
+                req.suite.name()
+            )));
+        }
         let schema = licence::schema(req.licence())?;
         if verified.claims.get("vct").and_then(Value::as_str) != Some(schema.vct.as_str()) {
             return Err(bad(format!(
@@ -248,17 +317,10 @@ impl Verifier {
             .get("device")
             .cloned()
             .ok_or_else(|| bad("device is missing"))?;
-        let device = VerifyingKey::from_jwk(&device_jwk)?;
-        if device.ed25519().is_none() {
-            return Err(bad("the device key is not Ed25519"));
-        }
-        let device = crate::consent::DevicePublicKey::from_verifying_key_of(&device)?;
+        let device = device_key(req.suite, &device_jwk)?;
         let receipt_bytes = b64url_decode(text("receipt")?, "receipt")?;
         let receipt = receipt::verify_receipt(&receipt_bytes, &device)?;
-        let sd_hash = presentation
-            .rfind('~')
-            .and_then(|i| presentation.get(..=i))
-            .map(|p| sha256_b64url(p.as_bytes()))
+        let sd_hash = super::record_sd_hash(req.suite, presentation)
             .ok_or_else(|| bad("the presentation is not an SD-JWT"))?;
         check_record(&receipt.record, self, &req, &fields, &sd_hash)?;
         Ok(Opened {
@@ -271,6 +333,37 @@ impl Verifier {
             expires_at: req.expires_at,
         })
     }
+}
+
+/// Checks that a verifier's keys belong to `suite`.
+fn check_keys(suite: Suite, signing_key: &SigningKey, seal_secret: &SecretKey) -> Result<()> {
+    let hint = match suite {
+        Suite::Intl => "an intl verifier signs with EdDSA or ES256 and is answered under X25519 (pass suite gm for SM2 keys)",
+        Suite::Gm => "a gm verifier signs with SM2 and is answered under an SM2 KEM key pair",
+    };
+    if signing_key.alg().suite() != suite {
+        return Err(Error::UnsupportedAlgorithm {
+            name: format!("signingKey {}: {hint}", signing_key.alg()),
+        });
+    }
+    if seal_secret.kem().suite() != suite {
+        return Err(Error::UnsupportedAlgorithm {
+            name: format!("hpkeKeyPair {}: {hint}", seal_secret.kem().name()),
+        });
+    }
+    Ok(())
+}
+
+/// The device key a response names (`device`, a public JWK), which signs
+/// the receipt's checkpoint: Ed25519 for an intl request, SM2 for a gm one.
+fn device_key(suite: Suite, jwk: &Value) -> Result<DevicePublicKey> {
+    let key = VerifyingKey::from_jwk(jwk)?;
+    let device = DevicePublicKey::from_verifying_key_of(&key)
+        .map_err(|_| bad("the device key is neither Ed25519 nor SM2"))?;
+    if device.suite() != suite {
+        return Err(bad("the device key is not of the request's suite"));
+    }
+    Ok(device)
 }
 
 /// The (field, form) pairs the disclosed pointers answer; errors if a

@@ -1,5 +1,17 @@
 //! The citizen's wallet: holder key, credentials, consent log, and the
 //! respond/refuse/withdraw steps in their enforced order.
+//!
+//! A wallet is of one suite ([`Suite`]), fixed when it is made and kept in
+//! its stored state (`"suite": "gm"`; a state without the member is intl,
+//! as every state written before it existed): the holder key that binds
+//! its presentations (`EdDSA` intl, `SM2` gm) and — with the gm consent
+//! log — its device key, log and storage protection. It answers only
+//! requests of its suite ([`Error::UnsupportedAlgorithm`] for the other,
+//! before anything is appended), so a gm request is answered under gm
+//! protections only: a gm envelope, an SM2 key binding, the record's
+//! `sdHash` in SM3 (and the KB-JWT's `sd_hash` in SM3 for an `sm3`
+//! credential). It holds and presents credentials of issuers of either
+//! suite: the issuer's algorithm is independent of the holder binding.
 
 use serde_json::{json, Map, Value};
 use zeroize::Zeroizing;
@@ -19,6 +31,7 @@ use crate::credential::sdjwt::{self, pointer, PresentOptions};
 use crate::error::{Error, Result};
 use crate::seal::envelope::{self, SealOptions};
 use crate::seal::hpke::PublicKey;
+use crate::suite::Suite;
 use rand_core::Rng as _;
 
 /// Prefix of every storage key of a wallet in storage format 2
@@ -97,6 +110,7 @@ impl SeparateConsent {
 /// persist the log, then [`PendingResponse::seal`]; on failure,
 /// [`Wallet::abort_response`].
 pub struct PendingResponse {
+    suite: Suite,
     size_before: u64,
     record_id: String,
     receipt: Vec<u8>,
@@ -141,6 +155,7 @@ impl PendingResponse {
             &self.plaintext,
             &SealOptions {
                 info: RESPONSE_INFO,
+                suite: Some(self.suite),
                 ..SealOptions::default()
             },
         )?;
@@ -154,6 +169,7 @@ impl PendingResponse {
 
 /// The citizen's wallet.
 pub struct Wallet {
+    suite: Suite,
     holder: SigningKey,
     log: ConsentLog,
     credentials: Vec<StoredCredential>,
@@ -190,11 +206,16 @@ pub struct OpenOptions {
     /// acknowledged): the stored log must extend it, else
     /// [`Error::RollbackDetected`].
     pub trusted_checkpoint: Option<String>,
+    /// The wallet's suite: `None` opens a stored wallet in its own suite
+    /// and makes a new (or imported) wallet intl; a suite other than the
+    /// stored wallet's is refused ([`Error::InvalidInput`]).
+    pub suite: Option<Suite>,
 }
 
 impl std::fmt::Debug for Wallet {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Wallet")
+            .field("suite", &self.suite)
             .field("credentials", &self.credentials.len())
             .field("log", &self.log)
             .finish_non_exhaustive()
@@ -205,27 +226,79 @@ fn corrupt(reason: &'static str) -> Error {
     Error::StorageCorrupt { reason }
 }
 
+/// The holder key algorithm of a wallet of `suite`.
+fn holder_alg(suite: Suite) -> Algorithm {
+    match suite {
+        Suite::Intl => Algorithm::EdDsa,
+        Suite::Gm => Algorithm::Sm2,
+    }
+}
+
+/// The device key of a wallet of `suite` from its 32-byte seed (Ed25519
+/// seed in intl, SM2 secret scalar in gm).
+fn device_key(suite: Suite, seed: &[u8; 32]) -> Result<DeviceKey> {
+    DeviceKey::from_seed(suite, seed)
+}
+
+/// A stored device public key (of a handover): 32 bytes (Ed25519) or 65
+/// bytes `04‖x‖y` (SM2).
+fn device_public_key(bytes: &[u8]) -> Option<crate::consent::DevicePublicKey> {
+    crate::consent::DevicePublicKey::from_bytes(bytes).ok()
+}
+
+/// Refuses a request of another suite than the wallet's, before anything
+/// is appended.
+fn check_suite(wallet: Suite, req: &Request) -> Result<()> {
+    if req.suite == wallet {
+        return Ok(());
+    }
+    Err(Error::UnsupportedAlgorithm {
+        name: format!(
+            "{} request in {} wallet: a wallet answers requests of its own suite only (open {} wallet for it)",
+            super::a_suite(req.suite),
+            super::a_suite(wallet),
+            super::a_suite(req.suite)
+        ),
+    })
+}
+
 impl Wallet {
-    /// A new wallet with fresh holder and device keys and an empty log.
+    /// A new intl wallet with fresh holder and device keys and an empty
+    /// log: [`Wallet::create_with_suite`] with [`Suite::Intl`].
     ///
     /// # Errors
     /// [`Error::NotInitialized`] before the generator is seeded.
     pub fn create(trusted: Vec<VerifyingKey>, allow_unverified: bool) -> Result<Self> {
-        let holder = SigningKey::generate(Algorithm::EdDsa)?;
+        Self::create_with_suite(Suite::Intl, trusted, allow_unverified)
+    }
+
+    /// A new wallet of `suite` with fresh holder and device keys and an
+    /// empty log.
+    ///
+    /// # Errors
+    /// [`Error::UnsupportedAlgorithm`] if the suite is not in this module;
+    /// [`Error::NotInitialized`] before the generator is seeded.
+    pub fn create_with_suite(
+        suite: Suite,
+        trusted: Vec<VerifyingKey>,
+        allow_unverified: bool,
+    ) -> Result<Self> {
+        suite.require()?;
+        let holder = SigningKey::generate(holder_alg(suite))?;
         let mut seed = Zeroizing::new([0u8; 32]);
         crate::rng::rng()?.fill_bytes(seed.as_mut());
-        let device = DeviceKey::from_bytes(&seed);
-        let origin = format!(
-            "mpshield.wallet/{}",
-            b64url(
-                device
-                    .verifying_key()
-                    .as_bytes()
-                    .get(..9)
-                    .unwrap_or_default()
-            )
-        );
+        let device = device_key(suite, &seed)?;
+        // The origin names the device by 9 bytes of its public key (after
+        // the constant 04 of an SM2 key) and, for a gm log, says that its
+        // tree is SM3 (C2SP tlog-checkpoint assumes SHA-256 roots).
+        let public = device.verifying_key();
+        let (tag, id) = match suite {
+            Suite::Intl => ("", public.as_bytes().get(..9)),
+            Suite::Gm => ("sm3/", public.as_bytes().get(1..10)),
+        };
+        let origin = format!("mpshield.wallet/{tag}{}", b64url(id.unwrap_or_default()));
         Ok(Self {
+            suite,
             holder,
             log: ConsentLog::create(device, &origin)?,
             credentials: Vec::new(),
@@ -241,7 +314,7 @@ impl Wallet {
     /// The wallet state (keys and credentials) as the plaintext that
     /// storage format 2 encrypts.
     fn state_plain(&self) -> Result<Zeroizing<Vec<u8>>> {
-        let state = json!({
+        let mut state = json!({
             "v": 1,
             "holderKey": self.holder.export_private_jwk_dangerously(),
             "deviceKey": b64url(&self.log.device_key().to_seed()[..]),
@@ -249,6 +322,10 @@ impl Wallet {
             "credentials": self.credentials.iter().map(|c| c.sd_jwt.as_str()).collect::<Vec<_>>(),
             "handovers": self.handovers.iter().map(|h| json!([b64url(h.key.as_bytes()), h.note])).collect::<Vec<_>>(),
         });
+        // An intl state is written as before the member existed.
+        if let (Suite::Gm, Value::Object(m)) = (self.suite, &mut state) {
+            m.insert("suite".into(), json!(self.suite.name()));
+        }
         Ok(Zeroizing::new(serde_json::to_vec(&state).map_err(
             |_| Error::Internal {
                 context: "wallet state",
@@ -261,15 +338,39 @@ impl Wallet {
     ///
     /// # Errors
     /// As [`Opened::into_log`]; [`Error::StorageCorrupt`] if the state is
-    /// malformed.
+    /// malformed (its holder key of another suite than its own included);
+    /// [`Error::InvalidInput`] if `options.suite` is not the stored
+    /// wallet's; [`Error::UnsupportedAlgorithm`] if the stored wallet's
+    /// suite is not in this module.
     pub fn from_opened(opened: Opened, options: &OpenOptions) -> Result<Self> {
         let state = opened.state.clone();
         let v: Value =
             serde_json::from_slice(&state).map_err(|_| corrupt("the wallet state is not JSON"))?;
+        let suite = match v.get("suite") {
+            None => Suite::Intl,
+            Some(Value::String(name)) => Suite::from_name(name)
+                .map_err(|_| corrupt("the wallet state names no known suite"))?,
+            Some(_) => return Err(corrupt("the wallet state names no known suite")),
+        };
+        if let Some(wanted) = options.suite {
+            if wanted != suite {
+                return Err(Error::input(format!(
+                    "this storage holds {} wallet, not {} one: open it with suite {:?} or without suite (a wallet keeps its suite; {} wallet needs storage of its own)",
+                    super::a_suite(suite),
+                    super::a_suite(wanted),
+                    suite.name(),
+                    super::a_suite(wanted)
+                )));
+            }
+        }
+        suite.require()?;
         let holder = v
             .get("holderKey")
             .ok_or(corrupt("the wallet state has no holder key"))
             .and_then(|j| SigningKey::from_jwk(j).map_err(|_| corrupt("bad holder key")))?;
+        if holder.alg() != holder_alg(suite) {
+            return Err(corrupt("the holder key is not of the wallet's suite"));
+        }
         let seed: Zeroizing<Vec<u8>> = Zeroizing::new(
             v.get("deviceKey")
                 .and_then(Value::as_str)
@@ -279,8 +380,7 @@ impl Wallet {
         );
         let mut arr = Zeroizing::new([0u8; 32]);
         arr.copy_from_slice(&seed);
-        let device =
-            DeviceKey::from_seed(opened.suite(), &arr).map_err(|_| corrupt("bad device key"))?;
+        let device = device_key(suite, &arr)?;
         let origin = v
             .get("origin")
             .and_then(Value::as_str)
@@ -296,10 +396,14 @@ impl Wallet {
             None => Vec::new(),
             Some(list) => parse_handovers(list)?,
         };
+        opened
+            .require_suite(suite)
+            .map_err(|_| corrupt("the wallet state and its log are of different suites"))?;
         let (log, committer) = opened.into_log(device, origin, None)?;
         handover::check_chain(&log, &handovers)
             .map_err(|_| corrupt("the stored handover chain does not verify"))?;
         let mut wallet = Self {
+            suite,
             holder,
             log,
             credentials: Vec::new(),
@@ -385,7 +489,14 @@ impl Wallet {
         commit::save_sync(&mut self.committer, storage, &self.log, &state, key)
     }
 
-    /// The holder key's public JWK, for issuers' `cnf`.
+    /// The wallet's suite.
+    #[must_use]
+    pub fn suite(&self) -> Suite {
+        self.suite
+    }
+
+    /// The holder key's public JWK, for issuers' `cnf`: Ed25519 in an intl
+    /// wallet, `{kty:"EC", crv:"SM2"}` in a gm one.
     #[must_use]
     pub fn holder_public_jwk(&self) -> Value {
         self.holder.public_jwk()
@@ -395,11 +506,18 @@ impl Wallet {
     #[must_use]
     pub fn device_public_jwk(&self) -> Value {
         let vk = self.log.device_public_key();
-        json!({
-            "kty": "OKP",
-            "crv": "Ed25519",
-            "x": b64url(vk.as_bytes()),
-        })
+        match vk.suite() {
+            Suite::Intl => json!({
+                "kty": "OKP",
+                "crv": "Ed25519",
+                "x": b64url(vk.as_bytes()),
+            }),
+            Suite::Gm => {
+                let xy = vk.as_bytes().get(1..).unwrap_or_default();
+                let (x, y) = xy.split_at(xy.len() / 2);
+                json!({ "kty": "EC", "crv": "SM2", "x": b64url(x), "y": b64url(y) })
+            }
+        }
     }
 
     /// The consent log.
@@ -513,7 +631,9 @@ impl Wallet {
     ///
     /// An untrusted requester is not an error here: `verified` is `false`
     /// and `warnings` says `UNTRUSTED_VERIFIER`; [`Wallet::respond`]
-    /// refuses it unless unverified requesters are allowed.
+    /// refuses it unless unverified requesters are allowed. `suite` is the
+    /// request's; a request of the other suite than the wallet's is shown
+    /// with an `UNSUPPORTED_ALGORITHM` warning (respond refuses it).
     ///
     /// # Errors
     /// As [`Request::verify`].
@@ -554,6 +674,9 @@ impl Wallet {
             }));
         }
         let mut warnings = Vec::new();
+        if let Err(e) = check_suite(self.suite, &req) {
+            warnings.push(json!({ "code": e.code(), "message": e.to_string() }));
+        }
         if !verified {
             warnings.push(json!({
                 "code": "UNTRUSTED_VERIFIER",
@@ -568,6 +691,7 @@ impl Wallet {
         }
         let mut out = Map::new();
         out.insert("verified".into(), json!(verified));
+        out.insert("suite".into(), json!(req.suite.name()));
         out.insert(
             "verifier".into(),
             json!({ "name": req.name, "uscc": req.uscc, "kid": req.verifier_key.kid() }),
@@ -608,6 +732,7 @@ impl Wallet {
 
     fn checked_request(&self, request: &str, now: i64) -> Result<Request> {
         let req = Request::verify(request, now)?;
+        check_suite(self.suite, &req)?;
         if !self.allow_unverified && !self.is_trusted(&req) {
             return Err(Error::UntrustedVerifier);
         }
@@ -621,7 +746,8 @@ impl Wallet {
     /// persisting failed.
     ///
     /// # Errors
-    /// As [`Request::verify`]; [`Error::UntrustedVerifier`];
+    /// As [`Request::verify`]; [`Error::UnsupportedAlgorithm`] for a request
+    /// of the other suite than the wallet's; [`Error::UntrustedVerifier`];
     /// [`Error::NotRequested`] for a choice the request did not make, a
     /// form it does not accept, a duplicate, a missing required field or no
     /// choice at all; [`Error::SeparateConsentRequired`];
@@ -719,13 +845,9 @@ impl Wallet {
                 iat: Some(now),
             },
         )?;
-        let sd_hash = presentation
-            .rfind('~')
-            .and_then(|i| presentation.get(..=i))
-            .map(|p| sha256_b64url(p.as_bytes()))
-            .ok_or(Error::Internal {
-                context: "presentation",
-            })?;
+        let sd_hash = super::record_sd_hash(self.suite, &presentation).ok_or(Error::Internal {
+            context: "presentation",
+        })?;
         let record = ConsentRecord {
             consent_type: if sensitive_any {
                 ConsentType::Separate
@@ -762,6 +884,7 @@ impl Wallet {
             context: "response",
         })?);
         Ok(PendingResponse {
+            suite: self.suite,
             size_before,
             record_id,
             receipt,
@@ -784,11 +907,15 @@ impl Wallet {
 
     /// Appends a `refused` record for `request` (verified, but refused even
     /// from an untrusted requester); returns its id. Persist the log next.
+    /// A request of the other suite is not recorded (the wallet answers it
+    /// in no way, and keeps nothing of it under its own suite).
     ///
     /// # Errors
-    /// As [`Request::verify`].
+    /// As [`Request::verify`]; [`Error::UnsupportedAlgorithm`] for a request
+    /// of the other suite than the wallet's.
     pub fn begin_refuse(&mut self, request: &str, now: i64) -> Result<String> {
         let req = Request::verify(request, now)?;
+        check_suite(self.suite, &req)?;
         let fields = req
             .fields
             .iter()
@@ -842,6 +969,7 @@ impl Wallet {
                 trusted,
                 allow_unverified,
                 trusted_checkpoint: None,
+                suite: None,
             },
         )
     }
@@ -850,8 +978,13 @@ impl Wallet {
     /// complete commit (storage format 2). With nothing stored, creates a
     /// new wallet and commits it at once, so it reopens before its first
     /// consent. With `trusted_checkpoint`, the stored log must extend it.
+    /// `options.suite` chooses a new wallet's suite (default intl) and must
+    /// be a stored wallet's own if given.
     ///
     /// # Errors
+    /// [`Error::InvalidInput`] if `options.suite` is not the stored
+    /// wallet's; [`Error::UnsupportedAlgorithm`] if the suite is not in
+    /// this module;
     /// [`Error::DecryptFailed`] (wrong key, or everything altered);
     /// [`Error::StorageCorrupt`] if the stored state was altered;
     /// [`Error::RollbackDetected`] if it is older than the trusted
@@ -871,7 +1004,11 @@ impl Wallet {
             // A checkpoint exists, so a wallet did: storage was wiped.
             return Err(Error::RollbackDetected);
         }
-        let mut wallet = Self::create(options.trusted.clone(), options.allow_unverified)?;
+        let mut wallet = Self::create_with_suite(
+            options.suite.unwrap_or_default(),
+            options.trusted.clone(),
+            options.allow_unverified,
+        )?;
         wallet.committer = *fresh;
         wallet.save(storage, key)?;
         Ok(wallet)
@@ -997,9 +1134,19 @@ impl Wallet {
         now: i64,
     ) -> Result<(Self, Value)> {
         let e = Export::open(export, code)?;
+        // The export says its suite; `options.suite`, when given, must agree.
+        let suite = e.suite();
+        if options.suite.is_some_and(|s| s != suite) {
+            return Err(Error::input(format!(
+                "this export holds {} log: import it into {} wallet (suite: '{}')",
+                super::a_suite(suite),
+                super::a_suite(suite),
+                suite.name()
+            )));
+        }
+        suite.require()?;
         let mut log = ConsentLog::resume(
-            DeviceKey::from_seed(e.suite(), &e.device_seed)
-                .map_err(|_| corrupt("the export is malformed"))?,
+            device_key(suite, &e.device_seed)?,
             &e.origin,
             e.pruned,
             &e.frontier,
@@ -1023,7 +1170,8 @@ impl Wallet {
         }
         let reissue: Value = serde_json::from_slice(&e.reissue)
             .map_err(|_| corrupt("the export's credential list is malformed"))?;
-        let mut wallet = Self::create(options.trusted.clone(), options.allow_unverified)?;
+        let mut wallet =
+            Self::create_with_suite(suite, options.trusted.clone(), options.allow_unverified)?;
         wallet.log = log;
         wallet.handovers = e.handovers;
         if let Some(note) = options.trusted_checkpoint.as_deref() {
@@ -1271,7 +1419,7 @@ fn parse_handovers(list: &Value) -> Result<Vec<Handover>> {
                 .get(0)
                 .and_then(Value::as_str)
                 .and_then(|k| b64url_decode(k, "key").ok())
-                .and_then(|k| crate::consent::DevicePublicKey::from_bytes(&k).ok())
+                .and_then(|k| device_public_key(&k))
                 .ok_or_else(bad)?;
             let note = h.get(1).and_then(Value::as_str).ok_or_else(bad)?.to_owned();
             Ok(Handover { key, note })

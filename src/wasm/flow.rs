@@ -9,6 +9,7 @@ use wasm_bindgen::prelude::*;
 
 use super::consent::{history_of, pruned_object, storage_key, time, up_to};
 use super::credential::JsSigningKey;
+use super::seal::opt_suite;
 use super::{from_json, full_only, js_err, to_json};
 use crate::consent::commit::Opener;
 use crate::credential::keys::VerifyingKey;
@@ -16,7 +17,8 @@ use crate::error::Error;
 use crate::flow::request::{self, RequestOptions};
 use crate::flow::verifier::Verifier;
 use crate::flow::wallet::{self, OpenOptions, PendingResponse, Wallet};
-use crate::seal::hpke::SecretKey;
+use crate::seal::hpke::{Kem, PublicKey, SecretKey};
+use crate::suite::Suite;
 
 type JsResult<T> = Result<T, JsValue>;
 
@@ -118,12 +120,51 @@ pub struct JsVerifier {
     inner: Verifier,
 }
 
+/// The sealing key of a verifier of `suite` from `hpkeKeyPair`: the secret
+/// key as the suite's KEM's; the public key, if given, must be of the
+/// suite (an X25519 pair is refused by a gm verifier, an SM2 pair by an
+/// intl one) and, in gm, the secret key's.
+#[cfg_attr(not(feature = "full"), allow(dead_code))]
+fn seal_secret(suite: Suite, secret: &[u8], public: Option<&[u8]>) -> crate::Result<SecretKey> {
+    suite.require()?;
+    if let Some(pk) = public {
+        let kem = match pk.len() {
+            crate::seal::hpke::X25519_PUBLIC_KEY_LEN => Kem::X25519,
+            crate::seal::hpke::SM2_PUBLIC_KEY_LEN => Kem::Sm2,
+            _ => Kem::of(suite),
+        };
+        if kem.suite() != suite {
+            return Err(Error::UnsupportedAlgorithm {
+                name: format!(
+                    "hpkeKeyPair is an {} pair, but the verifier's suite is {} (pass suite {:?} or a key pair of the suite)",
+                    kem.name(),
+                    suite.name(),
+                    kem.suite().name()
+                ),
+            });
+        }
+        let secret = SecretKey::from_bytes(kem, secret)?;
+        let pk = PublicKey::from_bytes_for(kem, pk)?;
+        if suite == Suite::Gm && pk != secret.public_key() {
+            return Err(Error::InvalidKey {
+                reason: "hpkeKeyPair.publicKey is not the public key of hpkeKeyPair.secretKey",
+            });
+        }
+        return Ok(secret);
+    }
+    SecretKey::from_bytes(Kem::of(suite), secret)
+}
+
 #[wasm_bindgen(js_class = FlowVerifier)]
 impl JsVerifier {
-    /// A verifier; `trusted_issuers_json` is a JSON array of public JWKs.
+    /// A verifier of `suite` (`"intl"`, the default, or `"gm"`);
+    /// `trusted_issuers_json` is a JSON array of public JWKs;
+    /// `hpke_public_key` the key pair's public key, if the caller gave it.
     ///
     /// # Errors
-    /// `INVALID_INPUT`, `INVALID_RECORD` (USCC), `INVALID_KEY`, `INVALID_JWK`.
+    /// `INVALID_INPUT`, `INVALID_RECORD` (USCC), `INVALID_KEY`, `INVALID_JWK`,
+    /// `UNSUPPORTED_ALGORITHM` (a key of the other suite, or a suite this
+    /// module lacks).
     #[cfg_attr(not(feature = "full"), allow(unused_variables, clippy::unused_self))]
     pub fn create(
         name: &str,
@@ -131,15 +172,31 @@ impl JsVerifier {
         signing_key: &JsSigningKey,
         hpke_secret_key: &[u8],
         trusted_issuers_json: &str,
+        suite: Option<String>,
+        hpke_public_key: Option<Vec<u8>>,
     ) -> JsResult<JsVerifier> {
         full_only!("Verifier.create", {
-            let secret = SecretKey::from_bytes(crate::seal::hpke::Kem::X25519, hpke_secret_key)
-                .map_err(js_err)?;
+            let suite = opt_suite(suite)?.unwrap_or_default();
+            let secret =
+                seal_secret(suite, hpke_secret_key, hpke_public_key.as_deref()).map_err(js_err)?;
             let trusted = keys(trusted_issuers_json, "trustedIssuers")?;
-            let inner = Verifier::new(name, uscc, signing_key.inner().duplicate(), secret, trusted)
-                .map_err(js_err)?;
+            let inner = Verifier::with_suite(
+                suite,
+                name,
+                uscc,
+                signing_key.inner().duplicate(),
+                secret,
+                trusted,
+            )
+            .map_err(js_err)?;
             Ok(Self { inner })
         })
+    }
+
+    /// The verifier's suite: `"intl"` or `"gm"`.
+    #[must_use]
+    pub fn suite(&self) -> String {
+        self.inner.suite().name().to_owned()
     }
 
     /// The verifier's public JWK, as JSON text.
@@ -262,29 +319,40 @@ pub struct JsWallet {
 
 #[wasm_bindgen(js_class = FlowWallet)]
 impl JsWallet {
-    /// A new wallet; `trusted_json` is a JSON array of verifier JWKs.
+    /// A new wallet of `suite` (`"intl"`, the default, or `"gm"`);
+    /// `trusted_json` is a JSON array of verifier JWKs.
     ///
     /// # Errors
-    /// `INVALID_JWK`, `INVALID_INPUT`, `NOT_INITIALIZED`.
-    pub fn create(trusted_json: &str, allow_unverified: bool) -> JsResult<JsWallet> {
+    /// `INVALID_JWK`, `INVALID_INPUT`, `NOT_INITIALIZED`,
+    /// `UNSUPPORTED_ALGORITHM` (a suite this module lacks).
+    pub fn create(
+        trusted_json: &str,
+        allow_unverified: bool,
+        suite: Option<String>,
+    ) -> JsResult<JsWallet> {
+        let suite = opt_suite(suite)?.unwrap_or_default();
         let trusted = keys(trusted_json, "trustedVerifiers")?;
         Ok(Self::wrap(
-            Wallet::create(trusted, allow_unverified).map_err(js_err)?,
+            Wallet::create_with_suite(suite, trusted, allow_unverified).map_err(js_err)?,
         ))
     }
 
     /// The wallet an opener found (format 2); the opener is used up.
+    /// `suite`, if given, must be the stored wallet's.
     ///
     /// # Errors
     /// `STORAGE_CORRUPT`, `DECRYPT_FAILED`, `ROLLBACK_DETECTED`,
-    /// `INVALID_CHECKPOINT`, `INVALID_JWK`.
+    /// `INVALID_CHECKPOINT`, `INVALID_JWK`, `INVALID_INPUT` (another
+    /// suite than the stored wallet's), `UNSUPPORTED_ALGORITHM`.
     #[wasm_bindgen(js_name = fromStore)]
     pub fn from_store(
         opener: &mut JsOpener,
         trusted_json: &str,
         allow_unverified: bool,
         trusted_checkpoint: Option<String>,
+        suite: Option<String>,
     ) -> JsResult<JsWallet> {
+        let suite = opt_suite(suite)?;
         let trusted = keys(trusted_json, "trustedVerifiers")?;
         let opened = opener.take()?.finish().map_err(js_err)?;
         let inner = Wallet::from_opened(
@@ -293,10 +361,17 @@ impl JsWallet {
                 trusted,
                 allow_unverified,
                 trusted_checkpoint,
+                suite,
             },
         )
         .map_err(js_err)?;
         Ok(Self::wrap(inner))
+    }
+
+    /// The wallet's suite: `"intl"` or `"gm"`.
+    #[must_use]
+    pub fn suite(&self) -> String {
+        self.inner.suite().name().to_owned()
     }
 
     fn wrap(inner: Wallet) -> Self {
@@ -478,11 +553,13 @@ impl JsWallet {
     }
 
     /// A wallet on a new phone from an export and its recovery code (text
-    /// as bytes); save it next (`startStore` first).
+    /// as bytes), of `suite` (default intl); save it next (`startStore`
+    /// first).
     ///
     /// # Errors
     /// `DECRYPT_FAILED`, `STORAGE_CORRUPT`, `INVALID_CHECKPOINT`,
-    /// `ROLLBACK_DETECTED`, `INVALID_INPUT`, `INVALID_JWK`.
+    /// `ROLLBACK_DETECTED`, `INVALID_INPUT`, `INVALID_JWK`,
+    /// `UNSUPPORTED_ALGORITHM`.
     #[wasm_bindgen(js_name = importFrom)]
     pub fn import_from(
         export: &[u8],
@@ -491,12 +568,14 @@ impl JsWallet {
         allow_unverified: bool,
         trusted_checkpoint: Option<String>,
         now: Option<f64>,
+        suite: Option<String>,
     ) -> JsResult<JsWallet> {
         let code = crate::consent::handover::RecoveryCode::parse(code).map_err(js_err)?;
         let options = OpenOptions {
             trusted: keys(trusted_json, "trustedVerifiers")?,
             allow_unverified,
             trusted_checkpoint,
+            suite: opt_suite(suite)?,
         };
         let (inner, reissue) =
             Wallet::import(export, &code, &options, time(now, "now")?).map_err(js_err)?;

@@ -94,7 +94,7 @@ fn aead(id: Option<u32>) -> JsResult<Option<Aead>> {
         .transpose()
 }
 
-fn opt_suite(name: Option<String>) -> JsResult<Option<Suite>> {
+pub(crate) fn opt_suite(name: Option<String>) -> JsResult<Option<Suite>> {
     name.map(|n| Suite::from_name(&n).map_err(js_err))
         .transpose()
 }

@@ -109,7 +109,8 @@ pub fn world() -> World {
     }
 }
 
-fn id_card() -> Value {
+/// The synthetic ID card's fields.
+pub fn id_card() -> Value {
     json!({
         "name": "测试乙", "sex": "male", "ethnicity": "汉", "birth_date": "1990-05-17",
         "address": "广东省深圳市南山区测试路1号", "id_number": id_number(),
