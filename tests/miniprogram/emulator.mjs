@@ -267,16 +267,16 @@ export function createMiniProgram({ profile, root, randomValues = 'callback', wx
     });
     const entry = { script, thread, listeners: [], killed: [], ended: false };
     workers.active = entry;
-    log.workers.push({ event: 'created', script });
+    log.workers.push({ event: 'created', script, at: Date.now() });
     const finish = (event, detail) => {
       if (entry.ended) return;
       entry.ended = true;
       if (workers.active === entry) workers.active = null;
-      log.workers.push({ event, script, detail });
+      log.workers.push({ event, script, detail, at: Date.now() });
     };
     thread.on('message', (m) => {
       if (m.type === 'log') {
-        log.workers.push({ event: m.event, script, detail: m.detail });
+        log.workers.push({ event: m.event, script, detail: m.detail, at: Date.now() });
         return;
       }
       if (entry.ended) return;
