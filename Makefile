@@ -46,6 +46,7 @@ lint: setup
 
 test-native: setup
 	cargo test
+	cargo test -p mpshield-kdf
 
 test-web: setup
 	cargo test --target wasm32-unknown-unknown --test web

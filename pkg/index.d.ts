@@ -121,6 +121,24 @@ export interface InitOptions {
    * and mixed in alongside the host's entropy.
    */
   entropy?: BytesLike;
+  /**
+   * Where {@link deriveStorageKey} runs instead of the calling thread: in a
+   * WeChat mini-program, `require('mpshield/kdf-worker')(script)` (or the
+   * copied `dist/miniprogram-worker/client.js`), which runs it in
+   * `wx.createWorker(script)` so that Argon2 (about 1.5 s on iPhones) does
+   * not freeze the page. README, "Long calls on iPhones". Any function of
+   * this shape works (e.g. a Web Worker of your own): it receives the
+   * checked, copied arguments, must zero `pin`, and resolves to the 32-byte
+   * key or rejects with an error whose `name` is `"MpShieldError"` and whose
+   * `code` is one of the codes.
+   */
+  kdfWorker?: (request: {
+    pin: Uint8Array;
+    salt: Uint8Array;
+    memoryKib?: number;
+    iterations?: number;
+    parallelism?: number;
+  }) => Promise<Uint8Array>;
 }
 
 /**
@@ -1235,8 +1253,11 @@ export interface KdfParams {
  * A 32-byte storage key from a PIN or passphrase and a 16–64-byte salt
  * (Argon2id). The Promise is returned before the computation starts (it
  * runs in a later task), but the computation still occupies the calling
- * thread while it runs (about 1.5 s with the defaults on iPhones).
- * Rejects with `INVALID_INPUT` for parameters outside {@link LIMITS}`.argon2`.
+ * thread while it runs (about 1.5 s with the defaults on iPhones) — unless
+ * `init({ kdfWorker })` moved it to a Worker (same bounds, same key).
+ * Rejects with `INVALID_INPUT` for parameters outside {@link LIMITS}`.argon2`
+ * (and, with a Worker, `WASM_LOAD_FAILED` when it cannot start,
+ * `INVALID_STATE` when it stops answering).
  */
 export function deriveStorageKey(args: { pin: string | BytesLike; salt: BytesLike; params?: KdfParams }): Promise<Uint8Array>;
 

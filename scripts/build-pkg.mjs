@@ -13,6 +13,14 @@
 //                                  outside dist/miniprogram, so that WeChat's
 //                                  "Build npm" does not put it in every
 //                                  code package (gm deployments copy it)
+//   dist/miniprogram-worker/{index.js,client.js,mpshield_kdf.wasm.br}
+//                                  deriveStorageKey's mini-program Worker
+//                                  (pkg/src/kdf-worker.js, ES2017 script),
+//                                  its main-thread end (pkg/src/kdf-client.cjs)
+//                                  and its Argon2id-only module
+//                                  (crates/mpshield-kdf); outside
+//                                  dist/miniprogram too: integrators copy
+//                                  them (README, "Long calls on iPhones")
 //
 // Every bundle takes the glue with its loading path replaced (WEB_INIT
 // below), so no bundle mentions fetch, import.meta or the Node module's
@@ -50,6 +58,8 @@ function die(message) {
 }
 
 const gmGlue = path.join(gmGen, 'mpshield.js');
+const kdfModule = path.join(root, 'build/wasm-kdf/mpshield_kdf.wasm.br');
+if (!existsSync(kdfModule)) die('build/wasm-kdf/mpshield_kdf.wasm.br is missing: run scripts/build-wasm.sh (or scripts/build-wasm.sh kdf for that module alone)');
 for (const f of [glue, compactGlue, gmGlue, path.join(wasmDir, 'mpshield_bg.wasm'), path.join(compactDir, 'mpshield_bg.wasm.br'), path.join(gmDir, 'mpshield_bg.wasm.br')]) {
   if (!existsSync(f)) die(`${path.relative(root, f)} is missing: run scripts/build-wasm.sh first (or make build)`);
 }
@@ -231,6 +241,7 @@ const minified = { minify: true };
 
 rmSync(dist, { recursive: true, force: true });
 mkdirSync(path.join(dist, 'miniprogram'), { recursive: true });
+mkdirSync(path.join(dist, 'miniprogram-worker'), { recursive: true });
 
 // The size of each module, for WASM_LOAD_FAILED's "truncated" message.
 const wasmBytes = (file) => String(readFileSync(file).length);
@@ -277,6 +288,30 @@ const builds = [
     // There is none: errors.js's trap test then folds away.
     define: { WebAssembly: 'undefined', ...compactBytes },
   },
+  {
+    // The KDF Worker: a plain script (WeChat runs a Worker's entry file as
+    // one), no glue, no imports.
+    entryPoints: [path.join(src, 'kdf-worker.js')],
+    outfile: path.join(dist, 'miniprogram-worker/index.js'),
+    format: 'iife',
+    platform: 'neutral',
+    target: 'es2017',
+    plugins: [],
+    ...minified,
+  },
+  {
+    // Its main-thread end, CommonJS as written (`require` in mini-programs,
+    // `mpshield/kdf-worker` for bundlers): not in the mini-program bundle,
+    // so that only mini-programs that opt in download it.
+    entryPoints: [path.join(src, 'kdf-client.cjs')],
+    outfile: path.join(dist, 'miniprogram-worker/client.js'),
+    bundle: false,
+    format: 'cjs',
+    platform: 'neutral',
+    target: 'es2017',
+    plugins: [],
+    ...minified,
+  },
 ];
 
 // Warnings are errors: a silent `import.meta` → `{}` would break a loader.
@@ -292,6 +327,7 @@ copyFileSync(path.join(compactDir, 'mpshield_bg.wasm'), path.join(dist, 'mpshiel
 copyFileSync(path.join(compactDir, 'mpshield_bg.wasm.br'), path.join(dist, 'miniprogram/mpshield_bg.wasm.br'));
 copyFileSync(path.join(gmDir, 'mpshield_bg.wasm'), path.join(dist, 'mpshield_gm_bg.wasm'));
 copyFileSync(path.join(gmDir, 'mpshield_bg.wasm.br'), path.join(dist, 'mpshield_gm_bg.wasm.br'));
+copyFileSync(kdfModule, path.join(dist, 'miniprogram-worker/mpshield_kdf.wasm.br'));
 
 // The tarball's LICENSE and Chinese README are the repository's (copies,
 // git-ignored in pkg/).
@@ -316,16 +352,18 @@ writeFileSync(path.join(dist, 'index.d.mts'), types);
 writeFileSync(path.join(dist, 'ts4/index.d.ts'), ts4Banner + ts4);
 writeFileSync(path.join(dist, 'ts4/index.d.mts'), ts4Banner + ts4);
 
-// Fail fast on the mini-program bundle (tests/miniprogram/ checks it fully).
-const mp = readFileSync(path.join(dist, 'miniprogram/index.js'), 'utf8');
-try {
-  acorn.parse(mp, { ecmaVersion: 2017, sourceType: 'script' });
-} catch (e) {
-  die(`dist/miniprogram/index.js is not ES2017: ${e.message}`);
-}
-for (const word of ['import.meta', 'new Function', 'eval(']) {
-  if (mp.includes(word)) {
-    die(`dist/miniprogram/index.js still contains "${word}"`);
+// Fail fast on the mini-program files (tests/miniprogram/ checks them fully).
+for (const file of ['miniprogram/index.js', 'miniprogram-worker/index.js', 'miniprogram-worker/client.js']) {
+  const mp = readFileSync(path.join(dist, file), 'utf8');
+  try {
+    acorn.parse(mp, { ecmaVersion: 2017, sourceType: 'script' });
+  } catch (e) {
+    die(`dist/${file} is not ES2017: ${e.message}`);
+  }
+  for (const word of ['import.meta', 'new Function', 'eval(']) {
+    if (mp.includes(word)) {
+      die(`dist/${file} still contains "${word}"`);
+    }
   }
 }
 

@@ -32,8 +32,9 @@
 # -Z location-detail=none (nightly) then drops the file/line/column records
 # that #[track_caller] code still embedded for those panics (38 source
 # paths, build-machine registry paths among them): -1,088 B brotli.
-# Output: build/gen{,-compact,-compact-gm}/mpshield.js (glue) and
-# build/wasm{,-compact,-compact-gm}/mpshield_bg.wasm{,.br}.
+# Output: build/gen{,-compact,-compact-gm}/mpshield.js (glue),
+# build/wasm{,-compact,-compact-gm}/mpshield_bg.wasm{,.br} and
+# build/wasm-kdf/mpshield_kdf.wasm{,.br} (see kdf_module below).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -70,6 +71,32 @@ flavour() {
 # one. Both suites in one phone module measured 231.8 KB brotli for the
 # module alone with the gm seal only (intl alone 223.5 KB), over the budget
 # with the bundle.
+
+
+# The module of the mini-program KDF Worker (crates/mpshield-kdf): Argon2id
+# alone, no wasm-bindgen, no std (its own allocator), so a few KB instead of
+# the phone module's 225 KB; WebAssembly 1.0 as above. Opt 3 throughout: it
+# is small either way (wasm-opt -Oz and -O3 within 40 bytes of each other
+# when measured), and under iOS's interpreter every pass counts. Output:
+# build/wasm-kdf/mpshield_kdf.wasm{,.br}; scripts/build-pkg.mjs puts the .br
+# into pkg/dist/miniprogram-worker/. `scripts/build-wasm.sh kdf` builds only
+# this one (about a minute).
+kdf_module() {
+  RUSTFLAGS="-C target-cpu=mvp" cargo +nightly build -q \
+    -Z build-std=core,alloc \
+    --target wasm32-unknown-unknown --release -p mpshield-kdf --lib --target-dir target/mvp-kdf
+  rm -rf build/wasm-kdf
+  mkdir -p build/wasm-kdf
+  wasm-opt -O3 --enable-mutable-globals \
+    target/mvp-kdf/wasm32-unknown-unknown/release/mpshield_kdf.wasm -o build/wasm-kdf/mpshield_kdf.wasm
+  brotli -q 11 -f -o build/wasm-kdf/mpshield_kdf.wasm.br build/wasm-kdf/mpshield_kdf.wasm
+}
+
+if [ "${1:-}" = kdf ]; then
+  kdf_module
+  exit 0
+fi
 flavour release build/gen build/wasm --features fast
 flavour compact build/gen-compact build/wasm-compact --no-default-features --features intl
 flavour compact build/gen-compact-gm build/wasm-compact-gm --no-default-features --features gm
+kdf_module

@@ -28,7 +28,7 @@ import {
 } from 'mpshield-glue';
 import { MpShieldError, fail, hostErrorMessage } from './errors.js';
 import { LIMITS, bytes, describe, hasOwn, member, integer, invalid, jsonText, options, required, seconds, string, text } from './args.js';
-import { ensureReady, fn, guardError, hasTrapped, namespace } from './runtime.js';
+import { ensureReady, fn, guardError, hasTrapped, kdfRunner, namespace } from './runtime.js';
 import { signingKeyHandle } from './keys.js';
 import { storageAdapter } from './storage.js';
 
@@ -663,8 +663,9 @@ export const consent = namespace({
  * runs in a later task (setTimeout 0), after this function has returned its
  * Promise, so the caller can first show a spinner. It still runs on the
  * calling thread and occupies it for its whole duration (about 1.5 s with
- * the defaults on iPhones, where WeChat interprets WebAssembly): call it
- * from a worker if the page must stay responsive.
+ * the defaults on iPhones, where WeChat interprets WebAssembly) — unless a
+ * mini-program passed init({ kdfWorker }): then it runs in a WeChat Worker
+ * (pkg/src/kdf-client.cjs), with the same bounds and the same key.
  */
 export const deriveStorageKey = asyncFn(function deriveStorageKey(args) {
   const o = options(args, 'deriveStorageKey options', ['pin', 'salt', 'params']);
@@ -679,6 +680,8 @@ export const deriveStorageKey = asyncFn(function deriveStorageKey(args) {
   let pinBytes;
   if (typeof pin === 'string') pinText = text(pin, 'options.pin');
   else pinBytes = bytes(pin, 'options.pin', LIMITS.text).slice();
+  const worker = kdfRunner();
+  if (worker) return worker({ pin: pinBytes || new TextEncoder().encode(pinText), salt, memoryKib, iterations, parallelism });
   return later(function () {
     ensureReady();
     try {

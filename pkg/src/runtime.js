@@ -18,7 +18,7 @@
 // (FinalizationRegistry callbacks that free the module's objects) do nothing.
 import { addEntropy as glueAddEntropy, moduleInfo as glueModuleInfo, __mpshieldMarkTrapped as markGlueTrapped } from 'mpshield-glue';
 import { MpShieldError, MESSAGES, fail, isTrap, toMpShieldError } from './errors.js';
-import { bytes, member, options as readOptions } from './args.js';
+import { bytes, invalid, member, options as readOptions } from './args.js';
 
 /** Fewest entropy bytes the module accepts (src/rng.rs MIN_ENTROPY_BYTES). */
 export const MIN_ENTROPY_BYTES = 32;
@@ -127,7 +127,15 @@ async function load(wasmPath) {
  * fails with WASM_LOAD_FAILED if the loaded module does not carry it (a gm
  * deployment that loaded the intl phone module, or the reverse).
  *
- * @param {{ wasmPath?: string | URL, entropy?: Uint8Array | ArrayBuffer, suite?: 'intl' | 'gm' }} [options]
+ * `options.kdfWorker`: where deriveStorageKey runs instead of the calling
+ * thread — in mini-programs, the WeChat Worker of
+ * `require('mpshield/miniprogram-kdf')(scriptPath)` (pkg/src/kdf-client.cjs;
+ * README, "Long calls on iPhones"). It is called with `{ pin, salt,
+ * memoryKib, iterations, parallelism }` (checked and copied; it zeroes
+ * `pin`) and returns a Promise of the 32-byte key, rejecting with
+ * MpShieldError-shaped errors.
+ *
+ * @param {{ wasmPath?: string | URL, entropy?: Uint8Array | ArrayBuffer, suite?: 'intl' | 'gm', kdfWorker?: Function }} [options]
  * @returns {Promise<void>}
  */
 export function init(options) {
@@ -137,7 +145,7 @@ export function init(options) {
 }
 
 async function initOnce(options) {
-  const opts = readOptions(options, 'init options', ['wasmPath', 'entropy', 'suite']);
+  const opts = readOptions(options, 'init options', ['wasmPath', 'entropy', 'suite', 'kdfWorker']);
   const wasmPath = opts.wasmPath === undefined ? undefined : pathOption(opts.wasmPath);
   const suite = opts.suite;
   if (suite !== undefined && suite !== 'intl' && suite !== 'gm') {
@@ -159,6 +167,10 @@ async function initOnce(options) {
     throw fail('INTERNAL', 'internal error: mpshield was imported without a loader; import the package, not its sources');
   }
   if (state.trapped) throw afterTrap();
+  if (opts.kdfWorker !== undefined) {
+    if (typeof opts.kdfWorker !== 'function') throw invalid('options.kdfWorker', 'the function of mpshield/miniprogram-kdf', opts.kdfWorker);
+    state.kdf = opts.kdfWorker;
+  }
   await load(wasmPath);
   if (suite !== undefined && moduleInfo().suites.indexOf(suite) < 0) {
     throw fail(
@@ -262,6 +274,11 @@ export function fn(impl, opts, named) {
 export function ensureReady() {
   if (!state.ready) throw notInitialised();
   if (state.trapped) throw afterTrap();
+}
+
+/** deriveStorageKey's runner from init({ kdfWorker }), or undefined (in-thread). */
+export function kdfRunner() {
+  return state.kdf;
 }
 
 /** Whether an earlier call trapped (handles then stop calling into the module). */

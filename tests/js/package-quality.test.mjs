@@ -17,7 +17,7 @@ import { pkgDir, root } from './helpers/link.mjs';
 const require = createRequire(import.meta.url);
 const bin = (name) => path.join(root, 'node_modules/.bin', name);
 /** Assets, not modules: attw has nothing to say about them. */
-const ASSETS = ['./miniprogram/mpshield_bg.wasm.br', './mpshield_compact_bg.wasm', './mpshield_gm_bg.wasm', './mpshield_gm_bg.wasm.br', './mpshield_bg.wasm'];
+const ASSETS = ['./miniprogram/mpshield_bg.wasm.br', './miniprogram-worker/mpshield_kdf.wasm.br', './mpshield_compact_bg.wasm', './mpshield_gm_bg.wasm', './mpshield_gm_bg.wasm.br', './mpshield_bg.wasm'];
 /** The browser build is ESM only by design: require('mpshield/browser') is meaningless, so attw's warning for it is expected. */
 const ATTW = ['--exclude-entrypoints', ...ASSETS, '--ignore-rules', 'cjs-resolves-to-esm', '--format', 'ascii'];
 

@@ -15,7 +15,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import * as acorn from 'acorn';
 import { linkPackage, root } from './helpers/link.mjs';
@@ -99,8 +99,19 @@ const fixtures = ['taro/config/index.js', 'taro/src/app.js', 'uniapp/vite.config
   .map((f) => readFileSync(path.join(root, 'tests/frameworks', f), 'utf8'))
   .join('\n');
 
+/** The README's KDF Worker set-up ("Long calls on iPhones"), copied into a code package. */
+function copyKdfWorker(dir) {
+  const from = path.join(root, 'pkg/dist/miniprogram-worker');
+  mkdirSync(path.join(dir, 'workers/mpshield-kdf'), { recursive: true });
+  mkdirSync(path.join(dir, 'mpshield-kdf'), { recursive: true });
+  copyFileSync(path.join(from, 'index.js'), path.join(dir, 'workers/mpshield-kdf/index.js'));
+  for (const f of ['client.js', 'mpshield_kdf.wasm.br']) copyFileSync(path.join(from, f), path.join(dir, 'mpshield-kdf', f));
+  writeFileSync(path.join(dir, 'app.json'), JSON.stringify({ pages: ['pages/index/index'], workers: 'workers' }));
+}
+
 async function runMiniProgram(u, profile) {
   const pkg = makePackageRoot(['', 'pkgA']);
+  copyKdfWorker(pkg.root);
   try {
     const host = createAppHost({ profile, root: pkg.root });
     const printed = [];

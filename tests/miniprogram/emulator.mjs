@@ -19,7 +19,9 @@
 // - a `wx` stub: asynchronous getRandomValues({ length }) capped at
 //   1,048,576 bytes answering { randomValues: ArrayBuffer } by callback or,
 //   without callbacks, by Promise; get/set/removeStorage(Sync) enforcing
-//   1 MB per key and 10 MB in total.
+//   1 MB per key and 10 MB in total; wx.createWorker(path) starting a real
+//   thread (worker-host.mjs) with a Worker's globals, under WeChat's rules
+//   for the app.json "workers" folder (see "wx.createWorker" below).
 // Objects handed to code in the sandbox are created with the sandbox's own
 // constructors (cross-realm objects fail wasm-bindgen's and our checks).
 //
@@ -32,6 +34,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import vm from 'node:vm';
+import { Worker as NodeWorker } from 'node:worker_threads';
 import zlib from 'node:zlib';
 import * as esbuild from 'esbuild';
 import { exportedGlobals, validateMvp } from '../js/helpers/wasm.mjs';
@@ -124,61 +127,7 @@ export function createMiniProgram({ profile, root, randomValues = 'callback', wx
   konsole.error = konsole.warn;
 
   // --- WXWebAssembly ------------------------------------------------------------------
-  const WXWebAssembly = new I.Object();
-  WXWebAssembly.instantiate = (p, imports) =>
-    new I.Promise((resolve, reject) => {
-      log.instantiate.push(typeof p === 'string' ? p : Object.prototype.toString.call(p));
-      if (typeof p !== 'string') {
-        reject(new I.TypeError('WXWebAssembly.instantiate: the first argument must be a code-package path string'));
-        return;
-      }
-      if (!/^\/.*\.wasm(\.br)?$/.test(p)) {
-        reject(new I.Error(`WXWebAssembly.instantiate: not a code-package path to a .wasm or .wasm.br file: ${p}`));
-        return;
-      }
-      const file = path.join(root, p);
-      if (!file.startsWith(root + path.sep) || !existsSync(file) || !statSync(file).isFile()) {
-        reject(new I.Error(`WXWebAssembly.instantiate: file not found in the code package: ${p}`));
-        return;
-      }
-      let bytes = readFileSync(file);
-      if (p.endsWith('.br')) {
-        try {
-          bytes = zlib.brotliDecompressSync(bytes);
-        } catch (e) {
-          // What WeChat says of a broken .br is not documented; a compile error is the nearest.
-          reject(new I.Error(`CompileError: invalid wasm file (not brotli: ${e.message})`));
-          return;
-        }
-      }
-      if (profile === 'ios') {
-        const mvp = validateMvp(bytes);
-        if (!mvp.ok) {
-          reject(new I.Error(`CompileError: invalid wasm file (not WebAssembly 1.0): ${mvp.output.split('\n')[0]}`));
-          return;
-        }
-        let globals;
-        try {
-          globals = exportedGlobals(bytes);
-        } catch (e) {
-          reject(new I.Error(`CompileError: invalid wasm file: ${e.message}`));
-          return;
-        }
-        if (globals.length > 0) {
-          reject(new I.Error(`CompileError: invalid wasm file (iOS cannot export Globals: ${globals.join(', ')})`));
-          return;
-        }
-      }
-      WebAssembly.instantiate(bytes, imports).then(
-        ({ instance, module }) => {
-          const result = new I.Object();
-          result.instance = instance;
-          result.module = module;
-          resolve(result);
-        },
-        (e) => reject(new I.Error(`${e.name}: ${e.message}`)),
-      );
-    });
+  const WXWebAssembly = makeWXWebAssembly({ I, root, profile, log });
 
   // --- wx -----------------------------------------------------------------------------------
   const wx = new I.Object();
@@ -289,6 +238,76 @@ export function createMiniProgram({ profile, root, randomValues = 'callback', wx
       return errObj('removeStorage:ok');
     });
 
+  // --- wx.createWorker ------------------------------------------------------------------
+  // A real thread (worker_threads, tests/miniprogram/worker-host.mjs) with
+  // a WeChat Worker's globals. WeChat's rules, enforced: the script must lie
+  // inside the folder app.json's "workers" names (string or { path }), given
+  // as a path from the package root; one Worker at a time; messages are
+  // copied as JSON (typed arrays do not survive; WeChat documents only
+  // "serialisable key-value objects"). Undocumented, so the pessimistic
+  // choice: a script that does not exist, or that throws, leaves the page
+  // without any message (the thread ends; log.workers records why).
+  // `killWorker()` ends the running Worker as iOS does under memory
+  // pressure and calls its onProcessKilled listeners.
+  const workers = { active: null };
+  log.workers = [];
+  wx.createWorker = (scriptPath) => {
+    const appJson = path.join(root, 'app.json');
+    const config = existsSync(appJson) ? JSON.parse(readFileSync(appJson, 'utf8')).workers : undefined;
+    const dir = typeof config === 'string' ? config : config && config.path;
+    if (typeof dir !== 'string' || dir === '') throw new I.Error('createWorker:fail app.json names no "workers" folder');
+    const script = String(scriptPath).replace(/^\//, '');
+    const folder = dir.replace(/^\/|\/$/g, '');
+    if (!script.startsWith(folder + '/') || script.split('/').includes('..')) {
+      throw new I.Error(`createWorker:fail ${scriptPath} is not inside the workers folder "${folder}" (app.json)`);
+    }
+    if (workers.active) throw new I.Error('createWorker:fail exceed max concurrent workers limit (1): terminate the current Worker first');
+    const thread = new NodeWorker(new URL('./worker-host.mjs', import.meta.url), {
+      workerData: { root, folder, script, profile },
+    });
+    const entry = { script, thread, listeners: [], killed: [], ended: false };
+    workers.active = entry;
+    log.workers.push({ event: 'created', script, at: Date.now() });
+    const finish = (event, detail) => {
+      if (entry.ended) return;
+      entry.ended = true;
+      if (workers.active === entry) workers.active = null;
+      log.workers.push({ event, script, detail, at: Date.now() });
+    };
+    thread.on('message', (m) => {
+      if (m.type === 'log') {
+        log.workers.push({ event: m.event, script, detail: m.detail, at: Date.now() });
+        return;
+      }
+      if (entry.ended) return;
+      const msg = I.JSON.parse(m.json);
+      for (const f of entry.listeners) f(msg);
+    });
+    thread.on('error', (e) => finish('crashed', e && e.message));
+    thread.on('exit', (code) => finish('exited', code));
+    const w = new I.Object();
+    w.postMessage = (msg) => {
+      if (entry.ended) return;
+      thread.postMessage(JSON.stringify(msg));
+    };
+    w.onMessage = (f) => {
+      entry.listeners.push(f);
+    };
+    w.onProcessKilled = (f) => {
+      entry.killed.push(f);
+    };
+    w.terminate = () => {
+      finish('terminated');
+      thread.terminate();
+    };
+    entry.kill = () => {
+      finish('killed');
+      thread.terminate();
+      for (const f of entry.killed) f();
+    };
+    return w;
+  };
+
   // --- globals ----------------------------------------------------------------------------
   const g = context;
   g.console = konsole;
@@ -340,11 +359,83 @@ export function createMiniProgram({ profile, root, randomValues = 'callback', wx
     log,
     wx,
     store,
+    /** The Worker wx.createWorker started and nobody ended, or null. */
+    activeWorker: () => (workers.active ? workers.active.script : null),
+    /** Ends the running Worker as iOS does under memory pressure (onProcessKilled). */
+    killWorker: () => workers.active && workers.active.kill(),
     /** require() as a page at the code package's root would. */
     require: makeRequire(root),
     /** Runs source in the sandbox (a script; may evaluate to a Promise). */
     run: (source, filename = 'test.js') => vm.runInContext(source, context, { filename }),
   };
+}
+
+/**
+ * WeChat's WXWebAssembly over the code package at `root`, its objects made
+ * with the realm constructors `I`: instantiate(path, imports) accepts only
+ * a code-package path to a .wasm or .wasm.br (brotli-decompressed here);
+ * profile "ios" refuses modules that are not WebAssembly 1.0 or that export
+ * a Global. `hidden(file)`: files the host does not have (a Worker's
+ * WXWebAssembly does not see files inside the workers folder, where WeChat
+ * packs only .js files).
+ */
+export function makeWXWebAssembly({ I, root, profile, log, hidden = () => false }) {
+  const WXWebAssembly = new I.Object();
+  WXWebAssembly.instantiate = (p, imports) =>
+    new I.Promise((resolve, reject) => {
+      log.instantiate.push(typeof p === 'string' ? p : Object.prototype.toString.call(p));
+      if (typeof p !== 'string') {
+        reject(new I.TypeError('WXWebAssembly.instantiate: the first argument must be a code-package path string'));
+        return;
+      }
+      if (!/^\/.*\.wasm(\.br)?$/.test(p)) {
+        reject(new I.Error(`WXWebAssembly.instantiate: not a code-package path to a .wasm or .wasm.br file: ${p}`));
+        return;
+      }
+      const file = path.join(root, p);
+      if (!file.startsWith(root + path.sep) || !existsSync(file) || !statSync(file).isFile() || hidden(file)) {
+        reject(new I.Error(`WXWebAssembly.instantiate: file not found in the code package: ${p}`));
+        return;
+      }
+      let bytes = readFileSync(file);
+      if (p.endsWith('.br')) {
+        try {
+          bytes = zlib.brotliDecompressSync(bytes);
+        } catch (e) {
+          // What WeChat says of a broken .br is not documented; a compile error is the nearest.
+          reject(new I.Error(`CompileError: invalid wasm file (not brotli: ${e.message})`));
+          return;
+        }
+      }
+      if (profile === 'ios') {
+        const mvp = validateMvp(bytes);
+        if (!mvp.ok) {
+          reject(new I.Error(`CompileError: invalid wasm file (not WebAssembly 1.0): ${mvp.output.split('\n')[0]}`));
+          return;
+        }
+        let globals;
+        try {
+          globals = exportedGlobals(bytes);
+        } catch (e) {
+          reject(new I.Error(`CompileError: invalid wasm file: ${e.message}`));
+          return;
+        }
+        if (globals.length > 0) {
+          reject(new I.Error(`CompileError: invalid wasm file (iOS cannot export Globals: ${globals.join(', ')})`));
+          return;
+        }
+      }
+      WebAssembly.instantiate(bytes, imports).then(
+        ({ instance, module }) => {
+          const result = new I.Object();
+          result.instance = instance;
+          result.module = module;
+          resolve(result);
+        },
+        (e) => reject(new I.Error(`${e.name}: ${e.message}`)),
+      );
+    });
+  return WXWebAssembly;
 }
 
 let smokeScript = null;

@@ -127,6 +127,12 @@ function codePackage(t) {
   // issuer and the hotel on the phone).
   mkdirSync(path.join(pkg.root, 'demo'), { recursive: true });
   cpSync(path.join(repoRoot, 'pkg/dist/mpshield_bg.wasm'), path.join(pkg.root, 'demo/mpshield_bg.wasm'));
+  // And the KDF Worker: its script into the "workers" folder, its module and client.js outside it.
+  const kdf = path.join(repoRoot, 'pkg/dist/miniprogram-worker');
+  mkdirSync(path.join(pkg.root, 'workers/mpshield-kdf'), { recursive: true });
+  mkdirSync(path.join(pkg.root, 'mpshield-kdf'), { recursive: true });
+  cpSync(path.join(kdf, 'index.js'), path.join(pkg.root, 'workers/mpshield-kdf/index.js'));
+  for (const f of ['client.js', 'mpshield_kdf.wasm.br']) cpSync(path.join(kdf, f), path.join(pkg.root, 'mpshield-kdf', f));
   return pkg.root;
 }
 
@@ -189,8 +195,15 @@ for (const profile of ['ios', 'android']) {
     assert.match(data().error, /6 位数字/);
 
     // Unlock: the wallet opens on wx storage, the test issuer issues a card.
+    // The PIN's Argon2id runs in the KDF Worker (one, ended after its answer).
     await tap('onPinInput', typed(PIN));
+    const unlockStarted = Date.now();
     await tap('onUnlock');
+    const unlockMs = Date.now() - unlockStarted;
+    const kdfEvents = mp.log.workers.filter((e) => e.script === 'workers/mpshield-kdf/index.js');
+    assert.deepEqual(kdfEvents.map((e) => e.event).slice(0, 2), ['created', 'terminated'], 'deriveStorageKey ran in the Worker');
+    assert.equal(mp.activeWorker(), null, 'and left none running');
+    t.diagnostic(`${profile}: unlock ${unlockMs} ms, of which deriveStorageKey in the Worker ${kdfEvents[1].at - kdfEvents[0].at} ms (off the logic thread)`);
     let d = data();
     assert.equal(d.error, '', d.error);
     assert.equal(d.phase, 'request');
@@ -402,6 +415,8 @@ test('the example project: DevTools settings put the package where app.js loads 
   assert.match(appJs, /const WASM_PATH = '\/demo\/mpshield_bg\.wasm';/);
   const appJson = JSON.parse(readFileSync(path.join(exampleRoot, 'app.json'), 'utf8'));
   assert.deepEqual(appJson.pages, [PAGE]);
+  assert.equal(appJson.workers, 'workers', 'the KDF Worker\'s folder');
+  assert.match(appJs, /kdfWorker: kdfWorker\(KDF_WORKER\)/);
   for (const ext of ['js', 'wxml', 'wxss', 'json']) readFileSync(path.join(exampleRoot, `${PAGE}.${ext}`));
 
   // Every bind*/catch* handler the WXML names is a function of the page.

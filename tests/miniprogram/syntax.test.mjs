@@ -52,11 +52,22 @@ test('every .js file in pkg/dist/miniprogram is ES2017 and uses nothing WeChat l
   }
 });
 
+test('the KDF Worker files (pkg/dist/miniprogram-worker) are ES2017 and use nothing WeChat lacks', () => {
+  const dir = path.join(path.dirname(mpDist), 'miniprogram-worker');
+  const files = readdirSync(dir);
+  assert.deepEqual(files.sort(), ['client.js', 'index.js', 'mpshield_kdf.wasm.br'], 'the client, the Worker script and its module');
+  for (const f of files.filter((f) => f.endsWith('.js'))) {
+    const problems = checkMiniProgramSource(readFileSync(path.join(dir, f), 'utf8'));
+    assert.deepEqual(problems, [], `${f}:\n${problems.join('\n')}`);
+  }
+});
+
 test('every .js file of the example mini-program is ES2017 and uses nothing WeChat lacks', () => {
   const root = path.join(repoRoot, 'examples/miniprogram/miniprogram');
-  // Its own code only: a developer's "Build npm" output (miniprogram_npm) is the package, checked above.
+  // Its own code only: a developer's "Build npm" output (miniprogram_npm) and
+  // copies of the KDF Worker files (mpshield-kdf) are the package's, checked above.
   const files = readdirSync(root, { recursive: true })
-    .filter((f) => f.endsWith('.js') && !f.split(path.sep).includes('miniprogram_npm'))
+    .filter((f) => f.endsWith('.js') && !f.split(path.sep).some((d) => d === 'miniprogram_npm' || d === 'mpshield-kdf'))
     .sort();
   assert.deepEqual(files, [
     'app.js',

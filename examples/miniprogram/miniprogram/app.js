@@ -15,8 +15,16 @@ const mpshield = require('mpshield');
 // download.
 const WASM_PATH = '/demo/mpshield_bg.wasm';
 
+// The PIN's Argon2id (deriveStorageKey) takes about 1.5 s on iPhones, where
+// WeChat interprets WebAssembly: it runs in a Worker, so the page stays
+// responsive. The Worker script sits in the folder app.json's "workers"
+// names, its module and client.js outside it, copied from
+// node_modules/mpshield/dist/miniprogram-worker/ (see README.md).
+const kdfWorker = require('./mpshield-kdf/client.js');
+const KDF_WORKER = 'workers/mpshield-kdf/index.js';
+
 async function initMpshield() {
-  await mpshield.init({ wasmPath: WASM_PATH });
+  await mpshield.init({ wasmPath: WASM_PATH, kdfWorker: kdfWorker(KDF_WORKER) });
   return mpshield;
 }
 
