@@ -76,6 +76,17 @@ pub(crate) fn parse_text(text: &str) -> Result<Value, String> {
     Ok(v)
 }
 
+/// Parses JSON bytes (decrypted or stored, not a boundary argument): UTF-8
+/// first, then the text. One parser over `&str` for every JSON in the
+/// module, instead of a second copy of serde_json's parser over bytes
+/// (`from_slice` instantiates it again: about 11.7 KB of the phone module).
+///
+/// # Errors
+/// `None` if the bytes are not UTF-8 or not JSON.
+pub(crate) fn from_bytes<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Option<T> {
+    serde_json::from_str(std::str::from_utf8(bytes).ok()?).ok()
+}
+
 /// The members of one JSON object, taken out one by one.
 pub(crate) struct Members {
     map: Map<String, Value>,

@@ -261,7 +261,7 @@ impl Verifier {
             },
         )?;
         let body: Value =
-            serde_json::from_slice(&plaintext).map_err(|_| bad("the plaintext is not JSON"))?;
+            crate::json::from_bytes(&plaintext).ok_or_else(|| bad("the plaintext is not JSON"))?;
         let body = body.as_object().ok_or_else(|| bad("not a JSON object"))?;
         let text = |name: &str| {
             body.get(name)

@@ -344,8 +344,8 @@ impl Wallet {
     /// suite is not in this module.
     pub fn from_opened(opened: Opened, options: &OpenOptions) -> Result<Self> {
         let state = opened.state.clone();
-        let v: Value =
-            serde_json::from_slice(&state).map_err(|_| corrupt("the wallet state is not JSON"))?;
+        let v: Value = crate::json::from_bytes(&state)
+            .ok_or_else(|| corrupt("the wallet state is not JSON"))?;
         let suite = match v.get("suite") {
             None => Suite::Intl,
             Some(Value::String(name)) => Suite::from_name(name)
@@ -1168,8 +1168,8 @@ impl Wallet {
         if !ends {
             return Err(corrupt("the export does not end at its handover"));
         }
-        let reissue: Value = serde_json::from_slice(&e.reissue)
-            .map_err(|_| corrupt("the export's credential list is malformed"))?;
+        let reissue: Value = crate::json::from_bytes(&e.reissue)
+            .ok_or_else(|| corrupt("the export's credential list is malformed"))?;
         let mut wallet =
             Self::create_with_suite(suite, options.trusted.clone(), options.allow_unverified)?;
         wallet.log = log;
