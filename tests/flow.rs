@@ -227,3 +227,45 @@ fn a_receipt_that_does_not_describe_the_disclosure_is_refused() {
         assert_eq!(code, "INVALID_RECEIPT", "{what}");
     }
 }
+
+/// `respond` after `evaluate` of the same text skips the signature check
+/// (it would give the same answer), never the other checks: another text,
+/// a failed evaluation or a later clock is verified again in full.
+#[test]
+fn a_request_evaluated_before_is_still_checked_at_respond() {
+    use common::flow::separate;
+    use mpshield::flow::request::Request;
+    seed();
+    let mut w = world();
+    let req = hotel_request(&w.hotel, NOW);
+    // The same request with its signature's first character changed.
+    let (signed, sig) = req.rsplit_once('.').unwrap();
+    let first = if sig.starts_with('A') { "B" } else { "A" };
+    let forged = format!("{signed}.{first}{}", &sig[1..]);
+    let refused = Request::verify(&forged, NOW).unwrap_err().code();
+    let respond = |w: &mut common::flow::World, text: &str, now: i64| {
+        w.wallet
+            .respond(
+                &mut w.storage,
+                &w.key,
+                text,
+                &hotel_choices(),
+                &separate(),
+                now,
+            )
+            .map(|_| ())
+    };
+    w.wallet.evaluate(&req, NOW).unwrap();
+    assert_eq!(respond(&mut w, &forged, NOW).unwrap_err().code(), refused);
+    // A failed evaluation is not remembered as verified.
+    assert_eq!(w.wallet.evaluate(&forged, NOW).unwrap_err().code(), refused);
+    assert_eq!(respond(&mut w, &forged, NOW).unwrap_err().code(), refused);
+    // Time is checked again: the evaluated request has expired since.
+    let later = NOW + 2 * 86_400;
+    let expired = Request::verify(&req, later).unwrap_err().code();
+    assert_eq!(respond(&mut w, &req, later).unwrap_err().code(), expired);
+    assert_eq!(w.wallet.log().size(), 0);
+    // And the evaluated request is answered.
+    respond(&mut w, &req, NOW).unwrap();
+    assert_eq!(w.wallet.log().size(), 1);
+}

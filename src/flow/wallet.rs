@@ -13,6 +13,8 @@
 //! credential). It holds and presents credentials of issuers of either
 //! suite: the issuer's algorithm is independent of the holder binding.
 
+use std::cell::Cell;
+
 use serde_json::{json, Map, Value};
 use zeroize::Zeroizing;
 
@@ -184,6 +186,10 @@ pub struct Wallet {
     /// A prune awaiting its save: the size the log is pruned to once the
     /// save counts.
     pending_prune: Option<u64>,
+    /// The last request text whose signature and claims verified here
+    /// (at most `MAX_REQUEST_BYTES`): `respond` or `refuse` of the request
+    /// `evaluate` showed does not verify its signature a second time.
+    verified_request: Cell<Option<String>>,
 }
 
 /// What [`Wallet::finish_export`] gives the citizen.
@@ -308,6 +314,7 @@ impl Wallet {
             handovers: Vec::new(),
             pending_export: None,
             pending_prune: None,
+            verified_request: Cell::new(None),
         })
     }
 
@@ -413,6 +420,7 @@ impl Wallet {
             handovers,
             pending_export: None,
             pending_prune: None,
+            verified_request: Cell::new(None),
         };
         wallet.check_trusted(options.trusted_checkpoint.as_deref())?;
         for c in stored {
@@ -638,7 +646,7 @@ impl Wallet {
     /// # Errors
     /// As [`Request::verify`].
     pub fn evaluate(&self, request: &str, now: i64) -> Result<Value> {
-        let req = Request::verify(request, now)?;
+        let req = self.verify_request(request, now)?;
         let verified = self.is_trusted(&req);
         let schema = licence::schema(req.licence())?;
         let cred = self.credential_for(req.licence(), now);
@@ -730,8 +738,21 @@ impl Wallet {
         Ok(Value::Object(out))
     }
 
+    /// [`Request::verify`], checking the signature only if `request` is not
+    /// the text this wallet last verified.
+    fn verify_request(&self, request: &str, now: i64) -> Result<Request> {
+        let last = self.verified_request.take();
+        let known = last.as_deref() == Some(request);
+        let result = Request::verify_again(request, known, now);
+        self.verified_request.set(match (&result, known) {
+            (Ok(_), false) => Some(request.to_owned()),
+            _ => last,
+        });
+        result
+    }
+
     fn checked_request(&self, request: &str, now: i64) -> Result<Request> {
-        let req = Request::verify(request, now)?;
+        let req = self.verify_request(request, now)?;
         check_suite(self.suite, &req)?;
         if !self.allow_unverified && !self.is_trusted(&req) {
             return Err(Error::UntrustedVerifier);
@@ -914,7 +935,7 @@ impl Wallet {
     /// As [`Request::verify`]; [`Error::UnsupportedAlgorithm`] for a request
     /// of the other suite than the wallet's.
     pub fn begin_refuse(&mut self, request: &str, now: i64) -> Result<String> {
-        let req = Request::verify(request, now)?;
+        let req = self.verify_request(request, now)?;
         check_suite(self.suite, &req)?;
         let fields = req
             .fields

@@ -206,7 +206,8 @@ pub fn choice(licence: &str, field: &str, form: Form) -> Choice {
     }
 }
 
-fn separate() -> SeparateConsent {
+/// The separate consent the hotel check-in needs: for the ID number.
+pub fn separate() -> SeparateConsent {
     SeparateConsent::Fields(vec!["id_number".into()])
 }
 
