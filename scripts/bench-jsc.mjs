@@ -20,7 +20,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { bundle, engineOptions, engineVersion, jscAvailable, prepareJsc, JSC } from '../tests/miniprogram/jsc/profile.mjs';
+import { bundle, engineOptions, engineVersion, jscAvailable, prepareJsc, GM_WASM_PATH, JSC } from '../tests/miniprogram/jsc/profile.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const BUDGET_MS = Number(process.env.BENCH_JSC_MS || 600);
@@ -42,12 +42,19 @@ const ROWS = [
   ['sdjwt.verify.EdDSA', '`sdjwt.verify`, EdDSA'],
   ['seal.1k.intl', 'seal 1 KiB (X25519, HKDF-SHA256, ChaCha20-Poly1305)'],
   ['open.1k.intl', 'open 1 KiB'],
-  ['seal.1k.gm', 'seal 1 KiB, gm (SM2, HKDF-SM3, SM4-GCM)'],
-  ['open.1k.gm', 'open 1 KiB, gm'],
   ['wallet.evaluate', '`wallet.evaluate` (hotel request)'],
   ['wallet.respond.intl.ES256', '`wallet.respond` hotel, issuer ES256'],
   ['wallet.respond.intl.EdDSA', '`wallet.respond` hotel, issuer EdDSA'],
-  ['wallet.respond.gm', '`wallet.respond` hotel, gm suite'],
+  ['wallet.evaluate+respond.intl', 'one check-in as the phone makes it: `evaluate`, then `respond` (issuer EdDSA)'],
+  ['gm.init', 'gm module: `init({ wasmPath, suite: \'gm\' })` (first call)'],
+  ['sm2.keygen', 'gm: SM2 key generation (`SigningKey.generate(\'SM2\')`)'],
+  ['sdjwt.present.SM2', 'gm: `sdjwt.present`, SM2 holder (KB-JWT signature + SM3s)'],
+  ['sdjwt.verify.SM2', 'gm: `sdjwt.verify`, SM2 (issuer + holder signatures)'],
+  ['seal.1k.gm', 'gm: seal 1 KiB (SM2, HKDF-SM3, SM4-GCM)'],
+  ['open.1k.gm', 'gm: open 1 KiB'],
+  ['wallet.evaluate.gm', 'gm: `wallet.evaluate` (hotel request)'],
+  ['wallet.respond.gm', 'gm: `wallet.respond` hotel, issuer SM2'],
+  ['wallet.evaluate+respond.gm', 'gm: one check-in as the phone makes it: `evaluate`, then `respond`'],
   ['consentLog.append', '`ConsentLog.append` (one record)'],
   ['deriveStorageKey', '`deriveStorageKey` (Argon2id 12 MiB, t = 3; once)'],
 ];
@@ -65,8 +72,8 @@ const COMPARE = {
   'sdjwt.verify.EdDSA': ['sdjwt.verify.EdDSA'],
   'sdjwt.present.ES256': ['sdjwt.present.ES256'],
   'sdjwt.verify.ES256': ['sdjwt.verify.ES256'],
-  'sm2.sign': [null, 'mpshield: SM2 signatures not yet'],
-  'sm2.verify': [null, 'mpshield: SM2 signatures not yet'],
+  'sm2.sign': ['sdjwt.present.SM2', 'mpshield: a whole presentation (one SM2 signature)'],
+  'sm2.verify': ['sdjwt.verify.SM2', 'mpshield: a whole verification (two SM2 signatures)'],
   'sm2.encrypt.1k': ['seal.1k.gm', 'SM2 public-key encryption (GB/T 32918.4), not an HPKE envelope'],
   'sm2.decrypt.1k': ['open.1k.gm', 'SM2 public-key decryption'],
   'sm3.1k': [null, 'no SM3-only call in mpshield'],
@@ -102,6 +109,26 @@ const driver = (benchFile, peersFile, budgetMs, warmupMs) => `(function () {
         return peerRealm.__peersBundle.makePeers({ claims: B.ID_CLAIMS, frame: B.ID_FRAME, showFrame: B.SHOW_FRAME });
       }).then(function (peers) {
         return B.runBench({ m: m, rp: rp, peers: peers, now: T.now, initMs: initMs, budgetMs: ${budgetMs}, warmupMs: ${warmupMs},
+          emit: function (r) { T.emit({ bench: r }); } });
+      });
+    });
+  }).then(T.done);
+})();
+`;
+
+/** The gm rows: the gm phone module, loaded from the code package as a gm deployment does. */
+const gmDriver = (benchFile, budgetMs, warmupMs) => `(function () {
+  var T = __mpTest;
+  T.loadScript(${JSON.stringify(benchFile)});
+  var B = __mpBenchBundle;
+  var m = require('mpshield');
+  T.run('bench gm', function () {
+    var t0 = T.now();
+    return m.init({ wasmPath: ${JSON.stringify(GM_WASM_PATH)}, suite: 'gm' }).then(function () {
+      var initMs = T.now() - t0;
+      var rp = T.serverRealm();
+      return rp.init().then(function () {
+        return B.runBenchGm({ m: m, rp: rp, now: T.now, initMs: initMs, budgetMs: ${budgetMs}, warmupMs: ${warmupMs},
           emit: function (r) { T.emit({ bench: r }); } });
       });
     });
@@ -180,6 +207,13 @@ async function jscRuns(rp) {
       }
       out[mode] = r.results.filter((x) => x.bench).map((x) => x.bench);
       progress(`bench-jsc: ${mode} done in ${(r.ms / 1000).toFixed(1)} s`);
+      const g = await mp.run(gmDriver(benchFile, BUDGET_MS, mode === 'jit' ? WARMUP_MS : 0), { mode, scripts: [], timeoutMs: 20 * 60 * 1000 });
+      const gFailed = g.results.filter((x) => x.scenario && !x.ok);
+      if (!g.done || gFailed.length || g.timedOut) {
+        throw new Error(`bench-jsc: the gm ${mode} run failed (status ${g.status}${g.timedOut ? ', timed out' : ''}):\n${gFailed.map((f) => f.error).join('\n')}\n${g.stdout.slice(-3000)}\n${g.stderr.slice(-3000)}`);
+      }
+      out[mode].push(...g.results.filter((x) => x.bench).map((x) => x.bench));
+      progress(`bench-jsc: gm ${mode} done in ${(g.ms / 1000).toFixed(1)} s`);
     }
     const logFiles = await growLogs(rp, mp.dir);
     const stored = logFiles.map((f) => JSON.parse(readFileSync(f, 'utf8')).bytes);
@@ -288,10 +322,7 @@ function section({ out, hashes, growth }, node, started) {
       md += `| ${impl} | ${r.op} | ${r.error ? 'failed: ' + r.error : fmtMs(pa)} | ${fmtMs(pb)} | ${ours ? label + (have ? '' : ' (' + (mine && (mine.missing || mine.error)) + ')') : '—'} | ${have ? ratio(pa, mine.ms) : '—'} | ${have ? ratio(pb, ms(out.jit, ours)) : '—'} | ${note || ''} |\n`;
     }
   }
-  const gmSeal = find(out.nojit, 'seal.1k.gm');
-  md += '\nNot yet measured: `wallet.respond` in the gm suite (the gm wallet is being written)';
-  if (gmSeal && gmSeal.missing) md += ', and the gm seal, which the default mini-program module (the intl suite) does not contain';
-  md += '; SM2 signatures in mpshield. ';
+  md += '\nThe gm rows run in the gm phone module (`mpshield_gm_bg.wasm.br`, put in the code package at ' + GM_WASM_PATH + ' as a gm deployment does, loaded with `init({ wasmPath, suite: \'gm\' })`), in a jsc process of their own; the Node column has the default module only. ';
   md += `The section took ${((Date.now() - started) / 1000).toFixed(0)} s (\`make bench BENCH_ONLY=jsc\` runs only it).\n`;
   md += growthSection(growth).md + '\n';
   return md;
@@ -308,7 +339,7 @@ const jsc = await jscRuns(rp);
 const node = await nodeRun(rp);
 replaceSection(TITLE, section(jsc, node, started));
 const pick = (list, op) => (list.find((r) => r.op === op && r.impl === 'mpshield') || {}).ms;
-for (const op of ['init', 'seal.1k.intl', 'wallet.respond.intl.ES256', 'deriveStorageKey']) {
+for (const op of ['init', 'seal.1k.intl', 'wallet.respond.intl.ES256', 'wallet.respond.gm', 'deriveStorageKey']) {
   console.log(`jsc: ${op} ${fmtMs(pick(jsc.out.nojit, op))} ms no JIT, ${fmtMs(pick(jsc.out.jit, op))} ms JIT, Node ${fmtMs(pick(node, op))} ms`);
 }
 console.log(`jsc log growth: respond ${jsc.growth.map((g) => `${g.respondMs.toFixed(1)} ms at ${g.n + 1}`).join(', ')}; ratio ${growthSection(jsc.growth).ratio.toFixed(2)}×`);

@@ -55,23 +55,30 @@ function bytesOf(text) {
   return Uint8Array.from(Buffer.from(text, 'utf8'));
 }
 
-/** A relying party in package `rp`. */
-export function makeVerifier(rp, name, n, issuer) {
-  const hpkeKeyPair = rp.hpke.generateKeyPair();
-  const signingKey = rp.SigningKey.generate('EdDSA');
-  const v = rp.Verifier.create({ name, uscc: uscc(n), signingKey, hpkeKeyPair, trustedIssuers: [issuer.publicJwk()] });
+/** A relying party in package `rp`, of `suite` ('intl': EdDSA and X25519; 'gm': SM2 for both). */
+export function makeVerifier(rp, name, n, issuer, suite = 'intl') {
+  const gm = suite === 'gm';
+  const hpkeKeyPair = rp.hpke.generateKeyPair(gm ? { kem: 'SM2' } : undefined);
+  const signingKey = rp.SigningKey.generate(gm ? 'SM2' : 'EdDSA');
+  const options = { name, uscc: uscc(n), signingKey, hpkeKeyPair, trustedIssuers: [issuer.publicJwk()] };
+  const v = rp.Verifier.create(gm ? { suite, ...options } : options);
   return { v, hpkeKeyPair, signingKey };
 }
 
-/** Issuer, hotel, car rental, an untrusted stranger and a wallet holding an ID card and a driving licence. */
-export async function world(w, rp, storage, issuerAlg = 'ES256') {
+/**
+ * Issuer, hotel, car rental, an untrusted stranger and a wallet holding an
+ * ID card and a driving licence; with `suite` 'gm', relying parties and
+ * wallet of the gm suite.
+ */
+export async function world(w, rp, storage, issuerAlg = 'ES256', suite = 'intl') {
   const issuer = rp.SigningKey.generate(issuerAlg);
-  const hotel = makeVerifier(rp, '测试酒店有限公司', 1, issuer);
-  const rental = makeVerifier(rp, '测试租车有限公司', 2, issuer);
-  const stranger = makeVerifier(rp, '未知商户', 3, issuer);
+  const hotel = makeVerifier(rp, '测试酒店有限公司', 1, issuer, suite);
+  const rental = makeVerifier(rp, '测试租车有限公司', 2, issuer, suite);
+  const stranger = makeVerifier(rp, '未知商户', 3, issuer, suite);
   const store = storage || w.storage.memory();
   const storageKey = w.randomBytes(32);
   const wallet = await w.Wallet.open({
+    ...(suite === 'gm' ? { suite } : {}),
     storage: store,
     storageKey,
     trustedVerifiers: [hotel.v.publicJwk(), rental.v.publicJwk()],

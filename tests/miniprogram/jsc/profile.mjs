@@ -29,7 +29,14 @@ export const repoRoot = path.resolve(here, '../../..');
 export const JSC = process.env.JSC || '/usr/bin/jsc';
 export const MODES = { nojit: ['--useJIT=false'], jit: [] };
 export const WASM_PATH = '/miniprogram_npm/mpshield/mpshield_bg.wasm.br';
+/**
+ * Where a gm (国密) deployment puts the gm phone module in its code package
+ * (README "Two modules": "构建 npm" does not copy it; the deployment copies
+ * pkg/dist/mpshield_gm_bg.wasm.br and passes its path to init()).
+ */
+export const GM_WASM_PATH = '/mpshield-gm/mpshield_gm_bg.wasm.br';
 const mpDist = path.join(repoRoot, 'pkg/dist/miniprogram');
+const gmModule = path.join(repoRoot, 'pkg/dist/mpshield_gm_bg.wasm.br');
 /** Host entropy per realm (wx.getRandomValues; webcrypto on the server side). */
 const ENTROPY_BYTES = 4 << 20;
 
@@ -64,11 +71,12 @@ export function engineVersion() {
   return r.status === 0 ? r.stdout.trim() : 'unknown';
 }
 
-/** sha256 of the shipped mini-program bundle and module (pkg/dist/miniprogram). */
+/** sha256 of the shipped mini-program bundle and modules (pkg/dist/miniprogram, and the gm module). */
 export function shippedHashes() {
   return {
     'index.js': sha256(readFileSync(path.join(mpDist, 'index.js'))),
     'mpshield_bg.wasm.br': sha256(readFileSync(path.join(mpDist, 'mpshield_bg.wasm.br'))),
+    'mpshield_gm_bg.wasm.br': sha256(readFileSync(gmModule)),
   };
 }
 
@@ -117,10 +125,14 @@ export async function prepareJsc({ server = true } = {}) {
   const target = path.join(root, 'miniprogram_npm', 'mpshield');
   mkdirSync(target, { recursive: true });
   cpSync(mpDist, target, { recursive: true });
+  const gmTarget = path.join(root, GM_WASM_PATH);
+  mkdirSync(path.dirname(gmTarget), { recursive: true });
+  cpSync(gmModule, gmTarget);
   const shipped = shippedHashes();
   const copied = () => ({
     'index.js': sha256(readFileSync(path.join(target, 'index.js'))),
     'mpshield_bg.wasm.br': sha256(readFileSync(path.join(target, 'mpshield_bg.wasm.br'))),
+    'mpshield_gm_bg.wasm.br': sha256(readFileSync(gmTarget)),
   });
   const checkHashes = (when) => {
     const now = shippedHashes();
@@ -141,6 +153,12 @@ export async function prepareJsc({ server = true } = {}) {
   if (globals.length) throw new Error(`jsc profile: the shipped module exports Globals (${globals.join(', ')})`);
   const wasmFile = path.join(dir, 'mpshield_bg.wasm');
   writeFileSync(wasmFile, wasm);
+  const gmWasm = zlib.brotliDecompressSync(readFileSync(gmTarget));
+  const gmMvp = validateMvp(gmWasm);
+  if (!gmMvp.ok) throw new Error(`jsc profile: the shipped gm module is not WebAssembly 1.0: ${gmMvp.output.split('\n')[0]}`);
+  if (exportedGlobals(gmWasm).length) throw new Error('jsc profile: the shipped gm module exports Globals');
+  const gmWasmFile = path.join(dir, 'mpshield_gm_bg.wasm');
+  writeFileSync(gmWasmFile, gmWasm);
 
   const files = {
     host: path.join(here, 'host.js'),
@@ -155,7 +173,7 @@ export async function prepareJsc({ server = true } = {}) {
     dir,
     root,
     files,
-    hashes: { ...shipped, 'mpshield_bg.wasm (decompressed)': sha256(wasm) },
+    hashes: { ...shipped, 'mpshield_bg.wasm (decompressed)': sha256(wasm), 'mpshield_gm_bg.wasm (decompressed)': sha256(gmWasm) },
     /** Writes a script into the run directory; returns its path. */
     script(name, source) {
       const f = path.join(dir, name);
@@ -176,7 +194,7 @@ export async function prepareJsc({ server = true } = {}) {
       const config = {
         profile: `jsc-${mode}`,
         packageRoot: root,
-        decompressed: { [WASM_PATH]: wasmFile },
+        decompressed: { [WASM_PATH]: wasmFile, [GM_WASM_PATH]: gmWasmFile },
         entropyFile: entropy,
         serverEntropyFile: serverEntropy,
         peerEntropyFile: peerEntropy,
