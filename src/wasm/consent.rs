@@ -884,6 +884,30 @@ mod tests {
         }
     }
 
+    #[test]
+    fn continuity_with_an_sm2_jwk_gives_the_sm2_device_jwk() {
+        use crate::consent::handover;
+        let (mut log, device) = log_of(Suite::Gm);
+        let theirs = log.checkpoint().unwrap();
+        log.append(record::from_json(&record_json(1_795_327_999)).unwrap())
+            .unwrap();
+        let proof = handover::continuity_proof(&log, &[], &theirs).unwrap();
+        let key = device_public_key_of(&jwk_text(&device), "devicePublicJwk").unwrap();
+        let c = handover::verify_continuity(&proof, &theirs, &key, ORIGIN).unwrap();
+        let jwk = c.key.jwk();
+        assert_eq!(
+            (jwk["kty"].as_str(), jwk["crv"].as_str()),
+            (Some("EC"), Some("SM2"))
+        );
+        assert_eq!(jwk, device.verifying_key().jwk());
+        assert_eq!(c.checkpoint.size, 4);
+        // The proof under the key of the other suite: a typed error.
+        let (_, ed) = log_of(Suite::Intl);
+        let ed = device_public_key_of(&jwk_text(&ed), "devicePublicJwk").unwrap();
+        let e = handover::verify_continuity(&proof, &theirs, &ed, ORIGIN).unwrap_err();
+        assert_eq!(e.code(), "INVALID_CHECKPOINT");
+    }
+
     fn gm_device_private_jwk(device: &DeviceKey) -> String {
         let mut jwk = device.verifying_key().jwk();
         let d = crate::credential::jose::b64url(&device.to_seed()[..]);
