@@ -894,16 +894,28 @@ export interface SaveResult {
  * The device's tamper-evident consent log (RFC 6962 Merkle tree, C2SP signed
  * checkpoints), held inside the module. Made by {@link ConsentLog.create} or
  * {@link ConsentLog.load}; `new ConsentLog()` throws `INVALID_INPUT`.
+ *
+ * Its suite is its signing key's: an `EdDSA` key makes an `intl` log
+ * (SHA-256 tree, Ed25519 checkpoints, receipts `MPR\x01`), an `SM2` key a
+ * `gm` (国密) log (SM3 tree, SM2-signed checkpoints — C2SP signature type
+ * `0xff` — receipts `MPR\x02`, SM4-GCM storage). Verify its checkpoints and
+ * receipts with the key's public JWK, its proofs with `hash: 'sm3'`.
  */
 export class ConsentLog {
   private constructor();
-  /** @throws {MpShieldError} `UNSUPPORTED_ALGORITHM` (not an EdDSA key), `INVALID_INPUT` (origin). */
+  /**
+   * An empty log whose checkpoints `signingKey` (`EdDSA`: intl; `SM2`: gm)
+   * signs under `origin`.
+   * @throws {MpShieldError} `UNSUPPORTED_ALGORITHM` (an `ES256` key), `INVALID_INPUT` (origin).
+   */
   static create(options: { signingKey: SigningKey; origin: string }): ConsentLog;
   /**
-   * Reads and verifies a saved log. Rejects with `DECRYPT_FAILED` (wrong
-   * storage key), `STORAGE_CORRUPT` (missing, altered, reordered or
-   * unreadable state), `INVALID_CHECKPOINT`, `ROLLBACK_DETECTED` (older than,
-   * or not an extension of, `trustedCheckpoint`), `INVALID_KEY`, `INVALID_INPUT`.
+   * Reads and verifies a saved log (of either suite; `signingKey` must be of
+   * the stored log's suite, else `UNSUPPORTED_ALGORITHM`). Rejects with
+   * `DECRYPT_FAILED` (wrong storage key), `STORAGE_CORRUPT` (missing,
+   * altered, reordered or unreadable state), `INVALID_CHECKPOINT`,
+   * `ROLLBACK_DETECTED` (older than, or not an extension of,
+   * `trustedCheckpoint`), `UNSUPPORTED_ALGORITHM`, `INVALID_KEY`, `INVALID_INPUT`.
    */
   static load(
     storage: StorageAdapter,
@@ -916,6 +928,8 @@ export class ConsentLog {
       timeoutMs?: number;
     },
   ): Promise<ConsentLog>;
+  /** The log's suite, its signing key's: `'intl'` (EdDSA) or `'gm'` (SM2). */
+  readonly suite: Suite;
   /** Number of records (pruned ones included). */
   readonly size: number;
   /** How many leading records are pruned: the log holds records `pruned … size − 1`. */
@@ -931,13 +945,17 @@ export class ConsentLog {
   append(record: ConsentRecord): Appended;
   /** `time` defaults to now. @throws {MpShieldError} `RECORD_NOT_FOUND`, `INVALID_STATE`. */
   withdraw(recordId: string, time?: number): Appended;
+  /** The Merkle root (SHA-256 in an intl log, SM3 in a gm one), 32 bytes. */
   root(): Uint8Array;
-  /** C2SP signed-note text; the signature's key name is the origin. */
+  /** C2SP signed-note text; the signature's key name is the origin (Ed25519 or SM2 signature, the key's). */
   checkpoint(): string;
+  /** RFC 9162 inclusion proof over the log's hash (check it with `merkle.verifyInclusion({ …, hash })`). */
   inclusionProof(index: number, treeSize?: number): Uint8Array[];
+  /** RFC 9162 consistency proof over the log's hash (check it with `merkle.verifyConsistency({ …, hash })`). */
   consistencyProof(oldSize: number, newSize?: number): Uint8Array[];
   /** @throws {MpShieldError} `RECORD_NOT_FOUND`. */
   get(index: number): StoredConsentRecord;
+  /** A receipt (`docs/FORMAT.md`): magic `MPR\x01` (intl) or `MPR\x02` (gm), the record, its index, the proof and a checkpoint. */
   receipt(index: number): Uint8Array;
   status(now?: number): ConsentStatus;
   /** Only `timeZone: "Asia/Shanghai"`; `locale` `"zh-CN"` (default) or `"en"`. */
@@ -953,7 +971,6 @@ export class ConsentLog {
   [Symbol.dispose](): void;
 }
 
-/** RFC 6962 / RFC 9162 Merkle proofs. */
 /** A requested field of one licence (`docs/FORMAT.md`, "Request"). */
 export interface RequestedField {
   licence: string;
@@ -1204,30 +1221,62 @@ export class Wallet {
   [Symbol.dispose](): void;
 }
 
+/**
+ * The hash of a Merkle tree: `'sha256'` (the default; intl logs) or `'sm3'`
+ * (gm logs). Any other value is `INVALID_INPUT`.
+ */
+export type MerkleHash = 'sha256' | 'sm3';
+
+/** RFC 6962 / RFC 9162 Merkle hashes and proofs, over SHA-256 (default) or SM3 (`hash: 'sm3'`). */
 export declare const merkle: {
-  /** SHA-256(0x00 ‖ data). */
-  leafHash(data: BytesLike): Uint8Array;
-  /** `true`, or throws `INVALID_PROOF` (`INVALID_INPUT` for malformed arguments). */
-  verifyInclusion(args: { leafHash: BytesLike; index: number; treeSize: number; proof: BytesLike[]; root: BytesLike }): true;
-  /** `true`, or throws `INVALID_PROOF` (`INVALID_INPUT` for malformed arguments). */
-  verifyConsistency(args: { oldSize: number; newSize: number; oldRoot: BytesLike; newRoot: BytesLike; proof: BytesLike[] }): true;
+  /** H(0x00 ‖ data), H = `options.hash` (default SHA-256). @throws {MpShieldError} `INVALID_INPUT`. */
+  leafHash(data: BytesLike, options?: { hash?: MerkleHash }): Uint8Array;
+  /** `true`, or throws `INVALID_PROOF` (`INVALID_INPUT` for malformed arguments, another `hash` included). */
+  verifyInclusion(args: {
+    leafHash: BytesLike;
+    index: number;
+    treeSize: number;
+    proof: BytesLike[];
+    root: BytesLike;
+    /** The tree's hash; default `'sha256'`. */
+    hash?: MerkleHash;
+  }): true;
+  /** `true`, or throws `INVALID_PROOF` (`INVALID_INPUT` for malformed arguments, another `hash` included). */
+  verifyConsistency(args: {
+    oldSize: number;
+    newSize: number;
+    oldRoot: BytesLike;
+    newRoot: BytesLike;
+    proof: BytesLike[];
+    /** The trees' hash; default `'sha256'`. */
+    hash?: MerkleHash;
+  }): true;
 };
 
 /** Device-signed checkpoints. */
 export declare const checkpoint: {
-  /** @throws {MpShieldError} `INVALID_CHECKPOINT`, `INVALID_JWK`, `UNSUPPORTED_ALGORITHM` (not Ed25519). */
+  /**
+   * Verifies a checkpoint against the device's public JWK: Ed25519 (intl) or
+   * SM2 (gm: an SM2 signature over an SM3 root). A key of the other suite
+   * finds no signature by it.
+   * @throws {MpShieldError} `INVALID_CHECKPOINT`, `INVALID_JWK`, `UNSUPPORTED_ALGORITHM` (a P-256 key; an SM2 key in a module without gm).
+   */
   verify(note: string, publicJwk: JwkInput, origin: string): CheckpointInfo;
 };
 
 /** Receipts, for relying parties. */
 export declare const consent: {
-  /** @throws {MpShieldError} `INVALID_RECEIPT`, `INVALID_CHECKPOINT`, `INVALID_PROOF`, `INVALID_JWK`. */
+  /**
+   * Verifies a receipt against the device's public JWK (Ed25519 or SM2). The
+   * receipt's magic says its suite; it must be the key's, else `INVALID_RECEIPT`.
+   * @throws {MpShieldError} `INVALID_RECEIPT`, `INVALID_CHECKPOINT`, `INVALID_PROOF`, `INVALID_JWK`, `UNSUPPORTED_ALGORITHM`.
+   */
   verifyReceipt(
     receipt: BytesLike,
     devicePublicJwk: JwkInput,
   ): { record: StoredConsentRecord; index: number; checkpoint: CheckpointInfo & { note: string } };
   /**
-   * Checks that a device's log continues `checkpoint` (signed by `devicePublicJwk`) across moves to new phones.
+   * Checks that a device's log continues `checkpoint` (signed by `devicePublicJwk`, Ed25519 or SM2) across moves to new phones.
    * `restored` is set when a signed `restored` record declares the records after `fromSize` lost.
    * For relying parties: full module only (the phone module throws `INVALID_STATE`).
    * @throws {MpShieldError} `INVALID_CHECKPOINT`, `INVALID_PROOF`, `ROLLBACK_DETECTED` (a fork).

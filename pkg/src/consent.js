@@ -2,6 +2,13 @@
 // device's tamper-evident consent log (RFC 6962 Merkle tree, C2SP signed
 // checkpoints, receipts) and its encrypted persistence.
 //
+// Both suites, one code path: a log's suite is its device key's (EdDSA:
+// intl, SHA-256 tree, Ed25519 checkpoints, MPR\x01 receipts, AES/ChaCha
+// storage; SM2: gm, SM3 tree, SM2 checkpoints, MPR\x02 receipts, SM4-GCM
+// storage). Verifiers follow the public JWK they are given (Ed25519 or
+// SM2) and a receipt's own magic; merkle.* take `hash: 'sha256' | 'sm3'`.
+// The module checks every suite choice; this file only checks types.
+//
 // The module does the cryptography and the encoding; this file checks
 // arguments, converts proofs (module: one Uint8Array of 32-byte hashes end to
 // end; API: Uint8Array[]), JWKs and records (module: JSON text; API:
@@ -37,6 +44,16 @@ export { storage } from './storage.js';
 const MAX_INDEX = Number.MAX_SAFE_INTEGER;
 const index = (v, name) => integer(v, name, 0, MAX_INDEX);
 const positive = (v, name) => integer(v, name, 1, MAX_INDEX);
+
+/**
+ * The `hash` option of merkle.*: undefined (SHA-256) or a short string; the
+ * module accepts 'sha256' and 'sm3' and refuses anything else with
+ * INVALID_INPUT.
+ */
+function hashOption(value, name) {
+  if (value === undefined) return undefined;
+  return string(value, name, 16);
+}
 
 /** Splits the module's concatenated proof into 32-byte hashes. */
 function split(flat) {
@@ -315,6 +332,9 @@ const saving = new WeakMap();
 /**
  * The device's consent log, held inside the module. Made by
  * `ConsentLog.create({ signingKey, origin })` or `await ConsentLog.load(…)`.
+ * Its suite is its signing key's: an `EdDSA` key makes an `intl` log, an
+ * `SM2` key a `gm` (国密) log (SM3 tree, SM2-signed checkpoints, `MPR\x02`
+ * receipts, SM4-GCM storage); `log.suite` says which.
  */
 export class ConsentLog {
   constructor() {
@@ -347,6 +367,11 @@ function method(target, name, value) {
   Object.defineProperty(target, name, { value, writable: false, enumerable: false, configurable: false });
 }
 
+/**
+ * `ConsentLog.create({ signingKey, origin })`: an empty log whose checkpoints
+ * `signingKey` signs under `origin`. An `EdDSA` key makes an `intl` log, an
+ * `SM2` key a `gm` one; an `ES256` key is UNSUPPORTED_ALGORITHM.
+ */
 method(
   ConsentLog,
   'create',
@@ -358,6 +383,12 @@ method(
   }),
 );
 
+/**
+ * `await ConsentLog.load(storage, storageKey, { signingKey, origin,
+ * trustedCheckpoint?, timeoutMs? })`: the log saved there, checked against
+ * `signingKey` (of the stored log's suite: an SM2 key for a gm log, else
+ * UNSUPPORTED_ALGORITHM) and, when given, `trustedCheckpoint`.
+ */
 method(
   ConsentLog,
   'load',
@@ -390,6 +421,16 @@ method(
   }),
 );
 
+/** The log's suite, its device key's: `'intl'` (EdDSA) or `'gm'` (SM2). */
+Object.defineProperty(ConsentLog.prototype, 'suite', {
+  get: fn(function suite() {
+    return handle(this).suite;
+  }),
+  enumerable: false,
+  configurable: false,
+});
+
+/** Number of records. */
 Object.defineProperty(ConsentLog.prototype, 'size', {
   get: fn(function size() {
     return handle(this).size;
@@ -582,13 +623,21 @@ Object.freeze(ConsentLog);
 // --- merkle, checkpoint, consent ------------------------------------------------------
 
 export const merkle = namespace({
-  /** RFC 6962 leaf hash: SHA-256(0x00 ‖ data). */
-  leafHash: fn(function leafHash(data) {
-    return merkleLeafHash(bytes(data, 'data'));
+  /**
+   * RFC 6962 leaf hash H(0x00 ‖ data): `options.hash` `'sha256'` (default,
+   * intl logs) or `'sm3'` (gm logs); anything else is INVALID_INPUT.
+   */
+  leafHash: fn(function leafHash(data, args) {
+    const d = bytes(data, 'data');
+    const o = options(args, 'merkle.leafHash options', ['hash']);
+    return merkleLeafHash(d, hashOption(o.hash, 'options.hash'));
   }),
-  /** `true`, or throws INVALID_PROOF (INVALID_INPUT for malformed arguments). */
+  /**
+   * `true`, or throws INVALID_PROOF (INVALID_INPUT for malformed arguments).
+   * `hash`: `'sha256'` (default) or `'sm3'`, the tree's hash.
+   */
   verifyInclusion: fn(function verifyInclusion(args) {
-    const o = options(args, 'merkle.verifyInclusion options', ['leafHash', 'index', 'treeSize', 'proof', 'root']);
+    const o = options(args, 'merkle.verifyInclusion options', ['leafHash', 'index', 'treeSize', 'proof', 'root', 'hash']);
     const w = 'merkle.verifyInclusion';
     return merkleVerifyInclusion(
       hashArg(required(o, 'leafHash', w), 'options.leafHash'),
@@ -596,11 +645,15 @@ export const merkle = namespace({
       index(required(o, 'treeSize', w), 'options.treeSize'),
       proofArg(required(o, 'proof', w), 'options.proof'),
       hashArg(required(o, 'root', w), 'options.root'),
+      hashOption(o.hash, 'options.hash'),
     );
   }),
-  /** `true`, or throws INVALID_PROOF (INVALID_INPUT for malformed arguments). */
+  /**
+   * `true`, or throws INVALID_PROOF (INVALID_INPUT for malformed arguments).
+   * `hash`: `'sha256'` (default) or `'sm3'`, the trees' hash.
+   */
   verifyConsistency: fn(function verifyConsistency(args) {
-    const o = options(args, 'merkle.verifyConsistency options', ['oldSize', 'newSize', 'oldRoot', 'newRoot', 'proof']);
+    const o = options(args, 'merkle.verifyConsistency options', ['oldSize', 'newSize', 'oldRoot', 'newRoot', 'proof', 'hash']);
     const w = 'merkle.verifyConsistency';
     return merkleVerifyConsistency(
       index(required(o, 'oldSize', w), 'options.oldSize'),
@@ -608,19 +661,30 @@ export const merkle = namespace({
       hashArg(required(o, 'oldRoot', w), 'options.oldRoot'),
       hashArg(required(o, 'newRoot', w), 'options.newRoot'),
       proofArg(required(o, 'proof', w), 'options.proof'),
+      hashOption(o.hash, 'options.hash'),
     );
   }),
 });
 
 export const checkpoint = namespace({
-  /** Verifies a signed checkpoint note: `{ origin, size, root }`. */
+  /**
+   * Verifies a signed checkpoint note: `{ origin, size, root }`. `publicJwk`:
+   * the device's Ed25519 JWK (intl) or SM2 JWK `{ kty: 'EC', crv: 'SM2', x,
+   * y }` (gm: an SM2 signature over an SM3 root); a key of the other suite
+   * finds no signature by it (INVALID_CHECKPOINT).
+   */
   verify: fn(function verify(note, publicJwk, origin) {
     return checkpointVerify(string(note, 'note'), jsonText(publicJwk, 'publicJwk'), text(origin, 'origin'));
   }),
 });
 
 export const consent = namespace({
-  /** Verifies a receipt: `{ record, index, checkpoint: { origin, size, root, note } }`. */
+  /**
+   * Verifies a receipt: `{ record, index, checkpoint: { origin, size, root,
+   * note } }`. The receipt's magic says its suite (`MPR\x01` intl, `MPR\x02`
+   * gm); it must be the suite of `devicePublicJwk` (Ed25519 / SM2), else
+   * INVALID_RECEIPT.
+   */
   verifyReceipt: fn(function verifyReceipt(receipt, devicePublicJwk) {
     const v = consentVerifyReceipt(bytes(receipt, 'receipt'), jsonText(devicePublicJwk, 'devicePublicJwk'));
     v.record = JSON.parse(v.record);
@@ -634,6 +698,8 @@ export const consent = namespace({
    * checkpoint, restored }`: the current key and checkpoint, and `null` or
    * `{ fromSize, lostSize }` when a signed `restored` record declares that
    * records after `fromSize` were lost. A fork is ROLLBACK_DETECTED.
+   * Either suite: `devicePublicJwk` Ed25519 or SM2 (in and out; the
+   * returned JWK has no `kid`, as `wallet.devicePublicJwk()`).
    */
   verifyContinuity: fn(function verifyContinuity(args) {
     const o = options(args, 'verifyContinuity options', ['proof', 'checkpoint', 'devicePublicJwk', 'origin']);
@@ -646,7 +712,7 @@ export const consent = namespace({
     );
     const r = v.restored;
     return {
-      devicePublicJwk: { kty: 'OKP', crv: 'Ed25519', x: v.devicePublicJwk },
+      devicePublicJwk: JSON.parse(v.devicePublicJwk),
       checkpoint: v.checkpoint,
       restored: r === null ? null : { fromSize: r[0], lostSize: r[1] },
     };

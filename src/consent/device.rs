@@ -243,6 +243,18 @@ impl DevicePublicKey {
         &self.key
     }
 
+    /// The public JWK without `kid`: `{ kty: "OKP", crv: "Ed25519", x }`
+    /// (`intl`) or `{ kty: "EC", crv: "SM2", x, y }` (`gm`), the form the
+    /// wallet's `devicePublicJwk` and `consent.verifyContinuity` give.
+    #[must_use]
+    pub fn jwk(&self) -> serde_json::Value {
+        let mut jwk = self.key.to_jwk();
+        if let Some(o) = jwk.as_object_mut() {
+            o.remove("kid");
+        }
+        jwk
+    }
+
     /// Checks a 64-byte signature over `message`.
     ///
     /// # Errors

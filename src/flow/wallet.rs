@@ -513,19 +513,7 @@ impl Wallet {
     /// The device key's public JWK, which verifies checkpoints and receipts.
     #[must_use]
     pub fn device_public_jwk(&self) -> Value {
-        let vk = self.log.device_public_key();
-        match vk.suite() {
-            Suite::Intl => json!({
-                "kty": "OKP",
-                "crv": "Ed25519",
-                "x": b64url(vk.as_bytes()),
-            }),
-            Suite::Gm => {
-                let xy = vk.as_bytes().get(1..).unwrap_or_default();
-                let (x, y) = xy.split_at(xy.len() / 2);
-                json!({ "kty": "EC", "crv": "SM2", "x": b64url(x), "y": b64url(y) })
-            }
-        }
+        self.log.device_public_key().jwk()
     }
 
     /// The consent log.

@@ -9,7 +9,7 @@
 //!
 //! | export | signature |
 //! |---|---|
-//! | `class ConsentLog` | `static create(signingKey: SigningKey, origin: string): ConsentLog` |
+//! | `class ConsentLog` | `static create(signingKey: SigningKey, origin: string): ConsentLog` — an `EdDSA` key makes an `intl` log (SHA-256, Ed25519), an `SM2` key a `gm` one (SM3, SM2, `MPR\x02` receipts, SM4-GCM storage) |
 //! | | `append(recordJson: string): { index, leafHash }` |
 //! | | `withdraw(recordId: string, time?: number): { index, leafHash }` |
 //! | | `get size(): number`, `root(): Uint8Array`, `checkpoint(): string` |
@@ -20,11 +20,13 @@
 //! | | `prune(upTo?, now?): { from, to, records, stop }`, `get pruned(): number` |
 //! | | `planSave(storageKey)`, `saveFailed(storageKey)`, `saveConfirmed(storageKey, headBusy)`, `headWritten(ok)`, `foreignWriter()`: as `FlowWallet`'s (storage format 2) |
 //! | | `static fromStore(opener: StoreOpener, signingKey, origin, trustedCheckpoint?): ConsentLog` |
-//! | `merkleLeafHash` | `(data: Uint8Array): Uint8Array` |
-//! | `merkleVerifyInclusion` | `(leafHash, index, treeSize, proof: Uint8Array, root): true` |
-//! | `merkleVerifyConsistency` | `(oldSize, newSize, oldRoot, newRoot, proof: Uint8Array): true` |
+//! | | `get suite(): "intl" \| "gm"` (the device key's) |
+//! | `merkleLeafHash` | `(data: Uint8Array, hash?: "sha256" \| "sm3"): Uint8Array` |
+//! | `merkleVerifyInclusion` | `(leafHash, index, treeSize, proof: Uint8Array, root, hash?): true` |
+//! | `merkleVerifyConsistency` | `(oldSize, newSize, oldRoot, newRoot, proof: Uint8Array, hash?): true` |
 //! | `checkpointVerify` | `(note: string, publicJwk: string (JSON), origin: string): { origin, size, root }` |
 //! | `consentVerifyReceipt` | `(receipt: Uint8Array, devicePublicJwk: string (JSON)): { record: string, index, checkpoint: { origin, size, root, note } }` |
+//! | `consentVerifyContinuity` | `(proof, checkpoint, devicePublicJwk: string (JSON), origin): { devicePublicJwk: string (JSON), checkpoint, restored }` |
 //! | `deriveStorageKey` | `(pinText?: string, pinBytes?: Uint8Array, salt, memoryKib?, iterations?, parallelism?): Uint8Array` |
 //!
 //! JWKs come in as JSON text (the package layer `JSON.stringify`s the JWK it
@@ -39,13 +41,14 @@ use wasm_bindgen::prelude::*;
 
 use super::credential::JsSigningKey;
 use super::flow::{keys_array, pair, pairs, JsOpener};
-use super::{from_json, full_only, js_err};
+use super::{full_only, js_err};
 use crate::consent::checkpoint::{self, Checkpoint};
 use crate::consent::commit::{self, Committer};
 use crate::consent::merkle::{self, Hash};
 use crate::consent::{record, store, ConsentLog, DeviceKey, DevicePublicKey, StorageKey};
 use crate::credential::keys::VerifyingKey;
 use crate::error::Error;
+use crate::suite::Suite;
 
 type JsResult<T> = Result<T, JsValue>;
 
@@ -105,30 +108,62 @@ fn joined(proof: &[Hash]) -> Vec<u8> {
     proof.concat()
 }
 
+/// The device key of a log: an `EdDSA` key makes an `intl` log, an `SM2`
+/// key a `gm` one (the suite follows the key, CONTRACT.md "Suites").
+///
+/// # Errors
+/// `UNSUPPORTED_ALGORITHM` for `ES256`.
 fn device_key(key: &JsSigningKey) -> JsResult<DeviceKey> {
-    if key.inner().ed25519().is_none() {
-        return Err(js_err(Error::UnsupportedAlgorithm {
-            name: format!(
-                "{} (the consent log signs checkpoints with an EdDSA key)",
-                key.inner().alg()
-            ),
-        }));
-    }
     DeviceKey::from_signing_key(key.inner()).map_err(js_err)
 }
 
-fn device_public_key(jwk: &str, name: &str) -> JsResult<DevicePublicKey> {
-    let jwk: serde_json::Value = from_json(jwk, name)?;
-    let key = VerifyingKey::from_jwk(&jwk).map_err(js_err)?;
-    if key.ed25519().is_none() {
-        return Err(js_err(Error::UnsupportedAlgorithm {
+/// A device public key from its public JWK (JSON text): Ed25519
+/// `{ kty: "OKP", crv: "Ed25519", x }` (`intl`) or SM2 `{ kty: "EC", crv:
+/// "SM2", x, y }` (`gm`); the suite of what it verifies follows the key.
+///
+/// # Errors
+/// [`Error::InvalidInput`] for malformed or oversized JSON (naming `name`);
+/// [`Error::InvalidJwk`] for a JWK that is malformed, private, of an
+/// unknown type or curve, or not a point on its curve;
+/// [`Error::UnsupportedAlgorithm`] for a P-256 key (checkpoints are
+/// Ed25519 or SM2), and for an SM2 key in a module without the `gm` suite.
+pub(crate) fn device_public_key_of(jwk: &str, name: &str) -> Result<DevicePublicKey, Error> {
+    let jwk = crate::json::parse_text(jwk).map_err(|e| Error::input(format!("{name}: {e}")))?;
+    let key = VerifyingKey::from_jwk(&jwk)?;
+    DevicePublicKey::from_verifying_key_of(&key).map_err(|e| match e {
+        Error::UnsupportedAlgorithm { .. } => Error::UnsupportedAlgorithm {
             name: format!(
-                "{} ({name} must be an Ed25519 key: checkpoints are Ed25519)",
+                "{} ({name} must be an Ed25519 or SM2 key: checkpoints are signed with one of those)",
                 key.alg()
             ),
-        }));
+        },
+        other => other,
+    })
+}
+
+fn device_public_key(jwk: &str, name: &str) -> JsResult<DevicePublicKey> {
+    device_public_key_of(jwk, name).map_err(js_err)
+}
+
+/// The tree hash a `merkle.*` call names in its `hash` option: `"sha256"`
+/// (the default, `intl`) or `"sm3"` (`gm`). Both hashes are in every
+/// module (Cargo.toml, `[features]`).
+///
+/// # Errors
+/// [`Error::InvalidInput`] for any other value.
+pub(crate) fn tree_hash(hash: Option<&str>) -> Result<Suite, Error> {
+    match hash {
+        None | Some("sha256") => Ok(Suite::Intl),
+        Some("sm3") => Ok(Suite::Gm),
+        Some(other) => Err(Error::input(format!(
+            "hash must be \"sha256\" (the default) or \"sm3\", got {:?}",
+            other.chars().take(32).collect::<String>()
+        ))),
     }
-    DevicePublicKey::from_verifying_key_of(&key).map_err(js_err)
+}
+
+fn tree_suite(hash: Option<String>) -> JsResult<Suite> {
+    tree_hash(hash.as_deref()).map_err(js_err)
 }
 
 /// A record as its canonical JSON text, which the package layer parses:
@@ -190,10 +225,13 @@ pub struct JsConsentLog {
 
 #[wasm_bindgen(js_class = ConsentLog)]
 impl JsConsentLog {
-    /// An empty log whose checkpoints `signing_key` signs under `origin`.
+    /// An empty log whose checkpoints `signing_key` signs under `origin`;
+    /// its suite is the key's: `EdDSA` makes an `intl` log, `SM2` a `gm`
+    /// one (SM3 tree, SM2-signed checkpoints, `MPR\x02` receipts, SM4-GCM
+    /// storage).
     ///
     /// # Errors
-    /// `UNSUPPORTED_ALGORITHM` for a non-EdDSA key, `INVALID_INPUT` for an
+    /// `UNSUPPORTED_ALGORITHM` for an `ES256` key, `INVALID_INPUT` for an
     /// invalid origin.
     pub fn create(signing_key: &JsSigningKey, origin: &str) -> JsResult<JsConsentLog> {
         let inner = ConsentLog::create(device_key(signing_key)?, origin).map_err(js_err)?;
@@ -220,6 +258,13 @@ impl JsConsentLog {
     pub fn withdraw(&mut self, record_id: &str, time_secs: Option<f64>) -> JsResult<JsValue> {
         let t = time(time_secs, "time")?;
         appended(self.inner.withdraw(record_id, t).map_err(js_err)?)
+    }
+
+    /// The log's suite, its device key's: `"intl"` or `"gm"`.
+    #[wasm_bindgen(getter)]
+    #[must_use]
+    pub fn suite(&self) -> String {
+        self.inner.suite().name().to_owned()
     }
 
     /// Number of records.
@@ -459,17 +504,23 @@ pub(crate) fn history_of(
     Ok(out)
 }
 
-/// The RFC 6962 leaf hash of `data`.
-#[wasm_bindgen(js_name = merkleLeafHash)]
-#[must_use]
-pub fn merkle_leaf_hash(data: &[u8]) -> Vec<u8> {
-    merkle::leaf_hash(data).to_vec()
-}
-
-/// Verifies an inclusion proof (RFC 9162 §2.1.3.2).
+/// The RFC 6962 leaf hash of `data`, `H(0x00 ‖ data)`, with `H` the
+/// `hash` named (`"sha256"`, the default, or `"sm3"`).
 ///
 /// # Errors
-/// `INVALID_INPUT` for malformed arguments, `INVALID_PROOF` if it fails.
+/// `INVALID_INPUT` for another `hash`.
+#[wasm_bindgen(js_name = merkleLeafHash)]
+pub fn merkle_leaf_hash(data: &[u8], hash_name: Option<String>) -> JsResult<Vec<u8>> {
+    let suite = tree_suite(hash_name)?;
+    Ok(merkle::leaf_hash_with(suite, data).to_vec())
+}
+
+/// Verifies an inclusion proof (RFC 9162 §2.1.3.2) in a tree over the
+/// `hash` named (`"sha256"`, the default, or `"sm3"`).
+///
+/// # Errors
+/// `INVALID_INPUT` for malformed arguments (another `hash` included),
+/// `INVALID_PROOF` if it fails.
 #[wasm_bindgen(js_name = merkleVerifyInclusion)]
 pub fn merkle_verify_inclusion(
     leaf_hash: &[u8],
@@ -477,20 +528,24 @@ pub fn merkle_verify_inclusion(
     tree_size: f64,
     proof: &[u8],
     root: &[u8],
+    hash_name: Option<String>,
 ) -> JsResult<bool> {
+    let suite = tree_suite(hash_name)?;
     let leaf = hash(leaf_hash, "leafHash")?;
     let index = whole(index, "index")?;
     let size = whole(tree_size, "treeSize")?;
     let proof = hashes(proof, "proof")?;
     let root = hash(root, "root")?;
-    merkle::verify_inclusion(&leaf, index, size, &proof, &root).map_err(js_err)?;
+    merkle::verify_inclusion_with(suite, &leaf, index, size, &proof, &root).map_err(js_err)?;
     Ok(true)
 }
 
-/// Verifies a consistency proof (RFC 9162 §2.1.4.2).
+/// Verifies a consistency proof (RFC 9162 §2.1.4.2) between trees over the
+/// `hash` named (`"sha256"`, the default, or `"sm3"`).
 ///
 /// # Errors
-/// `INVALID_INPUT` for malformed arguments, `INVALID_PROOF` if it fails.
+/// `INVALID_INPUT` for malformed arguments (another `hash` included),
+/// `INVALID_PROOF` if it fails.
 #[wasm_bindgen(js_name = merkleVerifyConsistency)]
 pub fn merkle_verify_consistency(
     old_size: f64,
@@ -498,18 +553,23 @@ pub fn merkle_verify_consistency(
     old_root: &[u8],
     new_root: &[u8],
     proof: &[u8],
+    hash_name: Option<String>,
 ) -> JsResult<bool> {
+    let suite = tree_suite(hash_name)?;
     let old = whole(old_size, "oldSize")?;
     let new = whole(new_size, "newSize")?;
     let old_root = hash(old_root, "oldRoot")?;
     let new_root = hash(new_root, "newRoot")?;
     let proof = hashes(proof, "proof")?;
-    merkle::verify_consistency(old, new, &old_root, &new_root, &proof).map_err(js_err)?;
+    merkle::verify_consistency_with(suite, old, new, &old_root, &new_root, &proof)
+        .map_err(js_err)?;
     Ok(true)
 }
 
-/// Verifies a signed checkpoint against an Ed25519 public JWK (JSON text)
-/// and origin.
+/// Verifies a signed checkpoint against the device's public JWK (JSON
+/// text; Ed25519, or SM2 for a `gm` log's SM2-signed checkpoint over an SM3
+/// tree) and origin. A key of the other suite than the signature finds no
+/// signature by it: `INVALID_CHECKPOINT`.
 ///
 /// # Errors
 /// `INVALID_CHECKPOINT`, `INVALID_JWK`, `UNSUPPORTED_ALGORITHM`,
@@ -522,6 +582,8 @@ pub fn checkpoint_verify(note: &str, public_jwk: &str, origin: &str) -> JsResult
 }
 
 /// Verifies a consent receipt against the device's public JWK (JSON text).
+/// The receipt's magic says its suite (`MPR\x01` `intl`, `MPR\x02` `gm`);
+/// it must be the key's (Ed25519 / SM2), else `INVALID_RECEIPT`.
 ///
 /// # Errors
 /// `INVALID_RECEIPT`, `INVALID_CHECKPOINT`, `INVALID_PROOF`, `INVALID_JWK`,
@@ -542,7 +604,8 @@ pub fn consent_verify_receipt(receipt: &[u8], device_public_jwk: &str) -> JsResu
 
 /// Checks that the current device continues the log of `checkpoint`
 /// (signed by `device_public_jwk` for `origin`) across handovers, given the
-/// device's continuity proof. Returns `{ devicePublicJwk (JSON text),
+/// device's continuity proof; either suite, following the key. Returns
+/// `{ devicePublicJwk (JSON text of the current key's JWK, without `kid`),
 /// checkpoint: { origin, size, root, note }, restored: null | [fromSize,
 /// lostSize] }`.
 ///
@@ -567,7 +630,7 @@ pub fn consent_verify_continuity(
         object(&[
             (
                 "devicePublicJwk",
-                JsValue::from_str(&crate::credential::jose::b64url(c.key.as_bytes())),
+                JsValue::from_str(&super::to_json(&c.key.jwk())?),
             ),
             (
                 "checkpoint",
@@ -608,4 +671,247 @@ pub fn derive_storage_key(
     };
     let key = store::derive_storage_key(&pin, salt, &params).map_err(js_err)?;
     Ok(key.expose_secret().to_vec())
+}
+
+/// The conversions at this boundary that do not touch JavaScript values
+/// (they run natively): the `hash` option of `merkle.*` and the device
+/// public JWKs of `checkpoint.verify` / `consent.verifyReceipt` /
+/// `consent.verifyContinuity`, both suites, with their refusals. The
+/// JavaScript side is `tests/js/consent-gm.test.mjs`.
+#[cfg(all(test, feature = "gm", feature = "intl"))]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+mod tests {
+    use super::*;
+    use crate::consent::receipt;
+
+    const ORIGIN: &str = "mpshield.example/device/wasm-test";
+
+    fn record_json(time: i64) -> String {
+        format!(
+            r#"{{ "event": "refused", "time": {time},
+              "controller": {{ "name": "某某酒店", "uscc": "91440300MA0000000H" }},
+              "purposes": ["住宿登记"], "lawfulBasis": "consent", "consentType": "explicit",
+              "fields": [{{ "licence": "resident_id_card", "field": "name", "form": "full",
+                           "sensitive": false, "retentionDays": 0 }}] }}"#
+        )
+    }
+
+    /// A log of `suite` with three records, and its device key.
+    fn log_of(suite: Suite) -> (ConsentLog, DeviceKey) {
+        crate::rng::add_entropy(&(0u8..32).collect::<Vec<_>>()).unwrap();
+        let device = DeviceKey::from_seed(suite, &[3; 32]).unwrap();
+        let mut log = ConsentLog::create(device.clone(), ORIGIN).unwrap();
+        for i in 0..3 {
+            log.append(record::from_json(&record_json(1_795_327_380 + i)).unwrap())
+                .unwrap();
+        }
+        (log, device)
+    }
+
+    fn jwk_text(device: &DeviceKey) -> String {
+        device.verifying_key().jwk().to_string()
+    }
+
+    #[test]
+    fn hash_option_names_sha256_or_sm3_and_nothing_else() {
+        assert_eq!(tree_hash(None).unwrap(), Suite::Intl);
+        assert_eq!(tree_hash(Some("sha256")).unwrap(), Suite::Intl);
+        assert_eq!(tree_hash(Some("sm3")).unwrap(), Suite::Gm);
+        for bad in [
+            "SM3", "sha-256", "SHA256", "", " sm3", "sm3\0", "sha512", "gm",
+        ] {
+            let e = tree_hash(Some(bad)).unwrap_err();
+            assert_eq!(e.code(), "INVALID_INPUT", "{bad:?}");
+        }
+        // A hostile value is not echoed whole.
+        let long = "x".repeat(100_000);
+        let e = tree_hash(Some(&long)).unwrap_err();
+        assert!(e.to_string().len() < 200, "{}", e.to_string().len());
+    }
+
+    #[test]
+    fn hash_option_chooses_the_tree_hash() {
+        use sha2::Digest as _;
+        let data = b"mpshield";
+        let sha = merkle::leaf_hash_with(tree_hash(Some("sha256")).unwrap(), data);
+        let sm3 = merkle::leaf_hash_with(tree_hash(Some("sm3")).unwrap(), data);
+        let mut want_sha = sha2::Sha256::new();
+        want_sha.update([0u8]);
+        want_sha.update(data);
+        assert_eq!(sha, <[u8; 32]>::from(want_sha.finalize()));
+        let mut want_sm3 = sm3::Sm3::new();
+        want_sm3.update([0u8]);
+        want_sm3.update(data);
+        assert_eq!(sm3, <[u8; 32]>::from(want_sm3.finalize()));
+        // A gm log's proof checks under sm3 and fails under sha256.
+        let (log, _) = log_of(Suite::Gm);
+        let leaf = log.get(1).unwrap().leaf_hash_with(Suite::Gm).unwrap();
+        let proof = log.inclusion_proof(1, 3).unwrap();
+        let root = log.root();
+        merkle::verify_inclusion_with(tree_hash(Some("sm3")).unwrap(), &leaf, 1, 3, &proof, &root)
+            .unwrap();
+        let e = merkle::verify_inclusion_with(tree_hash(None).unwrap(), &leaf, 1, 3, &proof, &root)
+            .unwrap_err();
+        assert_eq!(e.code(), "INVALID_PROOF");
+        let old = log.consistency_proof(1, 3).unwrap();
+        let r1 = log.get(0).unwrap().leaf_hash_with(Suite::Gm).unwrap(); // the root of size 1
+        merkle::verify_consistency_with(Suite::Gm, 1, 3, &r1, &root, &old).unwrap();
+        let e = merkle::verify_consistency_with(
+            tree_hash(Some("sha256")).unwrap(),
+            1,
+            3,
+            &r1,
+            &root,
+            &old,
+        )
+        .unwrap_err();
+        assert_eq!(e.code(), "INVALID_PROOF");
+    }
+
+    #[test]
+    fn device_public_jwks_of_both_suites() {
+        for suite in Suite::ALL {
+            let (log, device) = log_of(suite);
+            let jwk = device.verifying_key().jwk();
+            match suite {
+                Suite::Intl => {
+                    assert_eq!(
+                        (jwk["kty"].as_str(), jwk["crv"].as_str()),
+                        (Some("OKP"), Some("Ed25519"))
+                    );
+                }
+                Suite::Gm => {
+                    assert_eq!(
+                        (jwk["kty"].as_str(), jwk["crv"].as_str()),
+                        (Some("EC"), Some("SM2"))
+                    );
+                    assert!(jwk["y"].is_string());
+                }
+            }
+            assert!(jwk.get("kid").is_none());
+            let key = device_public_key_of(&jwk.to_string(), "publicJwk").unwrap();
+            assert_eq!(key, device.verifying_key());
+            assert_eq!(key.suite(), suite);
+            // With its kid (as SigningKey.publicJwk() gives it) too.
+            let with_kid = device.verifying_key().verifying_key().to_jwk().to_string();
+            assert_eq!(device_public_key_of(&with_kid, "publicJwk").unwrap(), key);
+            // The key verifies the log's checkpoint and receipts.
+            let note = log.checkpoint().unwrap();
+            checkpoint::verify(&note, &key, ORIGIN).unwrap();
+            let r = log.receipt(2).unwrap();
+            assert_eq!(&r[..4], &receipt::magic(suite));
+            let v = crate::consent::verify_receipt(&r, &key).unwrap();
+            assert_eq!(v.index, 2);
+        }
+    }
+
+    #[test]
+    fn a_receipt_under_a_key_of_the_other_suite_is_a_typed_error() {
+        let (intl, intl_device) = log_of(Suite::Intl);
+        let (gm, gm_device) = log_of(Suite::Gm);
+        let sm2 = device_public_key_of(&jwk_text(&gm_device), "devicePublicJwk").unwrap();
+        let ed = device_public_key_of(&jwk_text(&intl_device), "devicePublicJwk").unwrap();
+        // An SM2 JWK under an intl receipt (MPR\x01), and the other way round.
+        let e = crate::consent::verify_receipt(&intl.receipt(0).unwrap(), &sm2).unwrap_err();
+        assert_eq!(e.code(), "INVALID_RECEIPT");
+        let e = crate::consent::verify_receipt(&gm.receipt(0).unwrap(), &ed).unwrap_err();
+        assert_eq!(e.code(), "INVALID_RECEIPT");
+        // A gm receipt relabelled as intl (and back) finds no signature by
+        // the key of the label's suite: still typed, never a trap.
+        let mut relabelled = gm.receipt(0).unwrap();
+        relabelled[3] = 0x01;
+        let e = crate::consent::verify_receipt(&relabelled, &ed).unwrap_err();
+        assert_eq!(e.code(), "INVALID_CHECKPOINT");
+        let e = crate::consent::verify_receipt(&relabelled, &sm2).unwrap_err();
+        assert_eq!(e.code(), "INVALID_RECEIPT");
+        // Checkpoints: a key of the other suite finds no signature by it.
+        let e = checkpoint::verify(&gm.checkpoint().unwrap(), &ed, ORIGIN).unwrap_err();
+        assert_eq!(e.code(), "INVALID_CHECKPOINT");
+        let e = checkpoint::verify(&intl.checkpoint().unwrap(), &sm2, ORIGIN).unwrap_err();
+        assert_eq!(e.code(), "INVALID_CHECKPOINT");
+    }
+
+    #[test]
+    fn wrong_curves_and_malformed_jwks_are_refused() {
+        let (_, gm_device) = log_of(Suite::Gm);
+        let sm2 = gm_device.verifying_key().jwk();
+        let (x, y) = (sm2["x"].as_str().unwrap(), sm2["y"].as_str().unwrap());
+        let p256 = crate::credential::keys::SigningKey::generate(
+            crate::credential::keys::Algorithm::Es256,
+        )
+        .unwrap()
+        .public_jwk()
+        .to_string();
+        let cases: &[(String, &str)] = &[
+            // P-256 is a fine JWK, but not a device key.
+            (p256, "UNSUPPORTED_ALGORITHM"),
+            // SM2 coordinates under another curve or key type.
+            (
+                format!(r#"{{"kty":"EC","crv":"P-256","x":"{x}","y":"{y}"}}"#),
+                "INVALID_JWK",
+            ),
+            (
+                format!(r#"{{"kty":"OKP","crv":"SM2","x":"{x}","y":"{y}"}}"#),
+                "INVALID_JWK",
+            ),
+            (
+                format!(r#"{{"kty":"EC","crv":"sm2","x":"{x}","y":"{y}"}}"#),
+                "INVALID_JWK",
+            ),
+            // Not on the curve, short, missing y.
+            (
+                format!(r#"{{"kty":"EC","crv":"SM2","x":"{x}","y":"{x}"}}"#),
+                "INVALID_JWK",
+            ),
+            (
+                format!(r#"{{"kty":"EC","crv":"SM2","x":"{x}","y":"AAAA"}}"#),
+                "INVALID_JWK",
+            ),
+            (
+                format!(r#"{{"kty":"EC","crv":"SM2","x":"{x}"}}"#),
+                "INVALID_JWK",
+            ),
+            // A private JWK is no public key.
+            (gm_device_private_jwk(&gm_device), "INVALID_JWK"),
+            // Not JSON, not an object, too deep.
+            ("{".into(), "INVALID_INPUT"),
+            ("[1]".into(), "INVALID_JWK"),
+            ("[".repeat(10_000), "INVALID_INPUT"),
+        ];
+        for (jwk, want) in cases {
+            let e = device_public_key_of(jwk, "devicePublicJwk").unwrap_err();
+            assert_eq!(e.code(), *want, "{}", &jwk[..jwk.len().min(80)]);
+        }
+    }
+
+    #[test]
+    fn continuity_with_an_sm2_jwk_gives_the_sm2_device_jwk() {
+        use crate::consent::handover;
+        let (mut log, device) = log_of(Suite::Gm);
+        let theirs = log.checkpoint().unwrap();
+        log.append(record::from_json(&record_json(1_795_327_999)).unwrap())
+            .unwrap();
+        let proof = handover::continuity_proof(&log, &[], &theirs).unwrap();
+        let key = device_public_key_of(&jwk_text(&device), "devicePublicJwk").unwrap();
+        let c = handover::verify_continuity(&proof, &theirs, &key, ORIGIN).unwrap();
+        let jwk = c.key.jwk();
+        assert_eq!(
+            (jwk["kty"].as_str(), jwk["crv"].as_str()),
+            (Some("EC"), Some("SM2"))
+        );
+        assert_eq!(jwk, device.verifying_key().jwk());
+        assert_eq!(c.checkpoint.size, 4);
+        // The proof under the key of the other suite: a typed error.
+        let (_, ed) = log_of(Suite::Intl);
+        let ed = device_public_key_of(&jwk_text(&ed), "devicePublicJwk").unwrap();
+        let e = handover::verify_continuity(&proof, &theirs, &ed, ORIGIN).unwrap_err();
+        assert_eq!(e.code(), "INVALID_CHECKPOINT");
+    }
+
+    fn gm_device_private_jwk(device: &DeviceKey) -> String {
+        let mut jwk = device.verifying_key().jwk();
+        let d = crate::credential::jose::b64url(&device.to_seed()[..]);
+        jwk.as_object_mut().unwrap().insert("d".into(), d.into());
+        jwk.to_string()
+    }
 }

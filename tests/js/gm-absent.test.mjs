@@ -28,6 +28,14 @@ test('the intl module refuses SM2, naming the gm module', () => {
     issuerKeys: [{ kty: 'EC', crv: 'SM2', x: X, y: Y }],
     requireKeyBinding: false,
   }));
+  // The consent log's verifiers, given an SM2 device JWK.
+  const sm2Jwk = { kty: 'EC', crv: 'SM2', x: X, y: Y };
+  refused(() => m.checkpoint.verify('x\n', sm2Jwk, 'mpshield.example/device/1'));
+  refused(() => m.consent.verifyReceipt(new Uint8Array([0x4d, 0x50, 0x52, 0x02]), sm2Jwk));
+  // SM3 is in every module: gm proofs can be checked here too.
+  const data = new Uint8Array([1, 2, 3]);
+  assert.equal(m.merkle.leafHash(data, { hash: 'sm3' }).length, 32);
+  assert.notDeepEqual(m.merkle.leafHash(data, { hash: 'sm3' }), m.merkle.leafHash(data));
   const k = m.SigningKey.generate('ES256');
   assert.equal(k.alg, 'ES256');
   k.free();
