@@ -10,10 +10,12 @@
 import * as mpshield from '/pkg/browser.mjs';
 import { LAWFUL_BASIS, LOCALES, STRINGS } from './i18n.js';
 import {
-  DEMO_PREFIX, REQUESTS, clearDemo, createRequest, issueLicences, loadParties,
+  DEMO_PREFIX, REQUESTS, clearDemo, createRequest, demoSuite, issueLicences, loadParties, setDemoSuite,
 } from './demo-data.js';
 
-const WALLET_PREFIX = DEMO_PREFIX + 'wallet/';
+/** 'intl' or 'gm' (国密), from the page's suite switch. */
+const SUITE = demoSuite();
+const WALLET_PREFIX = DEMO_PREFIX + (SUITE === 'gm' ? 'wallet-gm/' : 'wallet/');
 const LOCALE_KEY = DEMO_PREFIX + 'locale';
 
 const state = {
@@ -784,7 +786,26 @@ function applyLocale() {
   sw.textContent = t('langSwitch');
   sw.setAttribute('lang', isEn() ? 'zh-CN' : 'en');
   sw.setAttribute('aria-label', t('langSwitchLabel'));
-  if (state.wallet) document.getElementById('version').textContent = t('version', mpshield.version());
+  const suite = document.getElementById('suite-switch');
+  suite.textContent = t(SUITE === 'gm' ? 'suiteGm' : 'suiteIntl');
+  suite.setAttribute('aria-pressed', String(SUITE === 'gm'));
+  suite.setAttribute('title', t('suiteSwitchLabel'));
+  if (state.wallet) document.getElementById('version').textContent = versionText();
+}
+
+/** The footer's version line, with the suite the page runs. */
+function versionText() {
+  return `${t('version', mpshield.version())} · ${t(SUITE === 'gm' ? 'suiteGm' : 'suiteIntl')}`;
+}
+
+/** The other suite, on the next load: each suite keeps its own parties and wallet. */
+function switchSuite() {
+  try {
+    setDemoSuite(SUITE === 'gm' ? 'intl' : 'gm');
+  } catch {
+    return; // no storage: the demo cannot remember the choice
+  }
+  window.location.reload();
 }
 
 function switchLanguage() {
@@ -807,6 +828,8 @@ async function boot() {
   if (LOCALES.includes(saved)) state.locale = saved;
   applyLocale();
   document.getElementById('lang-switch').addEventListener('click', switchLanguage);
+  document.getElementById('suite-switch').addEventListener('click', switchSuite);
+  document.body.dataset.suite = SUITE;
   document.getElementById('reset').addEventListener('click', () => {
     if (window.confirm(t('resetConfirm'))) {
       clearDemo();
@@ -830,9 +853,10 @@ async function boot() {
     // parties, which the phone module (the bundle's default) leaves out.
     await mpshield.init({ wasmPath: '/pkg/mpshield_bg.wasm' });
     state.schemas = mpshield.licence.schemas();
-    const parties = loadParties(mpshield);
+    const parties = loadParties(mpshield, SUITE);
     state.verifiers = parties.verifiers;
     state.wallet = await mpshield.Wallet.open({
+      suite: SUITE,
       storage: mpshield.storage.localStorage(prefixedLocalStorage(WALLET_PREFIX)),
       storageKey: parties.storageKey,
       // The hotel and the car-rental company are vetted; the third requester is not.
@@ -844,7 +868,7 @@ async function boot() {
       state.notice = { kind: 'ok', text: t('issued', n) };
     }
     parties.issuerKey.free();
-    document.getElementById('version').textContent = t('version', mpshield.version());
+    document.getElementById('version').textContent = versionText();
     bootEl.remove();
     document.body.dataset.ready = 'true';
     render();

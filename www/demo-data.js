@@ -10,7 +10,28 @@
 // characters. None identifies a real person or organisation.
 
 export const DEMO_PREFIX = 'mpshield-demo/';
-const SERVERS_KEY = DEMO_PREFIX + 'servers';
+const SUITE_KEY = DEMO_PREFIX + 'suite';
+
+/**
+ * The suite the demo runs: 'intl' (Ed25519, ES256, X25519, ChaCha20-Poly1305)
+ * or 'gm' (国密: SM2, SM3, SM4-GCM end to end), chosen with the page's
+ * switch and kept in localStorage. Each suite has its own parties and its
+ * own wallet, so switching back finds the other one as it was.
+ */
+export function demoSuite() {
+  try {
+    return localStorage.getItem(SUITE_KEY) === 'gm' ? 'gm' : 'intl';
+  } catch {
+    return 'intl';
+  }
+}
+
+/** Chooses the suite for the next load (the caller reloads the page). */
+export function setDemoSuite(suite) {
+  localStorage.setItem(SUITE_KEY, suite === 'gm' ? 'gm' : 'intl');
+}
+
+const serversKey = (suite) => DEMO_PREFIX + (suite === 'gm' ? 'servers-gm' : 'servers');
 
 // --- synthetic identifiers ----------------------------------------------------
 
@@ -73,9 +94,9 @@ export const PARTIES = {
 };
 export const ISSUER = 'https://issuer.demo.mpshield.invalid';
 
-function readServers() {
+function readServers(suite) {
   try {
-    const v = JSON.parse(localStorage.getItem(SERVERS_KEY));
+    const v = JSON.parse(localStorage.getItem(serversKey(suite)));
     return v && v.v === 1 ? v : null;
   } catch {
     return null;
@@ -83,21 +104,24 @@ function readServers() {
 }
 
 /**
- * The issuer key, the three verifiers and the wallet's storage key: read
- * from localStorage, or made on first load. `fresh` tells whether they were.
+ * The issuer key, the three verifiers and the wallet's storage key of
+ * `suite`: read from localStorage, or made on first load. `fresh` tells
+ * whether they were. In gm every party's keys are SM2 (signing, and the
+ * HPKE key pair the answers are sealed to).
  */
-export function loadParties(mpshield) {
-  let saved = readServers();
+export function loadParties(mpshield, suite = 'intl') {
+  const gm = suite === 'gm';
+  let saved = readServers(suite);
   const fresh = saved === null;
   if (fresh) {
     const party = () => {
-      const kp = mpshield.hpke.generateKeyPair();
-      const key = mpshield.SigningKey.generate('EdDSA');
+      const kp = mpshield.hpke.generateKeyPair(gm ? { kem: 'SM2' } : undefined);
+      const key = mpshield.SigningKey.generate(gm ? 'SM2' : 'EdDSA');
       const out = { key: key.exportPrivateJwkDangerously(), hpke: { publicKey: b64(kp.publicKey), secretKey: b64(kp.secretKey) } };
       key.free();
       return out;
     };
-    const issuer = mpshield.SigningKey.generate('ES256');
+    const issuer = mpshield.SigningKey.generate(gm ? 'SM2' : 'ES256');
     saved = {
       v: 1,
       issuer: issuer.exportPrivateJwkDangerously(),
@@ -110,12 +134,13 @@ export function loadParties(mpshield) {
       storageKey: b64(mpshield.randomBytes(32)),
     };
     issuer.free();
-    localStorage.setItem(SERVERS_KEY, JSON.stringify(saved));
+    localStorage.setItem(serversKey(suite), JSON.stringify(saved));
   }
   const issuerKey = mpshield.SigningKey.fromJwk(saved.issuer);
   const verifiers = {};
   for (const id of Object.keys(PARTIES)) {
     verifiers[id] = mpshield.Verifier.create({
+      suite,
       name: PARTIES[id].name,
       uscc: PARTIES[id].uscc,
       signingKey: mpshield.SigningKey.fromJwk(saved[id].key),

@@ -352,6 +352,51 @@ test('www: the consent screen, clicked through as a citizen in headless Chromium
     await page.setViewportSize(PHONE);
   });
 
+  await t.test('the 国密 switch: the hotel check-in with SM2, SM3 and SM4 end to end, in a wallet of its own', async () => {
+    await role('button', '我的授权记录').click();
+    const intlHistory = await page.locator('#view').innerText();
+    await role('button', '算法：国际（Ed25519 / X25519）').click();
+    await page.waitForSelector('body[data-ready="true"][data-suite="gm"]');
+    assert.equal(await role('button', '算法：国密（SM2 / SM3 / SM4）').getAttribute('aria-pressed'), 'true');
+    await page.getByText('测试签发机关已向本页的钱包签发 2 本合成证照').waitFor();
+    assert.match(await text('#version'), /国密/);
+    // Every party of the gm demo is SM2: the issuer, and each relying
+    // party's signing key and the key pair its answers are sealed to.
+    const servers = await page.evaluate(() => JSON.parse(localStorage.getItem('mpshield-demo/servers-gm')));
+    assert.equal(servers.issuer.crv, 'SM2');
+    assert.equal(servers.hotel.key.crv, 'SM2');
+    assert.equal(atob(servers.hotel.hpke.publicKey).length, 65, 'an SM2 KEM key, 04 ‖ x ‖ y');
+    await audit('gm home');
+
+    await role('button', '开始办理：住宿登记').click();
+    await role('heading', '住宿登记 · 信息授权请求').waitFor();
+    assert.match(await page.locator('.requester').innerText(), /已核验的请求方/);
+    await role('group', '「公民身份号码」的提供形式').getByRole('radio', { name: /^脱敏/ }).check();
+    await role('group', '「姓名」的提供形式').getByRole('radio', { name: /^完整/ }).check();
+    await role('group', '「出生日期」的提供形式').getByRole('radio', { name: /^仅验证/ }).check();
+    for (const field of ['name', 'id_number', 'birth_date']) {
+      const separate = page.locator(`#f-${field}-sep`);
+      if ((await separate.count()) === 1) await separate.check();
+    }
+    await role('button', '同意并发送').click();
+    await role('heading', '已发送').waitFor();
+    assert.match(await text('#receipt'), /收据已用设备公钥核验/);
+    await screenshot('gm-hotel-sent');
+    await page.getByRole('button', { name: /收到了什么/ }).click();
+    const panel = page.locator('#rp-panel');
+    await panel.locator('#rp-claims').waitFor();
+    const disclosed = await panel.locator('[data-claim]').evaluateAll((els) => els.map((e) => e.dataset.claim));
+    assert.deepEqual(disclosed.sort(), ['/age_equal_or_over/18', '/id_number_masked', '/name']);
+    await audit('gm hotel panel');
+    await page.keyboard.press('Escape');
+
+    // Back to intl: its wallet and history are as they were.
+    await role('button', '算法：国密（SM2 / SM3 / SM4）').click();
+    await page.waitForSelector('body[data-ready="true"][data-suite="intl"]');
+    await role('button', '我的授权记录').click();
+    assert.equal(await page.locator('#view').innerText(), intlHistory);
+  });
+
   await t.test('reloading a tampered store is caught on open', async () => {
     await role('button', '篡改本地存储的记录（演示）').click();
     await page.reload();
