@@ -27,6 +27,8 @@ import { x25519, ed25519 } from '@noble/curves/ed25519';
 import { p256 } from '@noble/curves/p256';
 import { sha256 as nobleSha256 } from '@noble/hashes/sha256';
 import { SDJwtVcInstance } from '@sd-jwt/sd-jwt-vc';
+import * as smV2 from 'sm-crypto-v2';
+import smMp from 'miniprogram-sm-crypto';
 import { digest as nodeDigest, generateSalt } from '@sd-jwt/crypto-nodejs';
 import { syntheticRecord } from '../tests/js/helpers/consent-records.mjs';
 import { logGrowth } from './bench-log-growth.mjs';
@@ -236,6 +238,118 @@ const groups = [
 ];
 
 
+// --- 国密 (gm): SM2, SM3, SM4-GCM against the JavaScript libraries
+// mini-programs use today (sm-crypto-v2 on @noble/curves, and
+// miniprogram-sm-crypto on jsbn) and node:crypto where its OpenSSL has the
+// algorithm (SM3; SM4 without GCM). The package has no raw SM2 sign call:
+// a gm checkpoint is one SM2 signature over a short signed note, and
+// checkpoint.verify one verification, as in the iPhone-class section.
+{
+  const hex = (b) => Buffer.from(b).toString('hex');
+  if (typeof smV2.sm2.initRNGPool === 'function') await smV2.sm2.initRNGPool();
+  const gmKey = mpshield.SigningKey.generate('SM2');
+  const gmOrigin = 'bench.example/gm-log';
+  const gmLog = mpshield.ConsentLog.create({ signingKey: gmKey, origin: gmOrigin });
+  const gmNote = gmLog.checkpoint();
+  const gmJwk = gmKey.publicJwk();
+  const gmKp = mpshield.hpke.generateKeyPair({ kem: 'SM2' });
+  const gmEnvelope = mpshield.seal(gmKp.publicKey, kib);
+  const gmSender = mpshield.hpke.setupSender({ recipientPublicKey: gmKp.publicKey, kem: 'SM2', kdf: 0xfe01, aead: 0xfe01 });
+  const note = new TextEncoder().encode(gmNote.split('\n\n')[0] + '\n');
+  const peerSm = (lib) => {
+    const keys = lib.sm2.generateKeyPairHex();
+    const msgHex = hex(note);
+    const sig = lib.sm2.doSignature(msgHex, keys.privateKey, { hash: true, der: false });
+    const ct = lib.sm2.doEncrypt(hex(kib), keys.publicKey, 1);
+    return {
+      keygen: () => lib.sm2.generateKeyPairHex(),
+      sign: () => lib.sm2.doSignature(msgHex, keys.privateKey, { hash: true, der: false }),
+      verify: () => {
+        if (!lib.sm2.doVerifySignature(msgHex, sig, keys.publicKey, { hash: true, der: false })) throw new Error('SM2 peer: verify failed');
+      },
+      encrypt: () => lib.sm2.doEncrypt(hex(kib), keys.publicKey, 1),
+      decrypt: () => lib.sm2.doDecrypt(ct, keys.privateKey, 1),
+    };
+  };
+  const v2 = peerSm(smV2);
+  const mp = peerSm(smMp);
+  const sm4Key = bytes(16);
+  const sm4Iv = bytes(12);
+  groups.push(
+    {
+      title: 'gm: SM2 key generation',
+      unit: 'ops/s',
+      rows: [
+        ['mpshield (wasm, hpke.generateKeyPair({ kem: \'SM2\' }))', () => mpshield.hpke.generateKeyPair({ kem: 'SM2' })],
+        ['sm-crypto-v2 1.15', v2.keygen],
+        ['miniprogram-sm-crypto 0.3', mp.keygen],
+      ],
+    },
+    {
+      title: 'gm: SM2 sign (GB/T 32918.2 with SM3, ID 1234567812345678)',
+      unit: 'ops/s',
+      rows: [
+        ['mpshield (wasm, gm ConsentLog.checkpoint: note + one signature)', () => gmLog.checkpoint()],
+        ['sm-crypto-v2 1.15', v2.sign],
+        ['miniprogram-sm-crypto 0.3', mp.sign],
+      ],
+    },
+    {
+      title: 'gm: SM2 verify',
+      unit: 'ops/s',
+      rows: [
+        ['mpshield (wasm, checkpoint.verify: parse + one verification)', () => mpshield.checkpoint.verify(gmNote, gmJwk, gmOrigin)],
+        ['sm-crypto-v2 1.15', v2.verify],
+        ['miniprogram-sm-crypto 0.3', mp.verify],
+      ],
+    },
+    {
+      title: 'gm: envelope seal, 1 KiB (HPKE SM2 / HKDF-SM3 / SM4-GCM)',
+      unit: 'ops/s',
+      rows: [
+        ['mpshield (wasm)', () => mpshield.seal(gmKp.publicKey, kib)],
+        ['sm-crypto-v2 1.15 (SM2 public-key encryption, GB/T 32918.4)', v2.encrypt],
+        ['miniprogram-sm-crypto 0.3 (SM2 public-key encryption)', mp.encrypt],
+      ],
+    },
+    {
+      title: 'gm: envelope open, 1 KiB',
+      unit: 'ops/s',
+      rows: [
+        ['mpshield (wasm)', () => mpshield.open(gmKp.secretKey, gmEnvelope)],
+        ['sm-crypto-v2 1.15 (SM2 public-key decryption)', v2.decrypt],
+        ['miniprogram-sm-crypto 0.3 (SM2 public-key decryption)', mp.decrypt],
+      ],
+    },
+    {
+      title: 'gm: SM4-GCM, 1 KiB',
+      unit: 'ops/s',
+      rows: [
+        ['mpshield (wasm, HPKE context)', () => gmSender.seal(kib)],
+        ['sm-crypto-v2 1.15', () => smV2.sm4.encrypt(kib, sm4Key, { mode: 'gcm', iv: sm4Iv, output: 'array' })],
+      ],
+    },
+    {
+      title: 'gm: SM4-GCM, 1 MiB',
+      unit: 'MiB/s',
+      rows: [
+        ['mpshield (wasm, HPKE context)', () => gmSender.seal(mib)],
+        ['sm-crypto-v2 1.15', () => smV2.sm4.encrypt(mib, sm4Key, { mode: 'gcm', iv: sm4Iv, output: 'array' })],
+      ],
+    },
+    {
+      title: 'gm: SM3, 1 MiB',
+      unit: 'MiB/s',
+      rows: [
+        ['mpshield (wasm, merkle.leafHash(…, { hash: \'sm3\' }): SM3 of 0x00 ‖ data)', () => mpshield.merkle.leafHash(mib, { hash: 'sm3' })],
+        ['sm-crypto-v2 1.15', () => smV2.sm3(mib)],
+        ['miniprogram-sm-crypto 0.3', () => smMp.sm3(Array.from(mib))],
+        ['node:crypto (OpenSSL)', () => nodeCrypto.createHash('sm3').update(mib).digest()],
+      ],
+    },
+  );
+}
+
 // --- SD-JWT: issue, present (with key binding) and verify an ID-card-shaped
 // credential; @sd-jwt/sd-jwt-vc with @noble/curves signers and hashing (what
 // a mini-program without WebCrypto would run) and with node:crypto.
@@ -422,15 +536,15 @@ md += 'Targets (issue #6): `respond` under 5 ms and `open` at 1,000 or more per 
 md += '| runtime | module | issuer key | wallet.respond (ms) | verifier.open per second |\n|---|---|---|---:|---:|\n';
 {
   const flowLib = await import(pathToFileURL(path.join(root, 'tests/js/helpers/flow-scenario.mjs')).href);
-  async function flowRates(w, rp, alg) {
-    const s = await flowLib.world(w, rp, undefined, alg);
+  async function flowRates(w, rp, alg, suite = 'intl') {
+    const s = await flowLib.world(w, rp, undefined, alg, suite);
     const request = () => s.hotel.v.createRequest({ purpose: '住宿登记', lawfulBasis: 'legal_duty', fields: flowLib.HOTEL_FIELDS });
     const choices = { choices: flowLib.HOTEL_CHOICES, separateConsent: true };
     // respond: 5 fresh wallets × 20 answers each.
     let respondNs = 0n;
     let responds = 0;
     for (let round = 0; round < 5; round++) {
-      const t = await flowLib.world(w, rp, undefined, alg);
+      const t = await flowLib.world(w, rp, undefined, alg, suite);
       const req = t.hotel.v.createRequest({ purpose: '住宿登记', lawfulBasis: 'legal_duty', fields: flowLib.HOTEL_FIELDS });
       await t.wallet.respond(req, choices); // warm-up
       const start = process.hrtime.bigint();
@@ -451,8 +565,10 @@ md += '| runtime | module | issuer key | wallet.respond (ms) | verifier.open per
   }
   const nodeFlow = await flowRates(mpshield, mpshield, 'ES256');
   const nodeFlowEd = await flowRates(mpshield, mpshield, 'EdDSA');
+  const nodeFlowGm = await flowRates(mpshield, mpshield, 'SM2', 'gm');
   md += `| Node ${process.version} | release | ES256 | ${nodeFlow.respondMs.toFixed(2)} | ${fmt(nodeFlow.openPerSec)} |\n`;
   md += `| Node ${process.version} | release | EdDSA | ${nodeFlowEd.respondMs.toFixed(2)} | ${fmt(nodeFlowEd.openPerSec)} |\n`;
+  md += `| Node ${process.version} | release, gm suite | SM2 | ${nodeFlowGm.respondMs.toFixed(2)} | ${fmt(nodeFlowGm.openPerSec)} |\n`;
   const { createMiniProgram, makePackageRoot } = await import(pathToFileURL(path.join(root, 'tests/miniprogram/emulator.mjs')).href);
   for (const profile of ['android']) {
     const pkgRoot = makePackageRoot();
@@ -460,7 +576,7 @@ md += '| runtime | module | issuer key | wallet.respond (ms) | verifier.open per
       const mp = createMiniProgram({ profile, root: pkgRoot.root });
       const w = mp.run("require('mpshield')");
       await w.init();
-      const r = await flowRates(w, w, 'ES256');
+      const r = await flowRates(w, mpshield, 'ES256'); // the servers: the Node module (the phone module has no Verifier)
       md += `| emulated mini-program (${profile}, Node's V8) | compact | ES256 | ${r.respondMs.toFixed(2)} | ${fmt(r.openPerSec)} |\n`;
       summary.push(`flow, mini-program (compact): respond ${r.respondMs.toFixed(2)} ms, open ${fmt(r.openPerSec)}/s`);
     } finally {
