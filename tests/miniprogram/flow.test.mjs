@@ -8,9 +8,12 @@
 // deepEqual (prototypes differ between realms; values must not).
 import test from 'node:test';
 import assert from 'node:assert';
+import { cpSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createMiniProgram, makePackageRoot } from './emulator.mjs';
 import { importByName, linkPackage } from '../js/helpers/link.mjs';
-import { HOTEL_CHOICES, HOTEL_FIELDS, carRental, failureInjection, hotelCheckIn, refusals, world } from '../js/helpers/flow-scenario.mjs';
+import { HOTEL_CHOICES, HOTEL_FIELDS, carRental, code, failureInjection, hotelCheckIn, makeVerifier, refusals, world } from '../js/helpers/flow-scenario.mjs';
 import { depthBomb } from '../js/helpers/depth-bomb.mjs';
 
 const link = linkPackage();
@@ -34,6 +37,48 @@ for (const profile of ['ios', 'android']) {
     await carRental(w, rp, assert);
     await refusals(w, rp, assert);
     await failureInjection(w, rp, assert, snapshot);
+  });
+}
+
+// The gm (国密) flow in the gm phone module, laid out as a gm deployment
+// does (README "Two modules": copied into the code package, its path given
+// to init): SM2 holder and device keys, the log in wx storage, a gm
+// envelope the hotel (in Node) opens; an intl request is refused.
+const GM_MODULE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../pkg/dist/mpshield_gm_bg.wasm.br');
+const GM_PATH = '/mpshield-gm/mpshield_gm_bg.wasm.br';
+for (const profile of ['ios', 'android']) {
+  test(`${profile}: the gm flow in the gm phone module`, async (t) => {
+    const pkg = makePackageRoot();
+    t.after(pkg.cleanup);
+    mkdirSync(path.join(pkg.root, path.dirname(GM_PATH)), { recursive: true });
+    cpSync(GM_MODULE, path.join(pkg.root, GM_PATH));
+    const mp = createMiniProgram({ profile, root: pkg.root });
+    const w = mp.run("require('mpshield')");
+    await w.init({ wasmPath: GM_PATH, suite: 'gm' });
+    assert.deepEqual([...w.moduleInfo().suites], ['gm']);
+    const store = w.storage.wx(mp.run('wx'));
+    const s = await world(w, rp, store, 'SM2', 'gm');
+    assert.equal(s.wallet.holderPublicJwk().crv, 'SM2');
+    const request = s.hotel.v.createRequest({ purpose: '住宿登记', lawfulBasis: 'legal_duty', fields: HOTEL_FIELDS });
+    const ev = s.wallet.evaluate(request);
+    assert.equal(ev.suite, 'gm');
+    assert.equal(ev.verified, true);
+    const { envelope } = await s.wallet.respond(request, { choices: HOTEL_CHOICES, separateConsent: true });
+    assert.equal(rp.envelope.inspect(envelope).suite, 'gm');
+    const got = await s.hotel.v.open(envelope);
+    assert.deepEqual([...got.disclosed].sort(), ['/age_equal_or_over/18', '/id_number_masked', '/name']);
+    assert.equal(got.devicePublicJwk.crv, 'SM2');
+    // An intl relying party's request: refused, nothing recorded.
+    const intl = makeVerifier(rp, '测试国际酒店有限公司', 5, s.issuer);
+    const intlRequest = intl.v.createRequest({ purpose: '住宿登记', lawfulBasis: 'legal_duty', fields: HOTEL_FIELDS });
+    assert.equal(await code(() => s.wallet.respond(intlRequest, { choices: HOTEL_CHOICES, separateConsent: true })), 'UNSUPPORTED_ALGORITHM');
+    assert.equal(s.wallet.history().length, 1);
+    // The wallet reopens from wx storage in its own suite.
+    s.wallet.free();
+    const again = await w.Wallet.open({ storage: store, storageKey: s.storageKey, trustedVerifiers: [s.hotel.v.publicJwk()] });
+    assert.equal(again.history().length, 1);
+    assert.equal(again.devicePublicJwk().crv, 'SM2');
+    again.free();
   });
 }
 
