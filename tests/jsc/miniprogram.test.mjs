@@ -11,7 +11,7 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { WASM_PATH, engineOptions, jscAvailable, prepareJsc, repoRoot } from '../miniprogram/jsc/profile.mjs';
+import { GM_WASM_PATH, WASM_PATH, engineOptions, jscAvailable, prepareJsc, repoRoot } from '../miniprogram/jsc/profile.mjs';
 
 const version = JSON.parse(readFileSync(path.join(repoRoot, 'pkg/package.json'), 'utf8')).version;
 const SCENARIOS = ['smoke', 'server realm: Node build, init', 'flow: hotel check-in (storage.wx and memory)', 'flow: car rental', 'flow: refusals', 'flow: failure injection'];
@@ -53,6 +53,35 @@ test('jsc --useJIT=false: the smoke suite and the flow pass in the mini-program 
   assert.deepEqual(r.done.log.instantiate, [WASM_PATH], 'loaded once, through WXWebAssembly, from the default path');
   assert.ok(r.done.log.getRandomValues.length >= 2, 'seeded and topped up from wx.getRandomValues');
   assert.ok(r.done.log.storage.length > 0, 'the hotel check-in used wx storage');
+  assert.deepEqual(r.done.log.warnings, [], 'no console warnings or errors');
+});
+
+// The gm (国密) phone module in jsc: loaded from a code-package path as a
+// gm deployment lays it out, the gm hotel check-in through wx storage.
+const gmDriver = `(function () {
+  var T = __mpTest, S = __mpScenarios;
+  var m = require('mpshield');
+  T.run('gm: init', function () { return m.init({ wasmPath: ${JSON.stringify(GM_WASM_PATH)}, suite: 'gm' }); })
+    .then(function () {
+      var rp = T.serverRealm();
+      return T.run('gm: hotel check-in (storage.wx)', function () { return rp.init().then(function () { return S.gmHotel(m, rp, wx); }); });
+    })
+    .then(function () { T.done(); });
+})();
+`;
+
+test('jsc --useJIT=false: the gm hotel check-in in the gm phone module as shipped', { skip: !jscAvailable() && !process.env.MPSHIELD_REQUIRE_PEERS && 'no /usr/bin/jsc (scripts/setup.sh installs it)' }, async (t) => {
+  assert.ok(jscAvailable(), 'no /usr/bin/jsc: run scripts/setup.sh (Debian libjavascriptcoregtk-4.0-bin)');
+  const mp = await prepareJsc();
+  t.after(mp.cleanup);
+  const r = await mp.run(gmDriver, { mode: 'nojit', timeoutMs: 150000 });
+  for (const s of r.results) t.diagnostic(`${s.scenario}: ${s.ok ? 'ok' : 'FAILED'} in ${(s.ms / 1000).toFixed(1)} s`);
+  for (const s of r.results) assert.ok(s.ok, `${s.scenario} failed in jsc:\n${s.error}`);
+  assert.ok(!r.timedOut, `jsc did not finish in time; stderr:\n${r.stderr.slice(-2000)}`);
+  assert.ok(r.done, `jsc ended without reporting (status ${r.status}); stdout:\n${r.stdout.slice(-2000)}\nstderr:\n${r.stderr.slice(-2000)}`);
+  assert.deepEqual(r.results.map((s) => s.scenario), ['gm: init', 'gm: hotel check-in (storage.wx)']);
+  assert.deepEqual(r.done.log.instantiate, [GM_WASM_PATH], 'the gm module, loaded once through WXWebAssembly');
+  assert.ok(r.done.log.storage.length > 0, 'the check-in used wx storage');
   assert.deepEqual(r.done.log.warnings, [], 'no console warnings or errors');
 });
 

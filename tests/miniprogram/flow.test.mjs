@@ -13,7 +13,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createMiniProgram, makePackageRoot } from './emulator.mjs';
 import { importByName, linkPackage } from '../js/helpers/link.mjs';
-import { HOTEL_CHOICES, HOTEL_FIELDS, carRental, code, failureInjection, hotelCheckIn, makeVerifier, refusals, world } from '../js/helpers/flow-scenario.mjs';
+import { HOTEL_CHOICES, HOTEL_FIELDS, carRental, failureInjection, gmHotelCheckIn, hotelCheckIn, refusals, world } from '../js/helpers/flow-scenario.mjs';
 import { depthBomb } from '../js/helpers/depth-bomb.mjs';
 
 const link = linkPackage();
@@ -56,29 +56,8 @@ for (const profile of ['ios', 'android']) {
     const w = mp.run("require('mpshield')");
     await w.init({ wasmPath: GM_PATH, suite: 'gm' });
     assert.deepEqual([...w.moduleInfo().suites], ['gm']);
-    const store = w.storage.wx(mp.run('wx'));
-    const s = await world(w, rp, store, 'SM2', 'gm');
-    assert.equal(s.wallet.holderPublicJwk().crv, 'SM2');
-    const request = s.hotel.v.createRequest({ purpose: '住宿登记', lawfulBasis: 'legal_duty', fields: HOTEL_FIELDS });
-    const ev = s.wallet.evaluate(request);
-    assert.equal(ev.suite, 'gm');
-    assert.equal(ev.verified, true);
-    const { envelope } = await s.wallet.respond(request, { choices: HOTEL_CHOICES, separateConsent: true });
-    assert.equal(rp.envelope.inspect(envelope).suite, 'gm');
-    const got = await s.hotel.v.open(envelope);
-    assert.deepEqual([...got.disclosed].sort(), ['/age_equal_or_over/18', '/id_number_masked', '/name']);
-    assert.equal(got.devicePublicJwk.crv, 'SM2');
-    // An intl relying party's request: refused, nothing recorded.
-    const intl = makeVerifier(rp, '测试国际酒店有限公司', 5, s.issuer);
-    const intlRequest = intl.v.createRequest({ purpose: '住宿登记', lawfulBasis: 'legal_duty', fields: HOTEL_FIELDS });
-    assert.equal(await code(() => s.wallet.respond(intlRequest, { choices: HOTEL_CHOICES, separateConsent: true })), 'UNSUPPORTED_ALGORITHM');
-    assert.equal(s.wallet.history().length, 1);
-    // The wallet reopens from wx storage in its own suite.
-    s.wallet.free();
-    const again = await w.Wallet.open({ storage: store, storageKey: s.storageKey, trustedVerifiers: [s.hotel.v.publicJwk()] });
-    assert.equal(again.history().length, 1);
-    assert.equal(again.devicePublicJwk().crv, 'SM2');
-    again.free();
+    await gmHotelCheckIn(w, rp, assert, w.storage.wx(mp.run('wx')));
+    await gmHotelCheckIn(w, rp, assert);
   });
 }
 

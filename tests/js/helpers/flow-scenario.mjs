@@ -315,3 +315,34 @@ export async function runFlow(w, rp, assert, snapshot) {
   await refusals(w, rp, assert);
   await failureInjection(w, rp, assert, snapshot);
 }
+
+/**
+ * The gm (国密) hotel check-in, the wallet in `w` (a module with the gm
+ * suite), the issuer and relying parties in `rp`, through `storage`: SM2
+ * holder and device keys, a gm envelope the hotel opens, an intl request
+ * refused without a record, the wallet reopened from storage in its suite.
+ */
+export async function gmHotelCheckIn(w, rp, assert, storage) {
+  const store = storage || w.storage.memory();
+  const s = await world(w, rp, store, 'SM2', 'gm');
+  assert.equal(s.wallet.holderPublicJwk().crv, 'SM2');
+  const request = s.hotel.v.createRequest({ purpose: '住宿登记', lawfulBasis: 'legal_duty', fields: HOTEL_FIELDS });
+  const ev = s.wallet.evaluate(request);
+  assert.equal(ev.suite, 'gm');
+  assert.equal(ev.verified, true);
+  const { envelope } = await s.wallet.respond(request, { choices: HOTEL_CHOICES, separateConsent: true });
+  assert.equal(rp.envelope.inspect(envelope).suite, 'gm');
+  const got = await s.hotel.v.open(envelope);
+  assert.deepEqual([...got.disclosed].sort(), ['/age_equal_or_over/18', '/id_number_masked', '/name']);
+  assert.equal(got.devicePublicJwk.crv, 'SM2');
+  assert.equal(got.consentRecord.fields.length, 3);
+  const intl = makeVerifier(rp, '测试国际酒店有限公司', 5, s.issuer);
+  const intlRequest = intl.v.createRequest({ purpose: '住宿登记', lawfulBasis: 'legal_duty', fields: HOTEL_FIELDS });
+  assert.equal(await code(() => s.wallet.respond(intlRequest, { choices: HOTEL_CHOICES, separateConsent: true })), 'UNSUPPORTED_ALGORITHM');
+  assert.equal(s.wallet.history().length, 1);
+  s.wallet.free();
+  const again = await w.Wallet.open({ storage: store, storageKey: s.storageKey, trustedVerifiers: [s.hotel.v.publicJwk()] });
+  assert.equal(again.history().length, 1);
+  assert.equal(again.devicePublicJwk().crv, 'SM2');
+  again.free();
+}

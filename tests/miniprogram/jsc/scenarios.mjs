@@ -3,7 +3,7 @@
 // (tests/js/smoke.mjs) and the flow (tests/js/helpers/flow-scenario.mjs),
 // with this folder's assert and, for the flow helpers only, its Buffer.
 import { runSmoke } from '../../js/smoke.mjs';
-import { carRental, failureInjection, hotelCheckIn, refusals } from '../../js/helpers/flow-scenario.mjs';
+import { carRental, failureInjection, gmHotelCheckIn, hotelCheckIn, refusals } from '../../js/helpers/flow-scenario.mjs';
 import { assert } from './assert.mjs';
 import { hex } from './text.mjs';
 
@@ -18,6 +18,8 @@ export const scenarios = {
     await hotelCheckIn(w, rp, assert, w.storage.wx(wx));
     await hotelCheckIn(w, rp, assert);
   },
+  /** The gm hotel check-in (the gm phone module) through storage.wx(wx). */
+  gmHotel: (w, rp, wx) => gmHotelCheckIn(w, rp, assert, w.storage.wx(wx)),
   carRental: (w, rp) => carRental(w, rp, assert),
   refusals: (w, rp) => refusals(w, rp, assert),
   failureInjection: (w, rp) => failureInjection(w, rp, assert, snapshot),
