@@ -814,3 +814,11 @@ fn a_gm_wallet_moves_to_a_new_phone_as_a_gm_wallet() {
     let back = Wallet::open(&mut fresh, &skey, Vec::new(), false).unwrap();
     assert_eq!(back.suite(), Suite::Gm);
 }
+
+/// The shared gm scenario (tests/common/flow.rs), also run in Chromium by
+/// tests/web.rs.
+#[test]
+fn gm_hotel_check_in_shared_scenario() {
+    seed();
+    common::flow::gm_hotel_check_in();
+}

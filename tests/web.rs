@@ -176,6 +176,13 @@ fn flow_hotel_check_in_in_browser() {
 }
 
 #[wasm_bindgen_test]
+fn flow_gm_hotel_check_in_in_browser() {
+    mpshield::wasm::start();
+    mpshield::rng::add_entropy(&browser_entropy()).unwrap();
+    common::flow::gm_hotel_check_in();
+}
+
+#[wasm_bindgen_test]
 fn flow_car_rental_in_browser() {
     mpshield::wasm::start();
     mpshield::rng::add_entropy(&browser_entropy()).unwrap();

@@ -10,9 +10,10 @@ use mpshield::credential::keys::{Algorithm, SigningKey, VerifyingKey};
 use mpshield::credential::licence::{self, LicenceOptions};
 use mpshield::flow::request::{RequestField, RequestOptions};
 use mpshield::flow::verifier::{MemoryNonceStore, Verifier};
-use mpshield::flow::wallet::{Choice, SeparateConsent, Wallet};
+use mpshield::flow::wallet::{Choice, OpenOptions, SeparateConsent, Wallet};
 use mpshield::flow::MemoryStorage;
-use mpshield::seal::hpke;
+use mpshield::seal::{envelope, hpke};
+use mpshield::suite::Suite;
 use serde_json::{json, Value};
 
 use super::{key, rng, NOW};
@@ -463,4 +464,107 @@ pub fn reseal_to_hotel(envelope: &[u8], edit: impl FnOnce(&mut Value)) -> Vec<u8
         ..SealOptions::default()
     };
     envelope::seal(&kp.public_key, &serde_json::to_vec(&body).unwrap(), &opts).unwrap()
+}
+
+/// The hotel check-in in the gm (国密) suite: an SM2 issuer, an SM2 hotel
+/// sealing to an SM2 KEM key, a gm wallet (SM2 holder and device keys); the
+/// envelope is gm and the hotel learns exactly the chosen claims; an intl
+/// request is refused before anything is recorded; the wallet reopens from
+/// storage in its suite.
+pub fn gm_hotel_check_in() {
+    let issuer = key(Algorithm::Sm2, 70);
+    let kem = hpke::generate_key_pair_with_rng(hpke::Kem::Sm2, &mut rng(71)).unwrap();
+    let hotel = Verifier::with_suite(
+        Suite::Gm,
+        "测试酒店有限公司",
+        &uscc(1),
+        key(Algorithm::Sm2, 72),
+        kem.secret_key,
+        vec![issuer.verifying_key().clone()],
+    )
+    .unwrap();
+    let intl_hotel = verifier("测试国际酒店有限公司", 4, 73, &issuer);
+    let trusted = vec![
+        VerifyingKey::from_jwk(&hotel.public_jwk()).unwrap(),
+        VerifyingKey::from_jwk(&intl_hotel.public_jwk()).unwrap(),
+    ];
+    let options = OpenOptions {
+        trusted,
+        suite: Some(Suite::Gm),
+        ..OpenOptions::default()
+    };
+    let storage_key = StorageKey::from_bytes([8; 32]);
+    let mut storage = MemoryStorage::new();
+    let mut wallet = Wallet::open_with(&mut storage, &storage_key, &options).unwrap();
+    assert_eq!(wallet.holder_public_jwk()["crv"], json!("SM2"));
+    let Value::Object(fields) = id_card() else {
+        unreachable!()
+    };
+    let sd = licence::issue_with_rng(
+        &issuer,
+        &LicenceOptions {
+            licence_type: "resident_id_card".into(),
+            fields,
+            holder_public_jwk: wallet.holder_public_jwk(),
+            iss: "https://gov.example/issuer".into(),
+            iat: Some(NOW - 86_400),
+            exp: Some(NOW + 365 * 86_400),
+        },
+        &mut rng(74),
+    )
+    .unwrap();
+    wallet
+        .store_credential(&mut storage, &storage_key, &sd, NOW)
+        .unwrap();
+
+    let req = hotel_request(&hotel, NOW);
+    let ev = wallet.evaluate(&req, NOW).unwrap();
+    assert_eq!(ev["suite"], json!("gm"));
+    assert_eq!(ev["verified"], json!(true));
+    let resp = wallet
+        .respond(
+            &mut storage,
+            &storage_key,
+            &req,
+            &hotel_choices(),
+            &separate(),
+            NOW,
+        )
+        .unwrap();
+    assert_eq!(envelope::inspect(&resp.envelope).unwrap().suite, Suite::Gm);
+    let mut nonces = MemoryNonceStore::default();
+    let got = hotel.open(&resp.envelope, &mut nonces, NOW + 5).unwrap();
+    let mut disclosed = got.disclosed.clone();
+    disclosed.sort();
+    assert_eq!(
+        disclosed,
+        ["/age_equal_or_over/18", "/id_number_masked", "/name"]
+    );
+    assert!(got.claims.get("id_number").is_none());
+    assert_eq!(got.device_public_jwk["crv"], json!("SM2"));
+
+    // A request of the other suite: refused, nothing recorded.
+    let intl_req = hotel_request(&intl_hotel, NOW);
+    let refused = wallet.respond(
+        &mut storage,
+        &storage_key,
+        &intl_req,
+        &hotel_choices(),
+        &separate(),
+        NOW,
+    );
+    assert_eq!(code(refused), "UNSUPPORTED_ALGORITHM");
+    assert_eq!(wallet.log().size(), 1);
+
+    let reopened = Wallet::open_with(
+        &mut storage,
+        &storage_key,
+        &OpenOptions {
+            suite: None,
+            ..options
+        },
+    )
+    .unwrap();
+    assert_eq!(reopened.log().size(), 1);
+    assert_eq!(reopened.device_public_jwk()["crv"], json!("SM2"));
 }
