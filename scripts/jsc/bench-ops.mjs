@@ -39,19 +39,16 @@ const median = (xs) => {
 };
 
 /**
- * Runs every operation. `env`: { m, rp, peers, now (ms), emit, budgetMs,
- * minRuns, maxRuns, warmupMs, initMs (the first init(), measured by the caller),
- * derive (whether to run deriveStorageKey) }.
+ * The timer of one run: `time(op, impl, fn, prepare)` times `fn(prepare())`
+ * (`prepare` outside the timed region) and emits the median.
  */
-export async function runBench(env) {
-  const { m, rp, now, emit } = env;
+function timer(env) {
+  const { now, emit } = env;
   const budget = env.budgetMs || 400;
   const minRuns = env.minRuns || 3;
   const maxRuns = env.maxRuns || 2000;
   const warmupMs = env.warmupMs || 0;
-
-  /** Times `fn(prepare())`; `prepare` runs outside the timed region. */
-  async function time(op, impl, fn, prepare) {
+  return async function time(op, impl, fn, prepare) {
     try {
       // Warm-up: one run, and more until warmupMs (with a JIT, tier-up
       // compilation happens here rather than in the timed runs).
@@ -70,7 +67,17 @@ export async function runBench(env) {
     } catch (e) {
       emit({ op, impl, error: String(e && e.code ? e.code + ': ' + e.message : e) });
     }
-  }
+  };
+}
+
+/**
+ * Runs every operation. `env`: { m, rp, peers, now (ms), emit, budgetMs,
+ * minRuns, maxRuns, warmupMs, initMs (the first init(), measured by the caller),
+ * derive (whether to run deriveStorageKey) }.
+ */
+export async function runBench(env) {
+  const { m, rp, now, emit } = env;
+  const time = timer(env);
   const mp = 'mpshield';
 
   if (env.initMs !== undefined) emit({ op: 'init', impl: mp, ms: env.initMs, runs: 1 });
@@ -167,27 +174,9 @@ export async function runBench(env) {
  * hotel check-in. `env` as for runBench (peers are timed there).
  */
 export async function runBenchGm(env) {
-  const { m, rp, now, emit } = env;
-  const budget = env.budgetMs || 400;
-  const warmupMs = env.warmupMs || 0;
-  async function time(op, fn, prepare) {
-    try {
-      const warm = now();
-      do await fn(prepare ? await prepare() : undefined);
-      while (now() - warm < warmupMs);
-      const samples = [];
-      const start = now();
-      while ((now() - start < budget || samples.length < 3) && samples.length < 2000) {
-        const arg = prepare ? await prepare() : undefined;
-        const t = now();
-        await fn(arg);
-        samples.push(now() - t);
-      }
-      emit({ op, impl: 'mpshield', ms: median(samples), runs: samples.length });
-    } catch (e) {
-      emit({ op, impl: 'mpshield', error: String(e && e.code ? e.code + ': ' + e.message : e) });
-    }
-  }
+  const { m, rp, emit } = env;
+  const timed = timer(env);
+  const time = (op, fn, prepare) => timed(op, 'mpshield', fn, prepare);
   if (env.initMs !== undefined) emit({ op: 'gm.init', impl: 'mpshield', ms: env.initMs, runs: 1 });
   await time('sm2.keygen', () => m.SigningKey.generate('SM2').free());
 
